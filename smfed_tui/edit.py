@@ -1,0 +1,72 @@
+"""Generate a new SMCP, or edit an existing one in place, from the model.
+
+Editing compares the model read from the file with the model the user wants and touches only the
+paths whose value differs (see `layout`); everything else in the file stays byte-for-byte.
+"""
+from __future__ import annotations
+
+from .emit import DEFAULT_STYLE, emit_document
+from .errors import InputError
+from .layout import (EGRESS_MAP, INGRESS_MAP, all_assignments, build_tree, egress_assignments,
+                     ingress_assignments, mesh_assignments, mesh_tail_assignments)
+from .model import Mesh, Peer
+from .reader import read_mesh
+from .source import Source, get_value, require_smcp_v2
+from .splice import DELETE, Splicer, detect_style
+
+
+def generate_text(mesh: Mesh) -> str:
+    return emit_document(build_tree(all_assignments(mesh)), DEFAULT_STYLE)
+
+
+def edit_text(src: Source, new: Mesh, old: Mesh | None = None) -> str:
+    """The file's text with `new` applied. `old` defaults to the model read from the file."""
+    smcp = require_smcp_v2(src)
+    old = read_mesh(src) if old is None else old
+    splicer = Splicer(src, smcp, detect_style(smcp))
+    order = [path for path, _ in all_assignments(new)]
+
+    old_fields = dict(mesh_assignments(old) + mesh_tail_assignments(old))
+    for path, value in mesh_assignments(new) + mesh_tail_assignments(new):
+        if old_fields.get(path) != value:
+            splicer.set(path, value, order)
+
+    kept = {p.source for p in new.peers if p.source is not None}
+    for peer in old.peers:
+        if peer.source not in kept:
+            splicer.set(EGRESS_MAP + (peer.source[0],), DELETE)
+            splicer.set(INGRESS_MAP + (peer.source[1],), DELETE)
+
+    old_by_source = {p.source: p for p in old.peers}
+    for peer in new.peers:
+        before = old_by_source.get(peer.source) if peer.source is not None else None
+        if before is None:
+            _refuse_taken_names(src, smcp, peer)
+            for rel, value in egress_assignments(peer):
+                splicer.set(EGRESS_MAP + (peer.egress,) + rel, value, order)
+            for rel, value in ingress_assignments(peer):
+                splicer.set(INGRESS_MAP + (peer.ingress,) + rel, value, order)
+        else:
+            _edit_gateway(splicer, EGRESS_MAP, before.egress, peer.egress,
+                          egress_assignments(before), egress_assignments(peer))
+            _edit_gateway(splicer, INGRESS_MAP, before.ingress, peer.ingress,
+                          ingress_assignments(before), ingress_assignments(peer))
+    return splicer.result()
+
+
+def _edit_gateway(splicer: Splicer, gmap: tuple, old_name: str, new_name: str, old: list, new: list) -> None:
+    if old_name != new_name:
+        splicer.rename_key(gmap, old_name, new_name)
+    base = gmap + (old_name,)  # the file still has the old key: paths walk the original text
+    order = [base + rel for rel, _ in new]
+    before = dict(old)
+    for rel, value in new:
+        if before.get(rel) != value:
+            splicer.set(base + rel, value, order)
+
+
+def _refuse_taken_names(src: Source, smcp, peer: Peer) -> None:
+    for gmap, name in ((EGRESS_MAP, peer.egress), (INGRESS_MAP, peer.ingress)):
+        if get_value(smcp, *gmap, name) is not None:
+            raise InputError(f"a gateway named {name!r} already exists in {'.'.join(gmap)}", path=src.path,
+                             hint=f"choose other gateway names for peer {peer.name!r}")

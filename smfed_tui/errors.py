@@ -1,0 +1,65 @@
+"""The errors the core raises towards a user: each carries one clear message, where, and how to fix.
+
+Every front end (CLI, TUI, plain prompts) shows these with `format_error`; none of them ever shows a
+traceback. `exit_code` follows the CLI contract: 2 unusable input or usage, 1 conflicts.
+"""
+from __future__ import annotations
+
+
+class SmfedError(Exception):
+    """A failure a user can act on. Never raised for programming errors."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 column: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line        # 1-based, like compilers and editors
+        self.column = column    # 1-based
+        self.hint = hint
+
+    def location(self) -> str:
+        parts = [self.path or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class InputError(SmfedError):
+    """The input file (or flag value) cannot be used: not read, not parsed, not an SMCP."""
+
+
+class UsageError(SmfedError):
+    """Wrong or missing command-line arguments."""
+
+
+class WriteError(SmfedError):
+    """The file could not be written; the original is untouched."""
+
+
+class ChangedOnDiskError(WriteError):
+    """The file changed on disk after it was loaded; overwriting would lose someone's work."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, current: bytes, **kw) -> None:
+        super().__init__(message, **kw)
+        self.current = current
+
+
+class LockedError(WriteError):
+    """Another writer holds the lock file."""
+
+    exit_code = 1
+
+
+def format_error(err: SmfedError) -> str:
+    """`file:line:col: error: message` then the fix, the way compilers print it."""
+    text = f"{err.location()}: error: {err.message}"
+    if err.hint:
+        text += f"\n  fix: {err.hint}"
+    return text

@@ -1,0 +1,117 @@
+"""What the wizard edits: a mesh, its federation peers and how each peer's ingress is exposed.
+
+Frozen dataclasses, so every edit makes a new value and a screen can compare old and new cheaply.
+Optional fields are `None` when the file does not say them (so a no-change edit writes nothing);
+the `default_*` functions give what the docs and the operator code recommend for a new value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+SERVICE_TYPES = ("LoadBalancer", "NodePort", "ClusterIP")
+VERSIONS = ("v2.1", "v2.2", "v2.3", "v2.4", "v2.5", "v2.6")
+DEFAULT_VERSION = "v2.6"
+IMAGE_PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+ROUTER_MODES = ("sni-dnat", "standard")
+DEFAULT_NODE_PORT_RANGE = (30000, 32767)
+
+# The federation controller hard-codes these two service ports (reference §6.1).
+TLS_PORT = 15443
+DISCOVERY_PORT = 8188
+EGRESS_LABEL = "federation.maistra.io/egress-for"
+INGRESS_LABEL = "federation.maistra.io/ingress-for"
+NLB_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-type"
+
+
+def default_namespace(mesh_name: str) -> str:
+    return f"{mesh_name}-system"
+
+
+def default_trust_domain(mesh_name: str) -> str:
+    return f"{mesh_name}.local"
+
+
+def default_egress_name(peer: str) -> str:
+    return f"egress-{peer}"
+
+
+def default_ingress_name(peer: str) -> str:
+    return f"ingress-{peer}"
+
+
+def default_network_view(peer: str) -> tuple[str, ...]:
+    # The docs say `<peer>-network`; the federation code names the peer's network `network-<peer>`
+    # (reference §6.3), and so do the maintained samples. We follow the code.
+    return (f"network-{peer}",)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """How the peer reaches this mesh's federation ingress gateway."""
+
+    service_type: str | None = "LoadBalancer"
+    tls_node_port: int | None = None
+    discovery_node_port: int | None = None
+    aws_nlb: bool = False
+    # None: leave `routeConfig` unwritten (the operator then creates a Route); False: `routeConfig.enabled: false`.
+    route_enabled: bool | None = None
+
+
+@dataclass(frozen=True)
+class Peer:
+    name: str
+    egress: str
+    ingress: str
+    network_view: tuple[str, ...] | None
+    egress_label: str | None
+    ingress_label: str | None
+    exposure: Exposure = field(default_factory=Exposure)
+    router_mode: str | None = None
+    # The (egress, ingress) gateway keys this peer was read from, None for a new peer. It lets the
+    # editor tell a renamed peer from a removed one plus an added one.
+    source: tuple[str, str] | None = field(default=None, compare=False)
+
+    @classmethod
+    def new(cls, name: str, **overrides) -> "Peer":
+        egress = overrides.pop("egress", None) or default_egress_name(name)
+        ingress = overrides.pop("ingress", None) or default_ingress_name(name)
+        values = dict(
+            name=name, egress=egress, ingress=ingress,
+            network_view=default_network_view(name),
+            egress_label=egress, ingress_label=ingress,
+        )
+        values.update(overrides)
+        return cls(**values)
+
+    def with_exposure(self, **changes) -> "Peer":
+        return replace(self, exposure=replace(self.exposure, **changes))
+
+
+@dataclass(frozen=True)
+class Mesh:
+    name: str
+    namespace: str | None
+    version: str | None = DEFAULT_VERSION
+    trust_domain: str | None = None
+    cluster_name: str | None = None
+    network: str | None = None
+    image_pull_policy: str | None = None
+    peers: tuple[Peer, ...] = ()
+
+    @classmethod
+    def new(cls, name: str, **overrides) -> "Mesh":
+        values = dict(name=name, namespace=default_namespace(name), trust_domain=default_trust_domain(name))
+        values.update(overrides)
+        return cls(**values)
+
+    def peer(self, name: str) -> Peer | None:
+        return next((p for p in self.peers if p.name == name), None)
+
+    def with_peer(self, peer: Peer) -> "Mesh":
+        """Replace the peer of the same name, or add it at the end."""
+        if self.peer(peer.name) is None:
+            return replace(self, peers=self.peers + (peer,))
+        return replace(self, peers=tuple(peer if p.name == peer.name else p for p in self.peers))
+
+    def without_peer(self, name: str) -> "Mesh":
+        return replace(self, peers=tuple(p for p in self.peers if p.name != name))

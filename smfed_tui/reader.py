@@ -1,0 +1,132 @@
+"""Reading the model out of an existing SMCP: the mesh fields and which gateways form a peer.
+
+Real files name federation gateways `egress-<peer>`, `<peer>-egress` or anything else, and label them
+with the gateway name (docs) or the peer name (maistra samples). A gateway counts as a federation
+gateway when it carries the federation label or a federation port; an egress and an ingress form a
+peer when they name the same peer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .layout import EGRESS_MAP, INGRESS_MAP
+from .model import (DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, NLB_ANNOTATION, TLS_PORT, Exposure,
+                    Mesh, Peer)
+from .source import Source, bool_value, get, get_value, int_value, require_smcp_v2, scalar_at
+
+
+@dataclass(frozen=True)
+class Gateway:
+    kind: str          # "egress" | "ingress"
+    name: str
+    key: ScalarNode
+    node: Node
+    peer_hint: str     # the peer this gateway seems to serve
+
+
+def peer_name_from_gateway(kind: str, name: str, label: str | None) -> str:
+    if label and label != name:
+        return label  # the maistra samples label a gateway with its peer's name
+    for prefix in (f"{kind}-", f"federation-{kind}-"):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix):]
+    for suffix in (f"-{kind}", f"-{kind}gateway", f"-{kind}-gateway"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[:-len(suffix)]
+    return name
+
+
+def is_federation_gateway(node: Node, label_key: str) -> bool:
+    if scalar_at(node, "service", "metadata", "labels", label_key) is not None:
+        return True
+    return bool({TLS_PORT, DISCOVERY_PORT} & set(port_numbers(node)))
+
+
+def port_numbers(gateway: Node) -> list[int]:
+    ports = get_value(gateway, "service", "ports")
+    if not isinstance(ports, SequenceNode):
+        return []
+    return [n for n in (int_value(get_value(item, "port")) for item in ports.value) if n is not None]
+
+
+def federation_gateways(smcp: MappingNode, kind: str) -> list[Gateway]:
+    path = EGRESS_MAP if kind == "egress" else INGRESS_MAP
+    label_key = EGRESS_LABEL if kind == "egress" else INGRESS_LABEL
+    gmap = get_value(smcp, *path)
+    out = []
+    if isinstance(gmap, MappingNode):
+        for k, v in gmap.value:
+            if isinstance(k, ScalarNode) and is_federation_gateway(v, label_key):
+                label = scalar_at(v, "service", "metadata", "labels", label_key)
+                out.append(Gateway(kind, k.value, k, v, peer_name_from_gateway(kind, k.value, label)))
+    return out
+
+
+def pair_gateways(egress: list[Gateway], ingress: list[Gateway]) -> tuple[list[tuple[Gateway, Gateway]], list[Gateway]]:
+    """(peers as egress/ingress pairs, gateways left without a partner)."""
+    by_hint = {g.peer_hint: g for g in ingress}
+    pairs, alone = [], []
+    for e in egress:
+        i = by_hint.pop(e.peer_hint, None)
+        if i is None:
+            alone.append(e)
+        else:
+            pairs.append((e, i))
+    alone.extend(by_hint.values())
+    return pairs, alone
+
+
+def node_port(gateway: Node, port: int) -> int | None:
+    ports = get_value(gateway, "service", "ports")
+    if isinstance(ports, SequenceNode):
+        for item in ports.value:
+            if int_value(get_value(item, "port")) == port:
+                return int_value(get_value(item, "nodePort"))
+    return None
+
+
+def string_list(node: Node | None) -> tuple[str, ...] | None:
+    if isinstance(node, SequenceNode):
+        return tuple(item.value for item in node.value if isinstance(item, ScalarNode))
+    return None
+
+
+def read_peer(e: Gateway, i: Gateway) -> Peer:
+    route = bool_value(get_value(i.node, "routeConfig", "enabled"))
+    exposure = Exposure(
+        service_type=scalar_at(i.node, "service", "type"),
+        tls_node_port=node_port(i.node, TLS_PORT),
+        discovery_node_port=node_port(i.node, DISCOVERY_PORT),
+        aws_nlb=scalar_at(i.node, "service", "metadata", "annotations", NLB_ANNOTATION) == "nlb",
+        route_enabled=route,
+    )
+    return Peer(
+        name=e.peer_hint, egress=e.name, ingress=i.name,
+        network_view=string_list(get_value(e.node, "requestedNetworkView")),
+        egress_label=scalar_at(e.node, "service", "metadata", "labels", EGRESS_LABEL),
+        ingress_label=scalar_at(i.node, "service", "metadata", "labels", INGRESS_LABEL),
+        exposure=exposure,
+        router_mode=scalar_at(e.node, "routerMode") or scalar_at(i.node, "routerMode"),
+        source=(e.name, i.name),
+    )
+
+
+def read_mesh(src: Source) -> Mesh:
+    smcp = require_smcp_v2(src)
+    pairs, _alone = pair_gateways(federation_gateways(smcp, "egress"), federation_gateways(smcp, "ingress"))
+    return Mesh(
+        name=scalar_at(smcp, "metadata", "name") or "",
+        namespace=scalar_at(smcp, "metadata", "namespace"),
+        version=scalar_at(smcp, "spec", "version"),
+        trust_domain=scalar_at(smcp, "spec", "security", "trust", "domain"),
+        cluster_name=scalar_at(smcp, "spec", "cluster", "name"),
+        network=scalar_at(smcp, "spec", "cluster", "network"),
+        image_pull_policy=scalar_at(smcp, "spec", "runtime", "defaults", "container", "imagePullPolicy"),
+        peers=tuple(read_peer(e, i) for e, i in pairs),
+    )
+
+
+__all__ = ["read_mesh", "federation_gateways", "pair_gateways", "Gateway", "peer_name_from_gateway",
+           "port_numbers", "get"]

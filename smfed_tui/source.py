@@ -1,0 +1,306 @@
+"""Reading an SMCP file safely: bytes to text, guards, and the node tree with positions.
+
+The file is decoded once into text with `\\n` line ends (CRLF and a BOM are remembered and put back by
+`encode`), parsed with PyYAML's C composer into nodes that carry exact character offsets, and
+checked before anything walks it: size, encoding, templating, depth, alias expansion, duplicate keys.
+The editor splices into this same text, so offsets stay valid and untouched bytes stay untouched.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import InputError
+
+try:  # the C composer is ten times faster; fall back so a bare libyaml-less install still works
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_DEPTH = 64
+MAX_EXPANDED_NODES = 100_000
+SMCP_KIND = "ServiceMeshControlPlane"
+SMCP_API = "maistra.io/v2"
+
+_TEMPLATE = re.compile(r"\{\{|\{%|\{#")
+_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
+         b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+
+
+@dataclass
+class Source:
+    """One YAML file as text, with its SMCP document (if any) parsed."""
+
+    path: str
+    text: str                 # `\n` line ends, no BOM
+    bom: bool
+    crlf: bool
+    documents: list[Node]     # every document's root node, in file order
+    smcp: MappingNode | None  # the SMCP document's root mapping
+
+    def encode(self, text: str | None = None) -> bytes:
+        """Bytes for `text` (default: the loaded text) in this file's own BOM and line ends."""
+        text = self.text if text is None else text
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        data = text.encode("utf-8")
+        return (b"\xef\xbb\xbf" + data) if self.bom else data
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        line = self.text.count("\n", 0, index) + 1
+        col = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        return line, col
+
+
+def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
+    """Return (text with `\\n` ends, had BOM, had CRLF). Refuses what YAML tools disagree on."""
+    for bom, name in _BOMS.items():
+        if data.startswith(bom):
+            raise InputError(f"the file is {name}, not UTF-8", path=path, line=1, column=1,
+                             hint="save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"invalid UTF-8 byte 0x{data[exc.start]:02x}", path=path, line=line, column=col,
+                         hint="save the file as UTF-8") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError("the file contains a NUL character; YAML cannot hold one", path=path,
+                         line=text.count("\n", 0, nul) + 1, hint="is this a binary file?")
+    crlf_count = text.count("\r\n")
+    lf_count = text.count("\n")
+    crlf = crlf_count > 0
+    if crlf and crlf_count != lf_count:
+        line = next(i for i, ln in enumerate(text.split("\n"), 1) if not ln.endswith("\r"))
+        raise InputError("mixed line endings (CRLF and LF)", path=path, line=line,
+                         hint="convert the file to one style, e.g. `dos2unix FILE`")
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    return text, bom, crlf
+
+
+def find_template_marker(text: str) -> tuple[int, int] | None:
+    """(line, column) of the first `{{`/`{%` outside a comment: Helm, Jinja or Go templates."""
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            continue
+        m = _TEMPLATE.search(line)
+        if m:
+            return number, m.start() + 1
+    return None
+
+
+def parse(data: bytes, path: str) -> Source:
+    """Decode and parse `data`; InputError (with line and column) for anything we cannot use safely."""
+    text, bom, crlf = decode(data, path)
+    marker = find_template_marker(text)
+    if marker:
+        raise InputError("this is a template (Helm, Jinja or Go `{{ }}`), not a YAML file", path=path,
+                         line=marker[0], column=marker[1],
+                         hint="render it first (`helm template`, `ansible-playbook --check`...) and edit the output")
+    check_depth(text, path)
+    try:
+        documents = [d for d in yaml.compose_all(text, Loader=_Loader) if d is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise InputError(f"not valid YAML: {problem}", path=path,
+                         line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+                         hint="fix the YAML syntax at this position") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", path=path) from None
+    except RecursionError:
+        raise InputError("the YAML nests too deeply", path=path) from None
+    for doc in documents:
+        check_aliases(doc, path, text)
+        check_duplicate_keys(doc, path)
+    smcps = [d for d in documents if isinstance(d, MappingNode) and scalar_at(d, "kind") == SMCP_KIND]
+    if len(smcps) > 1:
+        second = smcps[1].start_mark
+        raise InputError("more than one ServiceMeshControlPlane in one file", path=path,
+                         line=second.line + 1, column=second.column + 1,
+                         hint="keep one ServiceMeshControlPlane per file")
+    return Source(path, text, bom, crlf, documents, smcps[0] if smcps else None)
+
+
+def require_smcp_v2(src: Source) -> MappingNode:
+    """The SMCP mapping, or an InputError saying why this file cannot be edited as one."""
+    if src.smcp is None:
+        kinds = [scalar_at(d, "kind") for d in src.documents if isinstance(d, MappingNode)]
+        what = ", ".join(k for k in kinds if k) or "no Kubernetes object"
+        raise InputError(f"no ServiceMeshControlPlane document in this file (found: {what})", path=src.path,
+                         line=1, column=1, hint="point the wizard at the file holding your SMCP")
+    api = scalar_at(src.smcp, "apiVersion")
+    if api != SMCP_API:
+        node = get(src.smcp, "apiVersion")
+        mark = (node[0] if node else src.smcp).start_mark
+        raise InputError(f"apiVersion is {api!r}; federation needs a {SMCP_API} ServiceMeshControlPlane",
+                         path=src.path, line=mark.line + 1, column=mark.column + 1,
+                         hint="convert the SMCP to maistra.io/v2 (OSSM 2.x), then run the wizard")
+    return src.smcp
+
+
+# --- guards -----------------------------------------------------------------------------------
+
+def check_depth(text: str, path: str) -> None:
+    """Refuse deep nesting before the (recursive) composer sees it: flow brackets and indentation."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.lstrip(" -")
+        if stripped.startswith("#"):
+            continue
+        # block nesting is bounded by indentation: each level costs at least one column
+        indent = len(line) - len(line.lstrip(" "))
+        if indent > MAX_DEPTH * 8:
+            raise InputError(f"the YAML nests too deeply (indentation {indent})", path=path, line=number,
+                             hint=f"an SMCP needs far less than {MAX_DEPTH} levels")
+        for col, ch in enumerate(line, 1):
+            if ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(f"the YAML nests more than {MAX_DEPTH} levels deep", path=path,
+                                     line=number, column=col, hint="an SMCP needs far less")
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+            elif ch == "#" and (col == 1 or line[col - 2] == " "):
+                break
+            elif ch in "'\"":
+                break  # quoted text: brackets inside do not nest; a rough stop is enough for a bound
+
+
+def check_aliases(root: Node, path: str, text: str) -> None:
+    """Refuse documents whose aliases expand to far more nodes than the file holds (billion laughs)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        sizes[key] = 1  # pre-seed so a recursive alias terminates
+        total = 1
+        if isinstance(node, SequenceNode):
+            for child in node.value:
+                total += size(child)
+        elif isinstance(node, MappingNode):
+            for k, v in node.value:
+                total += size(k) + size(v)
+        sizes[key] = total
+        return total
+
+    expanded = size(root)
+    if expanded > MAX_EXPANDED_NODES and expanded > 10 * len(sizes):
+        raise InputError(f"aliases expand this document to {expanded:,} nodes (an alias bomb?)", path=path,
+                         line=root.start_mark.line + 1, hint="remove the `&anchor`/`*alias` chains")
+    if _has_cycle(root):
+        raise InputError("a recursive alias (an anchor used inside itself)", path=path,
+                         line=root.start_mark.line + 1, hint="a Kubernetes object cannot be recursive")
+
+
+def _has_cycle(root: Node) -> bool:
+    state: dict[int, int] = {}  # 1 = on the current path, 2 = done
+    stack = [(root, iter(_children(root)))]
+    state[id(root)] = 1
+    while stack:
+        node, it = stack[-1]
+        child = next(it, None)
+        if child is None:
+            state[id(node)] = 2
+            stack.pop()
+            continue
+        s = state.get(id(child))
+        if s == 1:
+            return True
+        if s is None:
+            state[id(child)] = 1
+            stack.append((child, iter(_children(child))))
+    return False
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def check_duplicate_keys(root: Node, path: str) -> None:
+    """YAML readers disagree on duplicate keys (first wins, last wins, undefined): refuse them."""
+    seen_nodes: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, MappingNode):
+            keys: dict[object, Node] = {}
+            for k, v in node.value:
+                if isinstance(k, ScalarNode):
+                    if k.value in keys and k.value != "<<":
+                        first = keys[k.value].start_mark
+                        raise InputError(f"duplicate key {k.value!r} (first at line {first.line + 1})", path=path,
+                                         line=k.start_mark.line + 1, column=k.start_mark.column + 1,
+                                         hint="keep one of them: YAML readers disagree on which one wins")
+                    keys[k.value] = k
+                stack.append(v)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+# --- node helpers -------------------------------------------------------------------------------
+
+def get(mapping: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
+    """The (key node, value node) pair for `key`, or None."""
+    if not isinstance(mapping, MappingNode):
+        return None
+    for k, v in mapping.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            return k, v
+    return None
+
+
+def get_value(mapping: Node | None, *keys: str) -> Node | None:
+    node = mapping
+    for key in keys:
+        pair = get(node, key)
+        if pair is None:
+            return None
+        node = pair[1]
+    return node
+
+
+def scalar_at(mapping: Node | None, *keys: str) -> str | None:
+    node = get_value(mapping, *keys)
+    if isinstance(node, ScalarNode) and not is_null(node):
+        return node.value
+    return None
+
+
+def is_null(node: Node | None) -> bool:
+    return node is None or (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null")
+
+
+def int_value(node: Node | None) -> int | None:
+    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:int":
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    return None
+
+
+def bool_value(node: Node | None) -> bool | None:
+    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+        return node.value.lower() in ("true", "yes", "on", "y")
+    return None

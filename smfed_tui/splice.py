@@ -1,0 +1,381 @@
+"""Text-level edits of a parsed YAML document that leave every other byte where it was.
+
+Each operation turns into a patch (start, end, replacement) on the original text, located by the
+exact offsets the composer recorded. Missing parents are created by nesting every insertion that
+shares the deepest existing mapping into one block, written in the file's own style.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .emit import Style, emit_pair, emit_value_lines
+from .errors import InputError
+from .layout import Item, build_tree, path_text
+from .quoting import format_scalar
+from .source import Source
+
+DELETE = None  # setting a path to None removes it
+
+
+def detect_style(root: Node) -> Style:
+    """The file's mapping indent and list offset: the most common ones among its block nodes."""
+    indents: Counter = Counter()
+    offsets: Counter = Counter()
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or getattr(node, "flow_style", False):
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                if v.start_mark.index < k.end_mark.index:
+                    continue  # an alias pointing back at an anchor
+                if isinstance(v, MappingNode) and not v.flow_style and v.value:
+                    diff = v.value[0][0].start_mark.column - k.start_mark.column
+                    if diff > 0:
+                        indents[diff] += 1
+                elif isinstance(v, SequenceNode) and not v.flow_style and v.value:
+                    offsets[_dash_column(v) - k.start_mark.column] += 1
+                stack.append(v)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    indent = indents.most_common(1)[0][0] if indents else 2
+    offset = offsets.most_common(1)[0][0] if offsets else 0
+    return Style(indent=indent, seq_offset=max(0, offset))
+
+
+def _dash_column(seq: SequenceNode) -> int:
+    # A block sequence's start mark is its first `-`.
+    return seq.start_mark.column
+
+
+def _is_alias_of_earlier(key: Node, value: Node) -> bool:
+    return value.start_mark.index < key.end_mark.index
+
+
+@dataclass
+class Splicer:
+    src: Source
+    root: MappingNode
+    style: Style
+    patches: list[tuple[int, int, int, str]] = field(default_factory=list)  # (start, end, seq, text)
+    _pending: dict[int, tuple[Node, tuple, list]] = field(default_factory=dict)
+    _seq: int = 0
+    _deletions: dict[int, tuple] = field(default_factory=dict)
+
+    # --- public operations --------------------------------------------------------------------
+
+    def set(self, path: tuple, value: object, order: list[tuple] | None = None) -> None:
+        """Make `path` hold `value` (None deletes it). `order` is every path of the desired document in
+        order, used to place a new key after its intended predecessor."""
+        parent, node, depth = self._walk(path)
+        if depth == len(path):
+            if value is DELETE:
+                self._delete(parent, path)
+            else:
+                self._replace(node, value, path)
+            return
+        if value is DELETE:
+            return  # already absent
+        pending = self._pending.setdefault(id(node), (node, path[:depth], []))
+        pending[2].append((path[depth:], value, order))
+
+    def rename_key(self, mapping_path: tuple, old: str, new: str) -> None:
+        _, mapping, depth = self._walk(mapping_path)
+        pair = _find(mapping, old) if depth == len(mapping_path) else None
+        if pair is None:
+            raise KeyError(path_text(mapping_path + (old,)))
+        key = pair[0]
+        self._patch(key.start_mark.index, key.end_mark.index, format_scalar(new, prefer=key.style or ""))
+
+    def result(self) -> str:
+        self._flush_pending()
+        self._flush_deletions()
+        text = self.src.text
+        out = []
+        last = len(text)
+        for start, end, _seq, repl in sorted(self.patches, key=lambda p: (p[0], p[1], p[2]), reverse=True):
+            if end > last:
+                raise AssertionError("overlapping edits")  # a bug in the caller, not a user error
+            out.append(text[end:last])
+            out.append(repl)
+            last = start
+        out.append(text[:last])
+        return "".join(reversed(out))
+
+    # --- walking --------------------------------------------------------------------------------
+
+    def _walk(self, path: tuple) -> tuple[Node | None, Node, int]:
+        """Follow `path` as far as it exists: (parent of the last node, last node, segments matched)."""
+        parent: Node | None = None
+        node: Node = self.root
+        for depth, seg in enumerate(path):
+            if isinstance(seg, Item):
+                if not isinstance(node, SequenceNode):
+                    return parent, node, depth
+                nxt = next((it for it in node.value if _item_matches(it, seg)), None)
+                if nxt is None:
+                    return parent, node, depth
+            else:
+                pair = _find(node, seg)
+                if pair is None:
+                    return parent, node, depth
+                if _is_alias_of_earlier(*pair):
+                    line, col = self.src.position(pair[0].start_mark.index)
+                    raise InputError(f"{path_text(path[:depth + 1])} is an alias of an anchor elsewhere; "
+                                     "editing it would change every place that uses the anchor",
+                                     path=self.src.path, line=line, column=col,
+                                     hint="expand the alias by hand, then edit")
+                nxt = pair[1]
+            parent, node = node, nxt
+        return parent, node, len(path)
+
+    # --- patches -----------------------------------------------------------------------------------
+
+    def _patch(self, start: int, end: int, text: str) -> None:
+        self._seq += 1
+        self.patches.append((start, end, self._seq, text))
+
+    def _replace(self, node: Node, value: object, path: tuple) -> None:
+        if isinstance(value, (list, tuple)):
+            self._replace_list(node, list(value), path)
+            return
+        if not isinstance(node, ScalarNode):
+            self._fail(node, f"{path_text(path)} holds a {_kind(node)}, expected a single value")
+        if node.value == "" and node.style is None:  # `key:` with nothing after it
+            self._patch(node.start_mark.index, node.end_mark.index, " " + format_scalar(value))
+            return
+        current = node.value
+        if not isinstance(value, str) and format_scalar(value) == current and node.style is None:
+            return
+        if isinstance(value, str) and value == current and node.tag == "tag:yaml.org,2002:str":
+            return
+        self._patch(node.start_mark.index, node.end_mark.index, format_scalar(value, prefer=node.style or ""))
+
+    def _replace_list(self, node: Node, items: list, path: tuple) -> None:
+        if isinstance(node, SequenceNode) and node.flow_style or (isinstance(node, ScalarNode) and node.value != ""):
+            flow = "[" + ", ".join(format_scalar(i) for i in items) + "]"
+            self._patch(node.start_mark.index, node.end_mark.index, flow)
+            return
+        if isinstance(node, SequenceNode):
+            if not node.value:
+                self._fail(node, f"{path_text(path)}: an empty block list cannot be edited in place")
+            col = _dash_column(node)
+            start = self._line_start(node.start_mark.index)
+            end = self._line_after(_last_line_end(self.src.text, node))
+            lines = emit_value_lines(items, col, self.style)
+            self._patch(start, end, "".join(line + "\n" for line in lines))
+            return
+        self._fail(node, f"{path_text(path)} holds a {_kind(node)}, expected a list")
+
+    def _delete(self, mapping: Node, path: tuple) -> None:
+        # Recorded now, written at flush: removing every key of a mapping removes the mapping's own
+        # key instead, and the two must not become overlapping patches.
+        self._deletions[id(_find(mapping, path[-1])[0])] = path
+
+    def _flush_deletions(self) -> None:
+        deleted = dict(self._deletions)
+        changed = True
+        while changed:
+            changed = False
+            for key_id, path in list(deleted.items()):
+                if len(path) < 2 or not isinstance(path[-2], str):
+                    continue
+                parent_path = path[:-1]
+                grand, parent, depth = self._walk(parent_path)
+                if depth != len(parent_path) or id(parent) in self._pending:
+                    continue
+                if all(id(k) in deleted for k, _ in parent.value):
+                    parent_key = _find(grand, parent_path[-1])[0]
+                    if id(parent_key) not in deleted:
+                        deleted[id(parent_key)] = parent_path
+                        changed = True
+        # write only the outermost deletions
+        paths = set(deleted.values())
+        for path in paths:
+            if any(path[:n] in paths for n in range(1, len(path))):
+                continue
+            mapping = self._walk(path[:-1])[1]
+            k, v = _find(mapping, path[-1])
+            start = self._line_start(k.start_mark.index)
+            if self.src.text[start:k.start_mark.index].strip(" "):
+                self._fail(k, f"{path_text(path)} does not start its own line; remove it by hand")
+            # comment lines right above the key, at its column, describe it: they go with it
+            start = self._leading_comments_start(start, k.start_mark.column)
+            self._patch(start, self._block_end(k, v), "")
+
+    # --- inserting -----------------------------------------------------------------------------------
+
+    def _flush_pending(self) -> None:
+        for node, base, entries in self._pending.values():
+            tree = build_tree([(rest, value) for rest, value, _order in entries])
+            if not tree:
+                continue
+            order = entries[0][2] or []
+            if isinstance(node, MappingNode) and node.value and not node.flow_style:
+                self._insert_into_mapping(node, base, tree, order)
+            elif isinstance(node, SequenceNode) and not node.flow_style and node.value:
+                self._append_to_sequence(node, tree)
+            elif _is_empty_value(node):
+                self._fill_empty_value(node, base, tree)
+            else:
+                self._fail(node, f"cannot add {', '.join(map(str, tree))} under {path_text(base)} "
+                                 f"(a {_kind(node)}); write it in block style first")
+
+    def _insert_into_mapping(self, mapping: MappingNode, base: tuple, tree: dict, order: list) -> None:
+        column = mapping.value[0][0].start_mark.column
+        level_keys = _keys_in_order(order, base)
+        for key, value in tree.items():
+            after = self._insertion_point(mapping, key, level_keys)
+            lines = emit_pair(key, value, column, self.style)
+            self._insert_lines(after, lines)
+
+    def _insertion_point(self, mapping: MappingNode, key: str, level_keys: list[str]) -> int:
+        """After the last existing key that precedes `key` in the desired order, else after the last key."""
+        preceding = set(level_keys[:level_keys.index(key)]) if key in level_keys else None
+        chosen = mapping.value[-1]
+        if preceding is not None:
+            before = [p for p in mapping.value if isinstance(p[0], ScalarNode) and p[0].value in preceding]
+            if before:
+                chosen = before[-1]
+        return self._block_end(*chosen)
+
+    def _append_to_sequence(self, seq: SequenceNode, item: dict) -> None:
+        col = _dash_column(seq)
+        end = self._block_end(seq.value[-1], seq.value[-1])
+        lines = emit_value_lines([_flatten_item(item)], col, self.style)
+        self._insert_lines(end, lines)
+
+    def _fill_empty_value(self, node: Node, base: tuple, tree: dict) -> None:
+        """`key:`, `key: {}` or `key: null` becomes `key:` followed by the new block."""
+        owner = self._walk(base[:-1])[1]
+        pair = _find(owner, base[-1]) if base else None
+        if pair is None:
+            self._fail(node, "the document root is empty")
+        key = pair[0]
+        column = key.start_mark.column + self.style.indent
+        lines = emit_value_lines(tree, column, self.style)
+        # drop `{}` / `null` / `~` after the colon, keep a trailing comment
+        self._patch(node.start_mark.index, node.end_mark.index, "")
+        line_end = self.src.text.find("\n", key.end_mark.index)
+        line_end = len(self.src.text) if line_end < 0 else line_end
+        head = self.src.text[key.end_mark.index:node.start_mark.index]
+        if head.rstrip() != head and node.end_mark.index == line_end:
+            self._patch(key.end_mark.index + len(head.rstrip()), node.start_mark.index, "")
+        self._insert_lines(self._line_after(line_end), lines)
+
+    def _insert_lines(self, at: int, lines: list[str]) -> None:
+        text = "".join(line + "\n" for line in lines)
+        if at == len(self.src.text) and self.src.text and not self.src.text.endswith("\n"):
+            # the file has no final newline: keep it that way
+            text = "\n" + text[:-1]
+        self._patch(at, at, text)
+
+    # --- positions ------------------------------------------------------------------------------------
+
+    def _line_start(self, index: int) -> int:
+        return self.src.text.rfind("\n", 0, index) + 1
+
+    def _line_after(self, index: int) -> int:
+        """Start of the line after the one holding `index` (or the end of the text)."""
+        nl = self.src.text.find("\n", index)
+        return len(self.src.text) if nl < 0 else nl + 1
+
+    def _leading_comments_start(self, start: int, column: int) -> int:
+        text = self.src.text
+        while start > 0:
+            prev = text.rfind("\n", 0, start - 1) + 1
+            line = text[prev:start - 1]
+            if line.strip().startswith("#") and len(line) - len(line.lstrip(" ")) == column:
+                start = prev
+            else:
+                break
+        return start
+
+    def _block_end(self, key: Node, value: Node) -> int:
+        """Start of the line after a pair's (or item's) last line, including comment lines indented
+        deeper than the key that follow it: they belong to the block."""
+        text = self.src.text
+        last = key.end_mark.index if _is_alias_of_earlier(key, value) else max(
+            key.end_mark.index, _last_line_end(text, value))
+        end = self._line_after(last)
+        column = key.start_mark.column
+        while end < len(text):
+            nxt = text.find("\n", end)
+            line = text[end:nxt if nxt >= 0 else len(text)]
+            stripped = line.lstrip(" ")
+            if stripped.startswith("#") and len(line) - len(stripped) > column:
+                end = len(text) if nxt < 0 else nxt + 1
+            else:
+                break
+        return end
+
+    def _fail(self, node: Node, message: str) -> None:
+        line, col = self.src.position(node.start_mark.index)
+        raise InputError(message, path=self.src.path, line=line, column=col,
+                         hint="make this change by hand, or rewrite that part in block style")
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+def _find(mapping: Node, key: str):
+    if not isinstance(mapping, MappingNode):
+        return None
+    for k, v in mapping.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            return k, v
+    return None
+
+
+def _item_matches(item: Node, seg: Item) -> bool:
+    pair = _find(item, seg.key)
+    return bool(pair) and isinstance(pair[1], ScalarNode) and pair[1].value == str(seg.value)
+
+
+def _is_empty_value(node: Node) -> bool:
+    if isinstance(node, ScalarNode):
+        return node.tag == "tag:yaml.org,2002:null"
+    return isinstance(node, (MappingNode, SequenceNode)) and not node.value
+
+
+def _kind(node: Node) -> str:
+    return {MappingNode: "mapping", SequenceNode: "list"}.get(type(node), "value")
+
+
+def _last_line_end(text: str, node: Node) -> int:
+    """Offset of the last character of a node's content (for block nodes: of its last child)."""
+    if isinstance(node, ScalarNode):
+        end = node.end_mark.index
+        while end > node.start_mark.index and text[end - 1] in "\n ":
+            end -= 1
+        return max(end, node.start_mark.index)
+    if getattr(node, "flow_style", False) or not node.value:
+        return node.end_mark.index - 1 if node.end_mark.index > node.start_mark.index else node.start_mark.index
+    if isinstance(node, MappingNode):
+        k, v = node.value[-1]
+        if _is_alias_of_earlier(k, v):
+            return k.end_mark.index
+        return max(k.end_mark.index, _last_line_end(text, v))
+    last = node.value[-1]
+    if last.start_mark.index < node.start_mark.index:  # an alias item
+        return node.start_mark.index
+    return _last_line_end(text, last)
+
+
+def _keys_in_order(order: list[tuple], base: tuple) -> list[str]:
+    """The keys directly under `base`, in the order the desired document has them."""
+    keys: list[str] = []
+    n = len(base)
+    for path in order:
+        if len(path) > n and tuple(path[:n]) == tuple(base) and isinstance(path[n], str) and path[n] not in keys:
+            keys.append(path[n])
+    return keys
+
+
+def _flatten_item(tree: dict) -> dict:
+    return tree

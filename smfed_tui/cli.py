@@ -1,0 +1,316 @@
+"""The `smfed-wizard` command: picks the wizard (Textual or plain prompts) or a non-interactive
+subcommand. Importing this module loads neither Textual nor questionary; each front end is imported
+only when it runs.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from dataclasses import dataclass
+
+from . import __version__
+from .errors import SmfedError, UsageError, format_error
+from .findings import ERROR, Finding, count, sort_key
+
+SUBCOMMANDS = ("generate", "edit", "validate", "apply", "bundle", "topology", "completion")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_ABORTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors already; route its message through our format."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise UsageError(message, hint=f"see `{self.prog} --help`")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .flags import add_mesh_flags, add_peer_flags
+
+    parser = _Parser(prog="smfed-wizard", description=(
+        "Configure OpenShift Service Mesh 2.x federation: the ServiceMeshControlPlane gateways for each peer "
+        "mesh, validated as you go, written in place without disturbing the rest of the file."),
+        epilog="Run `smfed-wizard FILE` for the interactive wizard, or a subcommand for scripts. "
+               "Exit codes: 0 fine (warnings allowed), 1 validation errors or conflicts, 2 unusable input "
+               "or usage, 130 aborted.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"smfed-wizard {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    gen = sub.add_parser("generate", help="write a new SMCP from flags", description=(
+        "Write a new federation-ready ServiceMeshControlPlane.\n\nExample:\n  smfed-wizard generate --name red-mesh "
+        "--peer green-mesh --peer blue-mesh:service=NodePort,tls-node-port=30510,discovery-node-port=32359"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_mesh_flags(gen)
+    add_peer_flags(gen)
+    gen.add_argument("-o", "--output", metavar="FILE", help="write FILE (atomically) instead of stdout")
+    gen.add_argument("--allow-errors", action="store_true", help="write even when the result has errors")
+
+    ed = sub.add_parser("edit", help="change an existing SMCP in place", description=(
+        "Change an existing SMCP file in place: only the lines you change are touched.\n\nExamples:\n"
+        "  smfed-wizard edit smcp.yaml --peer blue-mesh\n"
+        "  smfed-wizard edit smcp.yaml --peer green-mesh:service=NodePort,tls-node-port=30510,"
+        "discovery-node-port=32359 --diff\n  smfed-wizard edit smcp.yaml --remove-peer blue-mesh"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ed.add_argument("file")
+    add_mesh_flags(ed)
+    add_peer_flags(ed)
+    ed.add_argument("--remove-peer", action="append", default=[], metavar="NAME", help="remove a peer's gateways")
+    out = ed.add_mutually_exclusive_group()
+    out.add_argument("--stdout", action="store_true", help="print the edited file instead of writing it")
+    out.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
+    ed.add_argument("--backup", action="store_true", help="keep the previous version as FILE~")
+    ed.add_argument("--allow-errors", action="store_true", help="write even when the edit introduces errors")
+
+    val = sub.add_parser("validate", help="check SMCP files", description=(
+        "Check one or more SMCP files for federation mistakes.\n\nExamples:\n  smfed-wizard validate smcp.yaml\n"
+        "  smfed-wizard validate red/*.yaml green/*.yaml --format json"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    val.add_argument("files", nargs="+", metavar="FILE")
+    val.add_argument("--format", choices=("text", "json"), default="text")
+    val.add_argument("--node-port-range", metavar="LO-HI", help="the cluster's node port range (default 30000-32767)")
+
+    _add_optional_subcommands(sub)
+    comp = sub.add_parser("completion", help="print a shell completion script",
+                          description="Example: source <(smfed-wizard completion bash)")
+    comp.add_argument("shell", choices=("bash", "zsh"))
+    return parser
+
+
+def _add_optional_subcommands(sub) -> None:
+    """Subcommands whose modules register themselves (apply, bundle, topology)."""
+    for module_name in ("cli_apply", "cli_bundle"):
+        try:
+            module = __import__(f"smfed_tui.{module_name}", fromlist=["add_parser"])
+        except ImportError:
+            continue
+        module.add_parser(sub)
+
+
+def wizard_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="smfed-wizard", add_help=False)
+    parser.add_argument("file", nargs="?")
+    parser.add_argument("--plain", action="store_true")
+    parser.add_argument("-h", "--help", action="store_true")
+    parser.add_argument("--version", action="store_true")
+    return parser
+
+
+# --- entry point ------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            args = build_parser().parse_args(argv)
+            return args.run(args) if hasattr(args, "run") else COMMANDS[args.command](args)
+        return run_wizard(argv)
+    except SmfedError as err:
+        print(format_error(err), file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("aborted; nothing written", file=sys.stderr)
+        return EXIT_ABORTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def run_wizard(argv: list[str]) -> int:
+    args = wizard_parser().parse_args(argv)
+    if args.help:
+        build_parser().print_help()
+        return EXIT_OK
+    if args.version:
+        print(f"smfed-wizard {__version__}")
+        return EXIT_OK
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the wizard needs a terminal (stdin and stdout are not both TTYs)",
+                         hint="for scripts use a subcommand, e.g. `smfed-wizard generate --name red-mesh "
+                              "--peer green-mesh -o smcp.yaml` or `smfed-wizard edit smcp.yaml --peer green-mesh`")
+    plain = args.plain or bool(os.environ.get("ACCESSIBLE")) or os.environ.get("TERM", "") in ("dumb", "")
+    if plain:
+        from .plain import run_plain
+        return run_plain(args.file)
+    from .screens.app import run_app
+    return run_app(args.file)
+
+
+# --- generate / edit ---------------------------------------------------------------------------------
+
+def cmd_generate(args) -> int:
+    from .edit import generate_text
+    from .flags import apply_mesh_flags, apply_peer_spec
+    from .model import Mesh
+
+    if not args.mesh_name:
+        raise UsageError("generate needs --name", hint="e.g. smfed-wizard generate --name red-mesh --peer green-mesh")
+    # Mesh.new derives the namespace and trust domain from the name; the other flags then override.
+    mesh = apply_mesh_flags(Mesh.new(args.mesh_name.strip()), args)
+    for spec in args.peer:
+        mesh = apply_peer_spec(mesh, spec)
+    text = generate_text(mesh)
+    findings = _check_text(text, args.output or "<generated>")
+    _print_findings(findings, sys.stderr)
+    if count(findings, ERROR) and not args.allow_errors:
+        print("not written: fix the errors above (or pass --allow-errors)", file=sys.stderr)
+        return EXIT_FINDINGS
+    if args.output:
+        from .safe_files import write_file
+        write_file(args.output, text.encode("utf-8"), expected=_existing_or_none(args.output))
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _existing_or_none(path: str):
+    from .safe_files import read_file
+    if not os.path.lexists(path):
+        return None
+    return read_file(path)
+
+
+def cmd_edit(args) -> int:
+    from .edit import edit_text
+    from .flags import apply_mesh_flags, apply_peer_spec, remove_peer
+    from .reader import read_mesh
+    from .rules import check_source
+    from .safe_files import read_file, write_file
+    from .source import parse
+
+    loaded = read_file(args.file)
+    src = parse(loaded.data, args.file)
+    before = read_mesh(src)
+    mesh = apply_mesh_flags(before, args)
+    for name in args.remove_peer:
+        mesh = remove_peer(mesh, name)
+    for spec in args.peer:
+        mesh = apply_peer_spec(mesh, spec)
+    text = edit_text(src, mesh, before)
+    new_bytes = src.encode(text)
+    old_findings = check_source(src)
+    new_findings = _check_bytes(new_bytes, args.file)
+    introduced = _introduced(old_findings, new_findings)
+    _print_findings(new_findings, sys.stderr)
+    blocked = bool(count(introduced, ERROR)) and not args.allow_errors
+    if args.stdout:
+        sys.stdout.buffer.write(new_bytes)
+        sys.stdout.flush()
+        return EXIT_FINDINGS if blocked else EXIT_OK
+    if args.diff:
+        sys.stdout.write(unified_diff(src.text, text, args.file))
+        return EXIT_FINDINGS if blocked else EXIT_OK
+    if blocked:
+        print("not written: the edit introduces the errors above (or pass --allow-errors)", file=sys.stderr)
+        return EXIT_FINDINGS
+    if new_bytes == loaded.data:
+        print(f"{args.file}: nothing to change", file=sys.stderr)
+        return EXIT_OK
+    write_file(args.file, new_bytes, expected=loaded, backup=args.backup)
+    changed = sum(1 for line in difflib.unified_diff(src.text.splitlines(), text.splitlines(), lineterm="", n=0)
+                  if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+    print(f"wrote {args.file} ({changed} lines changed)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _introduced(before: list[Finding], after: list[Finding]) -> list[Finding]:
+    known = {(f.code, f.path) for f in before}
+    return [f for f in after if (f.code, f.path) not in known]
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        fromfile=f"a/{name}", tofile=f"b/{name}"))
+
+
+def _check_text(text: str, name: str) -> list[Finding]:
+    return _check_bytes(text.encode("utf-8"), name)
+
+
+def _check_bytes(data: bytes, name: str) -> list[Finding]:
+    from .rules import check_source
+    from .source import parse
+    return check_source(parse(data, name))
+
+
+# --- validate -------------------------------------------------------------------------------------
+
+@dataclass
+class _Unusable:
+    file: str
+    error: SmfedError
+
+
+def cmd_validate(args) -> int:
+    from .rules import Options, check_across, check_source
+    from .safe_files import read_file
+    from .source import parse
+
+    options = Options(node_port_range=_parse_range(args.node_port_range)) if args.node_port_range else Options()
+    findings: list[Finding] = []
+    sources = []
+    unusable: list[_Unusable] = []
+    for path in args.files:
+        try:
+            src = parse(read_file(path).data, path)
+        except SmfedError as err:
+            unusable.append(_Unusable(path, err))
+            continue
+        sources.append(src)
+        findings.extend(check_source(src, options))
+    if len(sources) > 1:
+        findings.extend(check_across(sources))
+    findings.sort(key=sort_key)
+    if args.format == "json":
+        items = [f.as_json() for f in findings] + [_unusable_json(u) for u in unusable]
+        json.dump(items, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for u in unusable:
+            print(format_error(u.error))
+        _print_findings(findings, sys.stdout)
+        _print_summary(findings, len(args.files), sys.stdout)
+    if unusable:
+        return EXIT_UNUSABLE
+    return EXIT_FINDINGS if count(findings, ERROR) else EXIT_OK
+
+
+def _unusable_json(u: _Unusable) -> dict:
+    e = u.error
+    return {"file": u.file, "code": "SMF000", "severity": "error", "path": "", "line": e.line,
+            "column": e.column, "message": e.message, "hint": e.hint or ""}
+
+
+def _parse_range(text: str) -> tuple[int, int]:
+    lo, sep, hi = text.partition("-")
+    if not (sep and lo.strip().isdigit() and hi.strip().isdigit()) or int(lo) > int(hi) or int(hi) > 65535:
+        raise UsageError(f"--node-port-range {text!r} is not LO-HI", hint="e.g. --node-port-range 30000-32767")
+    return int(lo), int(hi)
+
+
+def _print_findings(findings: list[Finding], stream) -> None:
+    for f in findings:
+        stream.write(f.compiler_line() + "\n")
+        stream.write(f"  fix: {f.hint}\n")
+
+
+def _print_summary(findings: list[Finding], files: int, stream) -> None:
+    e, w, h = count(findings, "error"), count(findings, "warning"), count(findings, "hint")
+    stream.write(f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}, {h} hint{'s' * (h != 1)} "
+                 f"in {files} file{'s' * (files != 1)}\n")
+
+
+def cmd_completion(args) -> int:
+    from .completion import completion_script
+    sys.stdout.write(completion_script(args.shell, build_parser()))
+    return EXIT_OK
+
+
+COMMANDS = {"generate": cmd_generate, "edit": cmd_edit, "validate": cmd_validate, "completion": cmd_completion}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

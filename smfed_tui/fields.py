@@ -1,0 +1,198 @@
+"""Each field the wizard asks for, declared once: its label, the docs' description, how its text is
+parsed and checked, where it lives in the model and in the YAML.
+
+The Textual form, the questionary prompts and the CLI flags are all rendered from these
+declarations, so the three cannot drift apart (harlequin's pattern, textual-practice §1.3).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
+from .model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, NLB_ANNOTATION,
+                    ROUTER_MODES, SERVICE_TYPES, TLS_PORT, VERSIONS, Mesh, Peer)
+from .rules import dns1035_problem, dns1123_problem, label_value_problem, node_port_problem
+
+TEXT, CHOICE, INT, BOOL, LIST = "text", "choice", "int", "bool", "list"
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str                    # CLI name: `--<key>` for the mesh, `--peer NAME:<key>=...` for a peer
+    scope: str                  # "mesh" | "peer" | "exposure"
+    attr: str                   # attribute on Mesh / Peer / Exposure
+    label: str
+    help: str                   # what the docs say it is (reference §5.2, tables 1.7 and 1.8)
+    kind: str = TEXT
+    choices: tuple = ()
+    optional: bool = False
+    check: Callable[[str], str | None] | None = None   # a problem with one value, or None
+    yaml: Callable[[Mesh, Peer | None], tuple] | None = None  # where the value lives in the SMCP
+
+    def parse(self, text: str):
+        """Turn what the user typed into a model value; ValueError with a message when it cannot."""
+        text = text.strip()
+        if text == "":
+            if self.optional:
+                return None
+            raise ValueError("is required")
+        if self.kind == INT:
+            if not text.isdigit():
+                raise ValueError(f"{text!r} is not a number")
+            value = int(text)
+        elif self.kind == BOOL:
+            lowered = text.lower()
+            if lowered not in ("true", "false", "yes", "no", "on", "off"):
+                raise ValueError(f"{text!r} is not true or false")
+            value = lowered in ("true", "yes", "on")
+        elif self.kind == LIST:
+            value = tuple(part.strip() for part in text.replace("+", ",").split(",") if part.strip())
+        else:
+            value = text
+        if self.kind == CHOICE and value not in self.choices:
+            raise ValueError(f"{text!r} is not one of {', '.join(self.choices)}")
+        if self.check:
+            for item in (value if self.kind == LIST else (value,)):
+                problem = self.check(item)
+                if problem:
+                    raise ValueError(problem)
+        return value
+
+    def format(self, value) -> str:
+        if value is None:
+            return ""
+        if self.kind == BOOL:
+            return "true" if value else "false"
+        if self.kind == LIST:
+            return ", ".join(value)
+        return str(value)
+
+    def problem(self, text: str) -> str | None:
+        try:
+            self.parse(text)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    def get(self, mesh: Mesh, peer: Peer | None = None):
+        owner = mesh if self.scope == "mesh" else peer if self.scope == "peer" else peer.exposure
+        return getattr(owner, self.attr)
+
+    def set(self, mesh: Mesh, peer_name: str | None, value) -> Mesh:
+        """The mesh with this field of the mesh (or of peer `peer_name`) set to `value`."""
+        if self.scope == "mesh":
+            return replace(mesh, **{self.attr: value})
+        peer = mesh.peer(peer_name)
+        if self.scope == "peer":
+            new = replace(peer, **{self.attr: value})
+        else:
+            new = peer.with_exposure(**{self.attr: value})
+        return replace(mesh, peers=tuple(new if p.name == peer_name else p for p in mesh.peers))
+
+    def path(self, mesh: Mesh, peer: Peer | None = None) -> str:
+        return path_text(self.yaml(mesh, peer)) if self.yaml else ""
+
+
+def _trust_domain_problem(value: str) -> str | None:
+    if value == "cluster.local":
+        return "cluster.local is every mesh's default; federation needs a unique domain, e.g. <mesh>.local"
+    if any(c.isspace() or c in "/:" for c in value):
+        return "must not contain spaces, '/' or ':'"
+    return None
+
+
+def _node_port(value: int) -> str | None:
+    return node_port_problem(value)
+
+
+def _egress(mesh, peer):
+    return EGRESS_MAP + (peer.egress,)
+
+
+def _ingress(mesh, peer):
+    return INGRESS_MAP + (peer.ingress,)
+
+
+MESH_FIELDS = (
+    Field("name", "mesh", "name", "Mesh name",
+          "metadata.name of the ServiceMeshControlPlane; also the default for the namespace and the trust domain.",
+          check=dns1123_problem, yaml=lambda m, p: ("metadata", "name")),
+    Field("namespace", "mesh", "namespace", "Control plane namespace",
+          "The project the control plane runs in (default <name>-system). Federation gateways run here too.",
+          check=dns1123_problem, yaml=lambda m, p: ("metadata", "namespace")),
+    Field("version", "mesh", "version", "Version",
+          "spec.version: federation needs v2.1 or later; current operators serve v2.4 to v2.6.",
+          kind=CHOICE, choices=VERSIONS, yaml=lambda m, p: ("spec", "version")),
+    Field("trust-domain", "mesh", "trust_domain", "Trust domain",
+          "spec.security.trust.domain: each mesh in the federation must have its own unique trust domain "
+          "(convention <mesh-name>.local).",
+          check=_trust_domain_problem, yaml=lambda m, p: ("spec", "security", "trust", "domain")),
+    Field("cluster-name", "mesh", "cluster_name", "Cluster name",
+          "spec.cluster.name: the name of the cluster. Not required, but helpful for troubleshooting.",
+          optional=True, yaml=lambda m, p: ("spec", "cluster", "name")),
+    Field("network", "mesh", "network", "Cluster network",
+          "spec.cluster.network: the name of the cluster network. Not required, but helpful for "
+          "configuration and troubleshooting.",
+          optional=True, yaml=lambda m, p: ("spec", "cluster", "network")),
+    Field("image-pull-policy", "mesh", "image_pull_policy", "Image pull policy",
+          "spec.runtime.defaults.container.imagePullPolicy for every control plane component.",
+          kind=CHOICE, choices=IMAGE_PULL_POLICIES, optional=True,
+          yaml=lambda m, p: ("spec", "runtime", "defaults", "container", "imagePullPolicy")),
+)
+
+PEER_FIELDS = (
+    Field("name", "peer", "name", "Peer mesh name",
+          "The name of the ServiceMeshPeer for this peer: it identifies the 'cluster' imported services "
+          "belong to and appears in host names, so it must be a DNS label.",
+          check=dns1123_problem),
+    Field("egress", "peer", "egress", "Egress gateway",
+          "additionalEgress.<egressName>: an additional egress gateway for each mesh peer in the federation.",
+          check=dns1035_problem, yaml=_egress),
+    Field("ingress", "peer", "ingress", "Ingress gateway",
+          "additionalIngress.<ingressName>: an additional ingress gateway for each mesh peer in the federation.",
+          check=dns1035_problem, yaml=_ingress),
+    Field("network", "peer", "network_view", "Requested network view",
+          "requestedNetworkView: networks associated with exported services. The docs say <peer>-network; "
+          "the federation code names the peer's network network-<peer>, which is the default here.",
+          kind=LIST, optional=True, yaml=lambda m, p: _egress(m, p) + ("requestedNetworkView",)),
+    Field("egress-label", "peer", "egress_label", "Egress label (egress-for)",
+          "federation.maistra.io/egress-for: a unique label for the gateway to prevent federated traffic "
+          "from flowing through the cluster's default system gateways.",
+          optional=True, check=label_value_problem,
+          yaml=lambda m, p: _egress(m, p) + ("service", "metadata", "labels", EGRESS_LABEL)),
+    Field("ingress-label", "peer", "ingress_label", "Ingress label (ingress-for)",
+          "federation.maistra.io/ingress-for: a unique label for the gateway to prevent federated traffic "
+          "from flowing through the cluster's default system gateways.",
+          optional=True, check=label_value_problem,
+          yaml=lambda m, p: _ingress(m, p) + ("service", "metadata", "labels", INGRESS_LABEL)),
+    Field("router-mode", "peer", "router_mode", "Router mode",
+          "routerMode: the router mode for the gateways. Only v2.1 reads it; leave it empty for v2.2+.",
+          kind=CHOICE, choices=ROUTER_MODES, optional=True, yaml=lambda m, p: _egress(m, p) + ("routerMode",)),
+)
+
+EXPOSURE_FIELDS = (
+    Field("service", "exposure", "service_type", "Ingress service type",
+          "service.type: the ingress gateway must be exposed through a layer-4, publicly available load "
+          "balancer (LoadBalancer); if the cluster has no LoadBalancer services, use NodePort.",
+          kind=CHOICE, choices=SERVICE_TYPES, optional=True, yaml=lambda m, p: _ingress(m, p) + ("service", "type")),
+    Field("tls-node-port", "exposure", "tls_node_port", "TLS node port (15443)",
+          "service.ports.nodePort for port 15443: if given, both ports need one; it must be in the range "
+          "30000-32767 (or the cluster's configured range).",
+          kind=INT, optional=True, check=_node_port,
+          yaml=lambda m, p: _ingress(m, p) + ("service", "ports", Item("port", TLS_PORT), "nodePort")),
+    Field("discovery-node-port", "exposure", "discovery_node_port", "Discovery node port (8188)",
+          "service.ports.nodePort for port 8188 (service discovery): both ports or neither.",
+          kind=INT, optional=True, check=_node_port,
+          yaml=lambda m, p: _ingress(m, p) + ("service", "ports", Item("port", DISCOVERY_PORT), "nodePort")),
+    Field("nlb", "exposure", "aws_nlb", "AWS network load balancer",
+          f"Adds the annotation {NLB_ANNOTATION}: nlb, which AWS requires for a layer-4 load balancer.",
+          kind=BOOL, yaml=lambda m, p: _ingress(m, p) + ("service", "metadata", "annotations", NLB_ANNOTATION)),
+    Field("route", "exposure", "route_enabled", "OpenShift Route",
+          "routeConfig.enabled: the operator creates a Route for every additional ingress unless this is "
+          "false; a federation ingress does not need one.",
+          kind=BOOL, optional=True, yaml=lambda m, p: _ingress(m, p) + ("routeConfig", "enabled")),
+)
+
+PEER_OPTION_FIELDS = {f.key: f for f in PEER_FIELDS[1:] + EXPOSURE_FIELDS}
+MESH_FIELD_BY_KEY = {f.key: f for f in MESH_FIELDS}

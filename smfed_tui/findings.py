@@ -1,0 +1,37 @@
+"""A finding: one thing the validator says about one place in one file."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR, WARNING, HINT = "error", "warning", "hint"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, HINT: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    path: str          # YAML path, e.g. spec.gateways.additionalIngress.ingress-green.service.ports[port=15443].nodePort
+    line: int | None   # 1-based
+    column: int | None  # 1-based
+    message: str
+    hint: str
+    file: str = ""
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        return {k: data[k] for k in ("file", "code", "severity", "path", "line", "column", "message", "hint")}
+
+    def compiler_line(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        return f"{where}: {self.severity} {self.code} {self.message}"
+
+
+def sort_key(f: Finding):
+    return (f.file, f.line or 0, f.column or 0, SEVERITY_ORDER[f.severity], f.code)
+
+
+def count(findings, severity: str) -> int:
+    return sum(1 for f in findings if f.severity == severity)

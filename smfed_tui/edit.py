@@ -23,7 +23,7 @@ def edit_text(src: Source, new: Mesh, old: Mesh | None = None) -> str:
     """The file's text with `new` applied. `old` defaults to the model read from the file."""
     smcp = require_smcp_v2(src)
     old = read_mesh(src) if old is None else old
-    splicer = Splicer(src, smcp, detect_style(smcp))
+    splicer = Splicer(src, smcp, style_of(src))
     order = [path for path, _ in all_assignments(new)]
 
     old_fields = dict(mesh_assignments(old) + mesh_tail_assignments(old))
@@ -52,6 +52,19 @@ def edit_text(src: Source, new: Mesh, old: Mesh | None = None) -> str:
             _edit_gateway(splicer, INGRESS_MAP, before.ingress, peer.ingress,
                           ingress_assignments(before), ingress_assignments(peer))
     return splicer.result()
+
+
+_STYLES: dict[int, tuple[object, object]] = {}
+
+
+def style_of(src: Source):
+    """The file's indentation style, worked out once per loaded file (the wizard edits on every key)."""
+    cached = _STYLES.get(id(src))
+    if cached is None or cached[0] is not src:
+        cached = (src, detect_style(src.smcp))
+        _STYLES.clear()  # one file at a time is enough; do not keep old sources alive
+        _STYLES[id(src)] = cached
+    return cached[1]
 
 
 def _edit_gateway(splicer: Splicer, gmap: tuple, old_name: str, new_name: str, old: list, new: list) -> None:

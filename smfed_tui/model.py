@@ -115,3 +115,62 @@ class Mesh:
 
     def without_peer(self, name: str) -> "Mesh":
         return replace(self, peers=tuple(p for p in self.peers if p.name != name))
+
+
+# --- renaming: defaults follow the name until the user changes them ---------------------------------
+
+def rename_mesh(mesh: Mesh, new_name: str) -> Mesh:
+    """Set the mesh name; the namespace and trust domain follow it while they still hold the
+    defaults derived from the old name (the user has not chosen their own)."""
+    changes: dict = {"name": new_name}
+    if mesh.namespace == default_namespace(mesh.name):
+        changes["namespace"] = default_namespace(new_name)
+    if mesh.trust_domain == default_trust_domain(mesh.name):
+        changes["trust_domain"] = default_trust_domain(new_name)
+    return replace(mesh, **changes)
+
+
+def rename_peer(mesh: Mesh, old_name: str, new_name: str) -> Mesh:
+    """Rename a peer; gateway names, labels and the network view that still hold the old defaults
+    follow the new name."""
+    peer = mesh.peer(old_name)
+    if peer is None:
+        raise KeyError(old_name)
+    changes: dict = {"name": new_name}
+    if peer.egress == default_egress_name(old_name):
+        changes["egress"] = default_egress_name(new_name)
+    if peer.ingress == default_ingress_name(old_name):
+        changes["ingress"] = default_ingress_name(new_name)
+    if peer.egress_label == peer.egress and "egress" in changes:
+        changes["egress_label"] = changes["egress"]
+    if peer.ingress_label == peer.ingress and "ingress" in changes:
+        changes["ingress_label"] = changes["ingress"]
+    if peer.network_view == default_network_view(old_name):
+        changes["network_view"] = default_network_view(new_name)
+    new = replace(peer, **changes)
+    return replace(mesh, peers=tuple(new if p.name == old_name else p for p in mesh.peers))
+
+
+def used_node_ports(mesh: Mesh, *, except_peer: str | None = None) -> set[int]:
+    used: set[int] = set()
+    for p in mesh.peers:
+        if p.name != except_peer:
+            used.update(x for x in (p.exposure.tls_node_port, p.exposure.discovery_node_port) if x is not None)
+    return used
+
+
+def free_node_ports(mesh: Mesh, peer_name: str, node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE,
+                    taken: set[int] = frozenset()) -> tuple[int, int]:
+    """Two node ports free within the file (and `taken`, e.g. other files of the same cluster),
+    the lowest first, so a second run picks the same pair."""
+    used = used_node_ports(mesh, except_peer=peer_name) | set(taken)
+    lo, hi = node_port_range
+    free = []
+    port = lo
+    while len(free) < 2 and port <= hi:
+        if port not in used:
+            free.append(port)
+        port += 1
+    if len(free) < 2:
+        raise ValueError(f"no two free node ports left in {lo}-{hi}")
+    return free[0], free[1]

@@ -572,3 +572,26 @@ def check_across(sources: list[Source]) -> list[Finding]:
             domains.setdefault(domain.value, src.path)
         findings.extend(checker.findings)
     return findings
+
+
+# --- comparing an edit with the file it started from --------------------------------------------
+
+def check_edit(old, new, src: Source) -> list[Finding]:
+    """Findings about the change itself (old and new are model.Mesh): a label edit on an existing
+    gateway changes an immutable Deployment selector, so the operator deletes and recreates the
+    gateway (reference §2.3, §9.8). `src` is the edited text, for positions."""
+    checker = Checker(src, Options())
+    before = {p.source: p for p in old.peers if p.source is not None}
+    for peer in new.peers:
+        was = before.get(peer.source) if peer.source is not None else None
+        if was is None:
+            continue
+        for kind, label_key, old_value, new_value, gmap, name in (
+                ("egress", EGRESS_LABEL, was.egress_label, peer.egress_label, EGRESS_MAP, peer.egress),
+                ("ingress", INGRESS_LABEL, was.ingress_label, peer.ingress_label, INGRESS_MAP, peer.ingress)):
+            if old_value != new_value and old_value is not None:
+                path = gmap + (name, "service", "metadata", "labels", label_key)
+                node = get_value(src.smcp, *path) if src.smcp is not None else None
+                checker.report("SMF098", node, path, f"changing {label_key} on the existing {kind} gateway {name} "
+                                                     "recreates its Deployment")
+    return checker.findings

@@ -8,6 +8,7 @@ POSIX only. This module must not import any UI library.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -28,13 +29,8 @@ class LoadedFile:
     path: str            # as the user gave it
     real_path: str       # symlinks resolved (os.path.realpath)
     data: bytes          # exact bytes read
-    sha256: str
-    size: int
-    mtime_ns: int
-    dev: int
-    ino: int
-    mode: int
-    nlink: int
+    sha256: str          # hex; what write_file compares against (mtime alone gives false alarms)
+    size: int; mtime_ns: int; dev: int; ino: int; mode: int; nlink: int  # noqa: E702  (fstat at load)
 
 
 def _read_regular(path: str, limit: int | None) -> tuple[bytes, os.stat_result]:
@@ -64,6 +60,7 @@ class _NotRegular(Exception):
 
 
 def read_file(path: str, *, max_bytes: int = MAX_INPUT_BYTES) -> LoadedFile:
+    """The file's bytes and identity; InputError (message, path, hint) for anything that is not a usable file."""
     hint_path = "check the path (and that it names a file, not a directory)"
     try:
         data, st = _read_regular(path, max_bytes)
@@ -160,35 +157,30 @@ def _acquire_lock(lock: str, real: str) -> bool:
             continue
         # Stale: its writer died (kill -9, power loss). Remove it only if it is still the lock we looked at,
         # so we do not delete a fresh lock another writer just took.
-        try:
+        with contextlib.suppress(FileNotFoundError):
             if os.lstat(lock).st_ino == st.st_ino:
                 os.unlink(lock)
                 recovered = True
-        except FileNotFoundError:
-            pass
 
 
 def _umask() -> int:
-    # Python 3.11 cannot read the umask without setting it; /proc avoids the thread-unsafe swap.
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
+    # Python 3.11 can only read the umask by setting it; /proc avoids that (thread-unsafe) swap.
+    with contextlib.suppress(OSError, ValueError, StopIteration), open("/proc/self/status") as f:
+        return int(next(line for line in f if line.startswith("Umask:")).split()[1], 8)
     old = os.umask(0o022)
     os.umask(old)
     return old
 
 
+_DENIED = "you need to read the file and to create files in {dir} (the file is replaced by a new one made there)"
 _HINTS = {
     errno.ENOSPC: "free some disk space, or save to another filesystem",
     errno.EDQUOT: "your disk quota is exhausted; free space or save elsewhere",
     errno.EROFS: "the filesystem is mounted read-only; save to a writable location",
-    errno.EACCES: "you need write permission on the directory {dir} (the file is replaced by a new one made there)",
-    errno.EPERM: "you need write permission on the directory {dir} (the file is replaced by a new one made there)",
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
     errno.EFBIG: "the file exceeds the size limit of this filesystem or process (ulimit -f)",
+    errno.ENOENT: "the directory {dir} does not exist; create it or choose another path",
 }
 
 
@@ -232,22 +224,25 @@ def _remove_orphans(directory: str, base: str) -> None:
     for name in os.listdir(directory):
         m = _TEMP_NAME.match(name)
         if m and m["base"] == base:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(os.path.join(directory, name))
-            except OSError:
-                pass
 
 
 def write_file(path: str, data: bytes, *, expected: LoadedFile | None, backup: bool = False) -> str:
-    """Replace the file at `path` by `data` atomically; `expected=None` means it must not exist yet."""
+    """Replace the file at `path` by `data` atomically and return the real path written.
+
+    `expected` is what the caller loaded (None: the file must not exist yet). Raises LockedError,
+    ChangedOnDiskError (with `.current`) or WriteError; on every failure the original is untouched.
+    """
     # Write through symlinks (keeping them): replacing the link itself would turn it into a plain file.
     real = os.path.realpath(path)
     directory, base = os.path.split(real)
     lock, locked, tmp = real + ".lock", False, None
     try:
-        if _acquire_lock(lock, real):
-            _remove_orphans(directory, base)
+        recovered = _acquire_lock(lock, real)
         locked = True
+        if recovered:
+            _remove_orphans(directory, base)
         # Someone (another editor, git checkout) may have changed the file since we read it: never clobber that.
         now = _current(real)
         if expected is None and now is not None:
@@ -270,25 +265,21 @@ def write_file(path: str, data: bytes, *, expected: LoadedFile | None, backup: b
         tmp = _temp_copy(directory, base, data, st)
         os.replace(tmp, real)  # atomic: readers see the old file or the new one, never a mix
         tmp = None
-        try:  # make the rename itself durable; not every filesystem can fsync a directory, and the
-            dfd = os.open(directory, os.O_RDONLY)  # file is already replaced, so an error here is not reported
+        # Make the rename itself durable. Not every filesystem can fsync a directory, and the file is
+        # already replaced (an error now could not be undone), so a failure here is not reported.
+        with contextlib.suppress(OSError):
+            dfd = os.open(directory, os.O_RDONLY)
             try:
                 os.fsync(dfd)
             finally:
                 os.close(dfd)
-        except OSError:
-            pass
         return real
     except OSError as exc:
         raise _write_error(exc, real) from None
     finally:
-        if tmp is not None:
-            try:
+        if tmp is not None:  # a temp file that did not become the file
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
         if locked:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(lock)
-            except OSError:
-                pass

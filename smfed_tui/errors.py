@@ -63,3 +63,55 @@ def format_error(err: SmfedError) -> str:
     if err.hint:
         text += f"\n  fix: {err.hint}"
     return text
+
+
+class ApplyError(SmfedError):
+    """Applying to the cluster failed. `stderr` keeps what oc/kubectl printed, verbatim, for a details view."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, stderr: str = "", **kw) -> None:
+        super().__init__(message, **kw)
+        self.stderr = stderr
+
+
+class KubectlNotFound(ApplyError):
+    """Neither `oc` nor `kubectl` (nor the binary the user named) can be run."""
+
+
+class NotLoggedIn(ApplyError):
+    """401 Unauthorized, or no current context: the user must log in first."""
+
+
+class Forbidden(ApplyError):
+    """403: the user may not do `verb` on `resource`."""
+
+    def __init__(self, message: str, *, verb: str | None = None, resource: str | None = None, **kw) -> None:
+        super().__init__(message, **kw)
+        self.verb = verb
+        self.resource = resource
+
+
+class Unreachable(ApplyError):
+    """The API server did not answer: refused, unresolvable, TLS failure or timeout."""
+
+
+class CrdMissing(ApplyError):
+    """The cluster does not serve ServiceMeshControlPlane: the Service Mesh operator is not installed."""
+
+
+class WebhookRejected(ApplyError):
+    """An admission webhook (the Service Mesh operator's) denied the object; `reason` is its message."""
+
+    def __init__(self, message: str, *, webhook: str | None = None, reason: str | None = None, **kw) -> None:
+        super().__init__(message, **kw)
+        self.webhook = webhook
+        self.reason = reason
+
+
+class FieldManagerConflict(ApplyError):
+    """Server-side apply conflicts: fields another field manager owns, as (manager, field path) pairs."""
+
+    def __init__(self, message: str, *, conflicts: list[tuple[str, str]], **kw) -> None:
+        super().__init__(message, **kw)
+        self.conflicts = conflicts

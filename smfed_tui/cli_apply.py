@@ -1,0 +1,136 @@
+"""`smfed-wizard apply FILE`: say where, show the server-side diff, confirm, apply.
+
+Exit codes (the CLI contract): 0 applied, dry run done or nothing to do; 1 the validator or the cluster
+refused (conflicts included); 2 unusable input or usage (also: no --yes without a terminal); 130 aborted.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import shlex
+import sys
+
+import yaml
+
+from . import apply as kube
+from .errors import InputError, SmfedError, UsageError, format_error
+from .safe_files import read_file
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "apply", help="apply a ServiceMeshControlPlane file to the cluster (server-side apply)",
+        description="Shows which cluster and namespace will change and the server-side diff, asks, then runs "
+                    f"`oc apply --server-side --field-manager={kube.FIELD_MANAGER}` (kubectl when there is no oc).")
+    parser.add_argument("file", metavar="FILE", help="YAML file holding one ServiceMeshControlPlane")
+    parser.add_argument("--context", metavar="CTX", help="kubeconfig context (default: the current one)")
+    parser.add_argument("--namespace", "-n", metavar="NS",
+                        help="namespace when the file sets none (default: the context's, else default)")
+    parser.add_argument("--kubectl", metavar="PATH", help="the oc or kubectl to run (default: oc, else kubectl)")
+    parser.add_argument("--request-timeout", default=kube.DEFAULT_TIMEOUT, metavar="DURATION",
+                        help="give up on a single request after this long (default: %(default)s)")
+    parser.add_argument("--dry-run", action="store_true", help="let the server check the apply; change nothing")
+    parser.add_argument("--yes", "-y", action="store_true", help="apply without asking")
+    parser.add_argument("--force-conflicts", action="store_true",
+                        help="take ownership of fields another field manager owns (never done without this flag)")
+    parser.set_defaults(run=run)   # smfed_tui.cli.main calls args.run(args)
+    return parser
+
+
+def _smcp_manifest(path: str) -> str:
+    """The file's one ServiceMeshControlPlane document, as the YAML to send."""
+    data = read_file(path).data
+    try:
+        docs = [doc for doc in yaml.safe_load_all(data) if doc is not None]
+    except yaml.YAMLError as exc:
+        raise kube.yaml_input_error(exc, path) from None
+    smcps = [doc for doc in docs if isinstance(doc, dict) and doc.get("kind") == kube.KIND]
+    if len(smcps) != 1:
+        found = "no" if not smcps else str(len(smcps))
+        raise InputError(f"{found} {kube.KIND} documents in the file; apply takes exactly one", path=path,
+                         hint=f"keep one document with kind: {kube.KIND} (generate one with `smfed-wizard generate`)")
+    return yaml.safe_dump(smcps[0], sort_keys=False, allow_unicode=True)
+
+
+def _validation_errors(path: str) -> list[str]:
+    """The validator's errors, once the core provides `smfed_tui.checks`; none while it does not exist."""
+    try:
+        checks = importlib.import_module("smfed_tui.checks")
+    except ModuleNotFoundError as exc:
+        if exc.name == "smfed_tui.checks":
+            return []
+        raise
+    return list(checks.errors_in(path))
+
+
+def _print_target(target: kube.Target) -> None:
+    server = f" ({target.server})" if target.server else ""
+    print(f"Will apply {kube.KIND} {target.namespace}/{target.name} (nothing sent yet):")
+    print(f"  client:    {target.binary}")
+    print(f"  context:   {target.context or '(current)'}")
+    print(f"  cluster:   {target.cluster or '?'}{server}")
+    print(f"  user:      {target.user or '?'}")
+    print(f"  namespace: {target.namespace}")
+
+
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+
+
+def _confirmed(target: kube.Target) -> bool:
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        raise UsageError("not applying without confirmation: stdin is not a terminal",
+                         hint="review the diff above, then pass --yes to apply without asking")
+    try:
+        answer = input(f"Apply to {target.context}/{target.namespace}? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _apply(args: argparse.Namespace) -> int:
+    kube.timeout_seconds(args.request_timeout)   # a bad value fails before anything runs
+    manifest = _smcp_manifest(args.file)
+    problems = _validation_errors(args.file)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{args.file}: error: not applied: the file has {len(problems)} validation error(s)", file=sys.stderr)
+        return 1
+    binary = kube.find_binary(args.kubectl)
+    target = kube.describe_target(binary, manifest, context=args.context, namespace=args.namespace)
+    _print_target(target)
+    diff = kube.server_side_diff(target, manifest, timeout=args.request_timeout,
+                                 force_conflicts=args.force_conflicts)
+    _print_warnings(diff.warnings)
+    if not diff.changed:
+        print(f"nothing to do: {target.context}/{target.namespace} already matches {args.file}")
+        return 0
+    print("Changes (server-side diff):")
+    print(diff.diff, end="")
+    if not args.dry_run and not args.yes and not _confirmed(target):
+        print("not applied", file=sys.stderr)
+        return 130
+    result = kube.server_side_apply(target, manifest, dry_run=args.dry_run, force_conflicts=args.force_conflicts,
+                                    timeout=args.request_timeout)
+    _print_warnings(result.warnings)
+    print(result.output)
+    if result.dry_run:
+        print("server dry run: nothing was changed")
+    else:
+        print(f"watch the operator reconcile it: {shlex.join(result.watch_command)}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _apply(args)
+    except KeyboardInterrupt:
+        print("\naborted", file=sys.stderr)
+        return 130
+    except SmfedError as err:
+        if err.path is None:
+            err.path = args.file
+        print(format_error(err), file=sys.stderr)
+        return err.exit_code

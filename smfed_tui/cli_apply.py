@@ -6,15 +6,15 @@ refused (conflicts included); 2 unusable input or usage (also: no --yes without 
 from __future__ import annotations
 
 import argparse
-import importlib
 import shlex
 import sys
 
-import yaml
-
 from . import apply as kube
-from .errors import InputError, SmfedError, UsageError, format_error
+from .errors import SmfedError, UsageError, format_error
+from .findings import ERROR, Finding
+from .rules import check_source
 from .safe_files import read_file
+from .source import parse, require_smcp_v2
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -37,30 +37,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _smcp_manifest(path: str) -> str:
-    """The file's one ServiceMeshControlPlane document, as the YAML to send."""
-    data = read_file(path).data
-    try:
-        docs = [doc for doc in yaml.safe_load_all(data) if doc is not None]
-    except yaml.YAMLError as exc:
-        raise kube.yaml_input_error(exc, path) from None
-    smcps = [doc for doc in docs if isinstance(doc, dict) and doc.get("kind") == kube.KIND]
-    if len(smcps) != 1:
-        found = "no" if not smcps else str(len(smcps))
-        raise InputError(f"{found} {kube.KIND} documents in the file; apply takes exactly one", path=path,
-                         hint=f"keep one document with kind: {kube.KIND} (generate one with `smfed-wizard generate`)")
-    return yaml.safe_dump(smcps[0], sort_keys=False, allow_unicode=True)
-
-
-def _validation_errors(path: str) -> list[str]:
-    """The validator's errors, once the core provides `smfed_tui.checks`; none while it does not exist."""
-    try:
-        checks = importlib.import_module("smfed_tui.checks")
-    except ModuleNotFoundError as exc:
-        if exc.name == "smfed_tui.checks":
-            return []
-        raise
-    return list(checks.errors_in(path))
+def _checked_manifest(path: str) -> tuple[str, list[Finding]]:
+    """The file's ServiceMeshControlPlane document as it will be sent, and the validator's errors.
+    The same loader as every other command: guards, one SMCP, maistra.io/v2."""
+    src = parse(read_file(path).data, path)
+    require_smcp_v2(src)
+    errors = [f for f in check_source(src) if f.severity == ERROR]
+    return src.smcp_text(), errors
 
 
 def _print_target(target: kube.Target) -> None:
@@ -91,11 +74,11 @@ def _confirmed(target: kube.Target) -> bool:
 
 def _apply(args: argparse.Namespace) -> int:
     kube.timeout_seconds(args.request_timeout)   # a bad value fails before anything runs
-    manifest = _smcp_manifest(args.file)
-    problems = _validation_errors(args.file)
+    manifest, problems = _checked_manifest(args.file)
     if problems:
         for problem in problems:
-            print(problem, file=sys.stderr)
+            print(problem.compiler_line(), file=sys.stderr)
+            print(f"  fix: {problem.hint}", file=sys.stderr)
         print(f"{args.file}: error: not applied: the file has {len(problems)} validation error(s)", file=sys.stderr)
         return 1
     binary = kube.find_binary(args.kubectl)

@@ -49,6 +49,14 @@ class Source:
         data = text.encode("utf-8")
         return (b"\xef\xbb\xbf" + data) if self.bom else data
 
+    def smcp_text(self) -> str:
+        """The SMCP document alone (what `apply` sends): its exact text, without the other documents."""
+        node = self.smcp
+        if node is None:
+            return ""
+        start = self.text.rfind("\n", 0, node.start_mark.index) + 1
+        return self.text[start:node.end_mark.index].rstrip("\n") + "\n"
+
     def position(self, index: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
         line = self.text.count("\n", 0, index) + 1
@@ -69,19 +77,21 @@ def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1  # in characters, as editors count
         raise InputError(f"invalid UTF-8 byte 0x{data[exc.start]:02x}", path=path, line=line, column=col,
                          hint="save the file as UTF-8") from None
     nul = text.find("\x00")
     if nul >= 0:
         raise InputError("the file contains a NUL character; YAML cannot hold one", path=path,
-                         line=text.count("\n", 0, nul) + 1, hint="is this a binary file?")
+                         line=text.count("\n", 0, nul) + 1, column=nul - (text.rfind("\n", 0, nul) + 1) + 1,
+                         hint="is this a binary file?")
     crlf_count = text.count("\r\n")
     lf_count = text.count("\n")
     crlf = crlf_count > 0
     if crlf and crlf_count != lf_count:
-        line = next(i for i, ln in enumerate(text.split("\n"), 1) if not ln.endswith("\r"))
-        raise InputError("mixed line endings (CRLF and LF)", path=path, line=line,
+        line, lf_only = next((i, ln) for i, ln in enumerate(text.split("\n"), 1) if not ln.endswith("\r"))
+        raise InputError("mixed line endings (CRLF and LF)", path=path, line=line, column=len(lf_only) + 1,
                          hint="convert the file to one style, e.g. `dos2unix FILE`")
     if crlf:
         text = text.replace("\r\n", "\n")
@@ -122,11 +132,12 @@ def parse(data: bytes, path: str, *, trusted: bool = False) -> Source:
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                          hint="fix the YAML syntax at this position") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", path=path) from None
+        raise InputError(f"not valid YAML: {exc}", path=path, line=1, column=1) from None
     except RecursionError:
-        raise InputError("the YAML nests too deeply", path=path) from None
+        raise InputError("the YAML nests too deeply", path=path, line=1, column=1) from None
     if not trusted:
         for doc in documents:
+            check_node_depth(doc, path)  # before anything below walks the tree recursively
             if "&" in text:  # no anchor, no alias: nothing to expand
                 check_aliases(doc, path, text)
             check_duplicate_keys(doc, path)
@@ -169,6 +180,7 @@ def check_depth(text: str, path: str) -> None:
         indent = len(line) - len(line.lstrip(" "))
         if indent > MAX_DEPTH * 8 and not line.lstrip(" -").startswith("#"):
             raise InputError(f"the YAML nests too deeply (indentation {indent})", path=path, line=number,
+                             column=indent + 1,
                              hint=f"an SMCP needs far less than {MAX_DEPTH} levels")
         for m in _BRACKETS.finditer(line):
             ch = m.group()
@@ -183,6 +195,26 @@ def check_depth(text: str, path: str) -> None:
                 break
             elif ch in "'\"":
                 break  # quoted text: brackets inside do not nest; a rough stop is enough for a bound
+
+
+def check_node_depth(root: Node, path: str) -> None:
+    """Refuse a document nested more than MAX_DEPTH levels, measured on the composed tree.
+
+    The text scan above is a quick first look, but block sequences on one line (`- - - x`), complex
+    keys and brackets after a quote get past it; libyaml stops at 1,000 levels, deep enough to
+    exhaust Python's recursion limit in any recursive walk. So measure the tree itself, iteratively."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue  # an alias: its anchor was measured where it is defined
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise InputError(f"the YAML nests more than {MAX_DEPTH} levels deep", path=path,
+                             line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+                             hint="an SMCP needs far less")
+        stack.extend((child, depth + 1) for child in _children(node))
 
 
 def check_aliases(root: Node, path: str, text: str) -> None:
@@ -207,10 +239,12 @@ def check_aliases(root: Node, path: str, text: str) -> None:
     expanded = size(root)
     if expanded > MAX_EXPANDED_NODES and expanded > 10 * len(sizes):
         raise InputError(f"aliases expand this document to {expanded:,} nodes (an alias bomb?)", path=path,
-                         line=root.start_mark.line + 1, hint="remove the `&anchor`/`*alias` chains")
+                         line=root.start_mark.line + 1, column=root.start_mark.column + 1,
+                         hint="remove the `&anchor`/`*alias` chains")
     if _has_cycle(root):
         raise InputError("a recursive alias (an anchor used inside itself)", path=path,
-                         line=root.start_mark.line + 1, hint="a Kubernetes object cannot be recursive")
+                         line=root.start_mark.line + 1, column=root.start_mark.column + 1,
+                         hint="a Kubernetes object cannot be recursive")
 
 
 def _has_cycle(root: Node) -> bool:

@@ -496,8 +496,8 @@ def test_cli_leaves_no_temp_file_with_the_manifest(kube: KubeStandIn, tmp_path: 
 @pytest.mark.parametrize("content, args, words", [
     (None, (), ["file not found"]),
     ("a: [\n", (), [":2:1: error: not valid YAML"]),
-    ("apiVersion: v1\nkind: ConfigMap\n", (), ["no ServiceMeshControlPlane documents"]),
-    (SMCP + "---\n" + SMCP, (), ["2 ServiceMeshControlPlane documents"]),
+    ("apiVersion: v1\nkind: ConfigMap\n", (), ["no ServiceMeshControlPlane document in this file"]),
+    (SMCP + "---\n" + SMCP, (), ["more than one ServiceMeshControlPlane"]),
     (SMCP, ("--request-timeout", "0"), ["more than zero"]),
     (SMCP, ("--namespace", "elsewhere"), ["--namespace"]),
 ], ids=["missing", "bad-yaml", "no-smcp", "two-smcps", "zero-timeout", "namespace-mismatch"])
@@ -522,21 +522,17 @@ def test_cli_missing_kubectl(kube: KubeStandIn, smcp_file: Path, tmp_path: Path,
     assert "is not an executable file" in err and "fix: install the OpenShift CLI" in err
 
 
-def test_cli_runs_the_validator_when_it_exists(kube: KubeStandIn, smcp_file: Path, no_terminal: None,
-                                               monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    checked: list[str] = []
-
-    class Checks:
-        @staticmethod
-        def errors_in(path: str) -> list[str]:
-            checked.append(path)
-            return [f"{path}:7:5: error SMCP001 made-up finding"]
-
-    monkeypatch.setitem(sys.modules, "smfed_tui.checks", Checks)
-    assert run_cli(str(smcp_file), "--yes") == 1
-    assert checked == [str(smcp_file)]
-    assert "SMCP001 made-up finding" in capsys.readouterr().err
+def test_cli_validates_with_the_core_rules_before_sending_anything(kube: KubeStandIn, tmp_path: Path,
+                                                                    no_terminal: None,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.yaml"
+    # a reserved gateway name: the operator's webhook would reject it, so we refuse before the cluster does
+    path.write_text(SMCP.rstrip("\n") + "\n  gateways:\n    additionalIngress:\n      istio-ingressgateway:\n"
+                    "        enabled: true\n")
+    assert run_cli(str(path), "--yes") == 1
+    err = capsys.readouterr().err
+    assert "error SMF021 cannot define additional gateway named 'istio-ingressgateway'" in err
+    assert "not applied" in err
     assert kube.requests == []
 
 

@@ -26,7 +26,10 @@ _NOT_A_STRING = re.compile(r"""^(?:
 # A conservative plain scalar: starts with a letter, digit, dot, slash or underscore and holds no
 # character that YAML gives a meaning to in block context.
 _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./@%+=-]*(?: [A-Za-z0-9_./@%+=-]+)*$")
-_NEEDS_DOUBLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029\ufeff]")
+# Line breaks (which a single-quoted scalar would fold), the BOM, and every character outside YAML's
+# printable set (C0/C1 controls, DEL, surrogates, U+FFFE/U+FFFF): both readers refuse those raw, so
+# they can only be written as escapes in a double-quoted scalar.
+_NEEDS_DOUBLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 def is_plain_safe(text: str) -> bool:
@@ -53,7 +56,7 @@ def _double(text: str) -> str:
             out.append("\\n")
         elif ch == "\t":
             out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F or ch in "\x85\u2028\u2029\ufeff":
+        elif _NEEDS_DOUBLE.match(ch):
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)

@@ -7,7 +7,7 @@ peer when they name the same peer.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -24,18 +24,31 @@ class Gateway:
     key: ScalarNode
     node: Node
     peer_hint: str     # the peer this gateway seems to serve
+    hints: tuple[str, ...] = ()  # every peer name it may serve, peer_hint first
 
 
 def peer_name_from_gateway(kind: str, name: str, label: str | None) -> str:
-    if label and label != name:
-        return label  # the maistra samples label a gateway with its peer's name
+    return peer_names_from_gateway(kind, name, label)[0]
+
+
+def peer_names_from_gateway(kind: str, name: str, label: str | None) -> tuple[str, ...]:
+    """The peer names this gateway may serve, most likely first: its label when that differs from the
+    gateway name (the maistra samples label a gateway with its peer's name), then the name without
+    its `egress-`/`-ingress` decoration."""
+    out = [label] if label and label != name else []
+    from_name = name
     for prefix in (f"{kind}-", f"federation-{kind}-"):
         if name.startswith(prefix) and len(name) > len(prefix):
-            return name[len(prefix):]
-    for suffix in (f"-{kind}", f"-{kind}gateway", f"-{kind}-gateway"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[:-len(suffix)]
-    return name
+            from_name = name[len(prefix):]
+            break
+    else:
+        for suffix in (f"-{kind}", f"-{kind}gateway", f"-{kind}-gateway"):
+            if name.endswith(suffix) and len(name) > len(suffix):
+                from_name = name[:-len(suffix)]
+                break
+    if from_name not in out:
+        out.append(from_name)
+    return tuple(out)
 
 
 def is_federation_gateway(node: Node, label_key: str) -> bool:
@@ -60,22 +73,36 @@ def federation_gateways(smcp: MappingNode, kind: str) -> list[Gateway]:
         for k, v in gmap.value:
             if isinstance(k, ScalarNode) and is_federation_gateway(v, label_key):
                 label = scalar_at(v, "service", "metadata", "labels", label_key)
-                out.append(Gateway(kind, k.value, k, v, peer_name_from_gateway(kind, k.value, label)))
+                hints = peer_names_from_gateway(kind, k.value, label)
+                out.append(Gateway(kind, k.value, k, v, hints[0], hints))
     return out
 
 
 def pair_gateways(egress: list[Gateway], ingress: list[Gateway]) -> tuple[list[tuple[Gateway, Gateway]], list[Gateway]]:
-    """(peers as egress/ingress pairs, gateways left without a partner)."""
-    by_hint = {g.peer_hint: g for g in ingress}
+    """(peers as egress/ingress pairs, gateways left without a partner).
+
+    Gateways pair on their most likely peer name first; what is left pairs on any name both may
+    serve, so `egress-pink` labelled `on` still pairs with `ingress-pink` (both serve `pink`)."""
+    rest = list(ingress)  # a list, not a dict by hint: two ingresses for one peer must not hide one
     pairs, alone = [], []
     for e in egress:
-        i = by_hint.pop(e.peer_hint, None)
+        i = next((g for g in rest if g.peer_hint == e.peer_hint), None)
         if i is None:
             alone.append(e)
         else:
+            rest.remove(i)
             pairs.append((e, i))
-    alone.extend(by_hint.values())
-    return pairs, alone
+    unpaired = []
+    for e in alone:
+        match = next(((i, name) for name in e.hints or (e.peer_hint,) for i in rest
+                      if name in (i.hints or (i.peer_hint,))), None)
+        if match is None:
+            unpaired.append(e)
+            continue
+        i, name = match
+        rest.remove(i)
+        pairs.append((replace(e, peer_hint=name), replace(i, peer_hint=name)))
+    return pairs, unpaired + rest
 
 
 def node_port(gateway: Node, port: int) -> int | None:

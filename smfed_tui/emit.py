@@ -15,6 +15,7 @@ from .quoting import format_scalar
 class Style:
     indent: int = 2        # columns per mapping level
     seq_offset: int = 0    # columns between the parent key and its `- ` (0 = compact, as kubectl writes)
+    sorted_keys: bool = False  # the file sorts every mapping's keys (kubectl, `yq -S`): new keys do too
 
 
 DEFAULT_STYLE = Style()
@@ -25,7 +26,7 @@ def emit_value_lines(value: object, column: int, style: Style) -> list[str]:
     lines: list[str] = []
     pad = " " * column
     if isinstance(value, dict):
-        for key, item in value.items():
+        for key, item in (sorted(value.items()) if style.sorted_keys else value.items()):
             lines.extend(emit_pair(key, item, column, style))
     elif isinstance(value, (list, tuple)):
         dash = " " * column

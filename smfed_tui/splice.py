@@ -24,6 +24,7 @@ def detect_style(root: Node) -> Style:
     """The file's mapping indent and list offset: the most common ones among its block nodes."""
     indents: Counter = Counter()
     offsets: Counter = Counter()
+    ordered = [0, 0]  # block mappings of 2+ keys: [sorted, not sorted]
     stack = [root]
     seen: set[int] = set()
     while stack:
@@ -32,6 +33,9 @@ def detect_style(root: Node) -> Style:
             continue
         seen.add(id(node))
         if isinstance(node, MappingNode):
+            keys = [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
+            if len(keys) >= 2:
+                ordered[keys != sorted(keys)] += 1
             for k, v in node.value:
                 if v.start_mark.index < k.end_mark.index:
                     continue  # an alias pointing back at an anchor
@@ -46,7 +50,10 @@ def detect_style(root: Node) -> Style:
             stack.extend(node.value)
     indent = indents.most_common(1)[0][0] if indents else 2
     offset = offsets.most_common(1)[0][0] if offsets else 0
-    return Style(indent=indent, seq_offset=max(0, offset))
+    # Sorted only when every mapping is, and enough of them to tell it from chance (three keys in a
+    # row like `metadata, spec, ...` happen to be sorted in hand-written files too).
+    sorted_keys = ordered[1] == 0 and ordered[0] >= 4
+    return Style(indent=indent, seq_offset=max(0, offset), sorted_keys=sorted_keys)
 
 
 def _dash_column(seq: SequenceNode) -> int:
@@ -236,7 +243,16 @@ class Splicer:
             self._insert_lines(after, lines)
 
     def _insertion_point(self, mapping: MappingNode, key: str, level_keys: list[str]) -> int:
-        """After the last existing key that precedes `key` in the desired order, else after the last key."""
+        """After the last existing key that precedes `key` in the desired order, else after the last key.
+        In a file whose keys are sorted, the desired order is the alphabet."""
+        if self.style.sorted_keys:
+            keys = [p[0].value for p in mapping.value if isinstance(p[0], ScalarNode)]
+            level_keys = sorted(set(keys) | {key})
+            first = mapping.value[0][0]
+            if level_keys[0] == key and isinstance(first, ScalarNode):
+                start = self._line_start(first.start_mark.index)
+                if not self.src.text[start:first.start_mark.index].strip(" "):  # not after a `- `
+                    return self._leading_comments_start(start, first.start_mark.column)
         preceding = set(level_keys[:level_keys.index(key)]) if key in level_keys else None
         chosen = mapping.value[-1]
         if preceding is not None:
@@ -265,7 +281,8 @@ class Splicer:
         line_end = self.src.text.find("\n", key.end_mark.index)
         line_end = len(self.src.text) if line_end < 0 else line_end
         head = self.src.text[key.end_mark.index:node.start_mark.index]
-        if head.rstrip() != head and node.end_mark.index == line_end:
+        if head.rstrip() != head:
+            # the blank between `:` and the value goes with the value; a comment keeps its own spacing
             self._patch(key.end_mark.index + len(head.rstrip()), node.start_mark.index, "")
         self._insert_lines(self._line_after(line_end), lines)
 

@@ -177,11 +177,11 @@ def cmd_edit(args) -> int:
     from .edit import edit_text
     from .flags import apply_mesh_flags, apply_peer_spec, remove_peer
     from .reader import read_mesh
-    from .rules import check_source
-    from .safe_files import read_file, write_file
+    from .rules import check_edit, check_source
+    from .safe_files import write_file
     from .source import parse
 
-    loaded = read_file(args.file)
+    loaded = _read(args.file)
     src = parse(loaded.data, args.file)
     before = read_mesh(src)
     mesh = apply_mesh_flags(before, args)
@@ -192,7 +192,9 @@ def cmd_edit(args) -> int:
     text = edit_text(src, mesh, before)
     new_bytes = src.encode(text)
     old_findings = check_source(src)
-    new_findings = _check_bytes(new_bytes, args.file)
+    new_src = parse(new_bytes, args.file)
+    # check_edit: findings about the change itself (a label edit recreates the gateway, SMF098)
+    new_findings = sorted(check_source(new_src) + check_edit(before, mesh, new_src), key=sort_key)
     introduced = _introduced(old_findings, new_findings)
     _print_findings(new_findings, sys.stderr)
     blocked = bool(count(introduced, ERROR)) and not args.allow_errors
@@ -214,6 +216,19 @@ def cmd_edit(args) -> int:
                   if line[:1] in "+-" and line[:3] not in ("+++", "---"))
     print(f"wrote {args.file} ({changed} lines changed)", file=sys.stderr)
     return EXIT_OK
+
+
+def _read(path: str):
+    """`safe_files.read_file`, with a position on refusals about the file's content (the size cap), so
+    every refusal reads `file:line:col: error: ...` like the parser's own."""
+    from .errors import InputError
+    from .safe_files import read_file
+    try:
+        return read_file(path)
+    except InputError as err:
+        if err.line is None and os.path.isfile(path):
+            err.line, err.column = 1, 1
+        raise
 
 
 def _introduced(before: list[Finding], after: list[Finding]) -> list[Finding]:
@@ -246,8 +261,7 @@ class _Unusable:
 
 def cmd_validate(args) -> int:
     from .rules import Options, check_across, check_source
-    from .safe_files import read_file
-    from .source import parse
+    from .source import parse, require_smcp_v2
 
     options = Options(node_port_range=_parse_range(args.node_port_range)) if args.node_port_range else Options()
     findings: list[Finding] = []
@@ -255,7 +269,9 @@ def cmd_validate(args) -> int:
     unusable: list[_Unusable] = []
     for path in args.files:
         try:
-            src = parse(read_file(path).data, path)
+            src = parse(_read(path).data, path)
+            if src.smcp is None:  # nothing to check is not a pass: say why the file is not usable
+                require_smcp_v2(src)
         except SmfedError as err:
             unusable.append(_Unusable(path, err))
             continue

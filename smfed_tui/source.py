@@ -160,7 +160,7 @@ def require_smcp_v2(src: Source) -> MappingNode:
     api = scalar_at(src.smcp, "apiVersion")
     if api != SMCP_API:
         node = get(src.smcp, "apiVersion")
-        mark = (node[0] if node else src.smcp).start_mark
+        mark = (node[1] if node else src.smcp).start_mark  # the value, where validate's SMF005 points
         raise InputError(f"apiVersion is {api!r}; federation needs a {SMCP_API} ServiceMeshControlPlane",
                          path=src.path, line=mark.line + 1, column=mark.column + 1,
                          hint="convert the SMCP to maistra.io/v2 (OSSM 2.x), then run the wizard")

@@ -262,6 +262,7 @@ class _Unusable:
 def cmd_validate(args) -> int:
     from .rules import Options, check_across, check_source
     from .source import parse, require_smcp_v2
+    from .federation_rules import check_federation, holds_federation_resources  # issue 5
 
     options = Options(node_port_range=_parse_range(args.node_port_range)) if args.node_port_range else Options()
     findings: list[Finding] = []
@@ -270,7 +271,7 @@ def cmd_validate(args) -> int:
     for path in args.files:
         try:
             src = parse(_read(path).data, path)
-            if src.smcp is None:  # nothing to check is not a pass: say why the file is not usable
+            if src.smcp is None and not holds_federation_resources(src):  # nothing to check is not a pass
                 require_smcp_v2(src)
         except SmfedError as err:
             unusable.append(_Unusable(path, err))
@@ -279,6 +280,7 @@ def cmd_validate(args) -> int:
         findings.extend(check_source(src, options))
     if len(sources) > 1:
         findings.extend(check_across(sources))
+    findings.extend(check_federation(sources))  # ServiceMeshPeer, CA ConfigMap, ESS/ISS across files
     findings.sort(key=sort_key)
     if args.format == "json":
         items = [f.as_json() for f in findings] + [_unusable_json(u) for u in unusable]

@@ -595,3 +595,10 @@ def check_edit(old, new, src: Source) -> list[Finding]:
                 checker.report("SMF098", node, path, f"changing {label_key} on the existing {kind} gateway {name} "
                                                      "recreates its Deployment")
     return checker.findings
+
+
+# The cross-file federation rules (SMF1xx, issue 5) are defined beside their checks in
+# federation_rules; they join this table so that every code lives in one place.
+from .federation_rules import RULE_TABLE as _FEDERATION_RULES  # noqa: E402
+
+RULES.update({code: Rule(code, severity, title, fix) for code, severity, title, fix in _FEDERATION_RULES})

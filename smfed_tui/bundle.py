@@ -1,0 +1,313 @@
+"""The follow-on resources each mesh needs per peer, built from the model: pure, no I/O.
+
+An SMCP alone federates nothing (reference ossm-federation.md §5.1 checklist). For each peer P of a
+mesh M, M's control-plane namespace needs:
+- the ConfigMap `P-ca-root-cert` holding P's root certificate under `root-cert.pem` (§5.5),
+- the ServiceMeshPeer `P` (§5.4, §9.9): P's ingress addresses and ports, M's gateway pair for P,
+  P's trust domain, the clientID of P's egress gateway for M, the certificate chain ConfigMap,
+- the ExportedServiceSet `P` and the ImportedServiceSet `P` (§5.6, §5.7).
+Everything here is derived from values; the text is written by `emit` (scalars quoted by `quoting`).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+
+from .emit import emit_document
+from .model import DISCOVERY_PORT, TLS_PORT, Exposure, Mesh, Peer, default_egress_name, default_namespace, \
+    default_trust_domain
+
+FEDERATION_API = "federation.maistra.io/v1"
+CA_KEY = "root-cert.pem"                      # §5.4 certificateChain, §5.5: the entry key the code reads
+PLACEHOLDER_MARK = "REPLACE ME"               # a ConfigMap value starting with this is not a certificate yet
+PLACEHOLDER_DOMAIN = ".replace-me.invalid"    # RFC 2606 `.invalid`: a placeholder address never resolves
+
+
+def ca_config_map_name(peer: str) -> str:
+    """§5.4/§5.5: the docs' convention and the code's default for an empty certificateChain name."""
+    return f"{peer}-ca-root-cert"
+
+
+def service_account(gateway: str) -> str:
+    """§2.3: the operator names a gateway's ServiceAccount `<gateway>-service-account`."""
+    return f"{gateway}-service-account"
+
+
+def client_id(trust_domain: str, namespace: str, egress_gateway: str) -> str:
+    """§5.4 clientID: `<peer td>/ns/<peer control-plane ns>/sa/<peer's egress gateway for us>-service-account`."""
+    return f"{trust_domain}/ns/{namespace}/sa/{service_account(egress_gateway)}"
+
+
+def placeholder_address(peer: str) -> str:
+    return f"{peer}-ingress{PLACEHOLDER_DOMAIN}"
+
+
+# --- the root certificate -------------------------------------------------------------------------
+
+_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END ([A-Z0-9 ]+)-----", re.DOTALL)
+
+
+class CertificateError(ValueError):
+    """The text given as a root certificate is not one (or holds something that must not be published)."""
+
+
+def _der_element(der: bytes, offset: int) -> tuple[int, int, int]:
+    """(tag, start of content, end of content) of the DER element at `offset`."""
+    if offset + 2 > len(der):
+        raise CertificateError("the DER data ends early")
+    tag, first = der[offset], der[offset + 1]
+    if first < 0x80:
+        return tag, offset + 2, offset + 2 + first
+    count = first & 0x7F
+    if count == 0 or count > 4 or offset + 2 + count > len(der):
+        raise CertificateError("the DER length is not valid")
+    length = int.from_bytes(der[offset + 2:offset + 2 + count], "big")
+    start = offset + 2 + count
+    return tag, start, start + length
+
+
+def _check_certificate_der(der: bytes) -> None:
+    """An X.509 Certificate is SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE,
+    signatureValue BIT STRING } (RFC 5280 §4.1). Enough structure to tell a certificate from other data."""
+    tag, start, end = _der_element(der, 0)
+    if tag != 0x30 or end != len(der):
+        raise CertificateError("the block is not one DER SEQUENCE")
+    tags, offset = [], start
+    while offset < end:
+        inner_tag, _s, inner_end = _der_element(der, offset)
+        if inner_end > end:
+            raise CertificateError("the DER data ends early")
+        tags.append(inner_tag)
+        offset = inner_end
+    if tags != [0x30, 0x30, 0x03]:
+        raise CertificateError("the DER data is not shaped like an X.509 certificate")
+
+
+def normalize_certificates(text: str) -> str:
+    """The PEM certificates in `text`, re-armoured canonically (64-column base64 of the checked DER).
+
+    Raises CertificateError when there is no CERTIFICATE block, a block is something else (a private
+    key must never go into a ConfigMap), or the base64/DER is not a certificate."""
+    blocks = list(_PEM_BLOCK.finditer(text))
+    if not blocks:
+        raise CertificateError("no PEM block (-----BEGIN CERTIFICATE-----) found")
+    out = []
+    for number, m in enumerate(blocks, 1):
+        label, body, end_label = m.group(1), m.group(2), m.group(3)
+        if label != end_label:
+            raise CertificateError(f"block {number} begins as {label} but ends as {end_label}")
+        if label != "CERTIFICATE":
+            extra = "; a key must never be published in a ConfigMap" if "KEY" in label else ""
+            raise CertificateError(f"block {number} is a {label}, not a CERTIFICATE{extra}")
+        compact = "".join(body.split())
+        try:
+            der = base64.b64decode(compact, validate=True)
+        except (binascii.Error, ValueError):
+            raise CertificateError(f"block {number} is not valid base64") from None
+        try:
+            _check_certificate_der(der)
+        except CertificateError as exc:
+            raise CertificateError(f"block {number}: {exc}") from None
+        encoded = base64.b64encode(der).decode("ascii")
+        lines = [encoded[i:i + 64] for i in range(0, len(encoded), 64)]
+        out.append("-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n")
+    return "".join(out)
+
+
+def is_certificate(text: str) -> bool:
+    try:
+        normalize_certificates(text)
+    except CertificateError:
+        return False
+    return True
+
+
+# --- values given by the user ---------------------------------------------------------------------
+
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_SELECTOR_PART = re.compile(r"^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$")
+
+
+def address_problem(address: str) -> str | None:
+    """spec.remote.addresses holds IPs or DNS names of the peer's ingress (§5.3, §5.4)."""
+    import ipaddress
+    try:
+        ipaddress.ip_address(address)
+        return None
+    except ValueError:
+        pass
+    if len(address) > 253 or not _DNS_SUBDOMAIN.match(address):
+        return f"{address!r} is neither an IP address nor a DNS name"
+    return None
+
+
+def parse_service_ref(text: str) -> "ServiceRef":
+    """`NS/NAME` (either may be `*`, which matches any, §5.6) -> ServiceRef; ValueError otherwise."""
+    namespace, sep, name = text.strip().partition("/")
+    if not sep or not _SELECTOR_PART.match(namespace) or not _SELECTOR_PART.match(name):
+        raise ValueError(f"{text!r} is not NAMESPACE/NAME (DNS labels, or * for any)")
+    return ServiceRef(namespace, name)
+
+
+# --- what one mesh knows about a peer ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Remote:
+    """The peer-side facts a ServiceMeshPeer needs (§5.3, §5.4)."""
+
+    namespace: str
+    trust_domain: str
+    egress_for_us: str                      # the peer's egress gateway serving this mesh
+    addresses: tuple[str, ...] = ()         # the peer's federation ingress: LB address or node IPs
+    service_port: int = TLS_PORT            # 15443 for a LoadBalancer, the node port for NodePort
+    discovery_port: int = DISCOVERY_PORT    # 8188 for a LoadBalancer, the node port for NodePort
+    ca_pem: str | None = None               # checked, canonical PEM (normalize_certificates)
+    ports_known: bool = True                # False: NodePort without fixed node ports
+
+
+def default_remote(local: Mesh, peer: Peer) -> Remote:
+    """What the conventions give when nothing is known about the peer: the wizard's own defaults."""
+    return Remote(namespace=default_namespace(peer.name), trust_domain=default_trust_domain(peer.name),
+                  egress_for_us=default_egress_name(local.name))
+
+
+def remote_ports(exposure: Exposure) -> tuple[int, int, bool]:
+    """(servicePort, discoveryPort, known) for reaching an ingress exposed this way (§5.3)."""
+    if exposure.service_type == "NodePort":
+        if exposure.tls_node_port is not None and exposure.discovery_node_port is not None:
+            return exposure.tls_node_port, exposure.discovery_node_port, True
+        return TLS_PORT, DISCOVERY_PORT, False
+    return TLS_PORT, DISCOVERY_PORT, True
+
+
+def remote_from_mesh(local_name: str, remote: Mesh, addresses=(), ca_pem: str | None = None) -> Remote:
+    """The facts read off the peer's own model: its namespace, trust domain, its gateways for us."""
+    ours = remote.peer(local_name)
+    if ours is None:
+        known = ", ".join(p.name for p in remote.peers) or "none"
+        raise KeyError(f"mesh {remote.name!r} has no peer named {local_name!r} (its peers: {known})")
+    service_port, discovery_port, known = remote_ports(ours.exposure)
+    return Remote(namespace=remote.namespace or default_namespace(remote.name),
+                  trust_domain=remote.trust_domain or default_trust_domain(remote.name),
+                  egress_for_us=ours.egress, addresses=tuple(addresses), service_port=service_port,
+                  discovery_port=discovery_port, ca_pem=ca_pem, ports_known=known)
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """A NameSelector: `namespace/name` (`*` matches any, §5.6), optionally renamed by an alias."""
+
+    namespace: str
+    name: str
+    alias_namespace: str | None = None
+    alias_name: str | None = None
+
+    def selector(self) -> dict:
+        out: dict = {"namespace": self.namespace, "name": self.name}
+        if self.alias_namespace or self.alias_name:
+            alias = {}
+            if self.alias_namespace:
+                alias["namespace"] = self.alias_namespace
+            if self.alias_name:
+                alias["name"] = self.alias_name
+            out["alias"] = alias
+        return out
+
+
+# --- the four resources -----------------------------------------------------------------------------
+
+def _metadata(name: str, namespace: str | None) -> dict:
+    # An SMCP without a namespace is applied to the current one; its peer resources must follow it.
+    return {"name": name, "namespace": namespace} if namespace else {"name": name}
+
+
+def service_mesh_peer(local: Mesh, peer: Peer, remote: Remote) -> dict:
+    addresses = list(remote.addresses) or [placeholder_address(peer.name)]
+    return {
+        "apiVersion": FEDERATION_API,
+        "kind": "ServiceMeshPeer",
+        "metadata": _metadata(peer.name, local.namespace),
+        "spec": {
+            "remote": {"addresses": addresses, "discoveryPort": remote.discovery_port,
+                       "servicePort": remote.service_port},
+            "gateways": {"ingress": {"name": peer.ingress}, "egress": {"name": peer.egress}},
+            "security": {
+                "trustDomain": remote.trust_domain,
+                "clientID": client_id(remote.trust_domain, remote.namespace, remote.egress_for_us),
+                "certificateChain": {"kind": "ConfigMap", "name": ca_config_map_name(peer.name)},
+            },
+        },
+    }
+
+
+def placeholder_certificate(peer: str, remote: Remote) -> str:
+    return (f"{PLACEHOLDER_MARK}: paste the root certificate of {peer} here; read it with "
+            f"oc get configmap istio-ca-root-cert -n {remote.namespace} -o jsonpath='{{.data.root-cert\\.pem}}'")
+
+
+def ca_config_map(local: Mesh, peer: Peer, remote: Remote) -> dict:
+    pem = remote.ca_pem if remote.ca_pem is not None else placeholder_certificate(peer.name, remote)
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": _metadata(ca_config_map_name(peer.name), local.namespace),
+        "data": {CA_KEY: pem},
+    }
+
+
+def exported_service_set(local: Mesh, peer: Peer, refs) -> dict:
+    rules = [{"type": "NameSelector", "nameSelector": ref.selector()} for ref in refs]
+    return {"apiVersion": FEDERATION_API, "kind": "ExportedServiceSet",
+            "metadata": _metadata(peer.name, local.namespace), "spec": {"exportRules": rules}}
+
+
+def imported_service_set(local: Mesh, peer: Peer, refs) -> dict:
+    # §5.7: only NameSelector imports; `importAsLocal` belongs on the rule, never inside nameSelector (§7).
+    rules = [{"type": "NameSelector", "importAsLocal": False, "nameSelector": ref.selector()} for ref in refs]
+    return {"apiVersion": FEDERATION_API, "kind": "ImportedServiceSet",
+            "metadata": _metadata(peer.name, local.namespace), "spec": {"importRules": rules}}
+
+
+@dataclass
+class Bundle:
+    documents: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return render(self.documents)
+
+
+def render(documents: list[dict]) -> str:
+    """A multi-document YAML stream, each document written by `emit_document`."""
+    return "---\n".join(emit_document(doc) for doc in documents)
+
+
+def build_bundle(local: Mesh, remotes: dict[str, Remote] | None = None, exports: dict | None = None,
+                 imports: dict | None = None) -> Bundle:
+    """Every peer's ConfigMap, ServiceMeshPeer, ExportedServiceSet and ImportedServiceSet, in peer order.
+
+    `remotes` maps peer name to what is known of it (default: the conventions); `exports`/`imports`
+    map peer name to a list of ServiceRef (default: empty rule lists)."""
+    remotes, exports, imports = remotes or {}, exports or {}, imports or {}
+    bundle = Bundle()
+    for peer in local.peers:
+        remote = remotes.get(peer.name) or default_remote(local, peer)
+        if not remote.addresses:
+            bundle.warnings.append(f"{peer.name}: no address for its ingress gateway; the ServiceMeshPeer holds the "
+                                   f"placeholder {placeholder_address(peer.name)!r} (give --peer-address "
+                                   f"{peer.name}=ADDR)")
+        if remote.ca_pem is None:
+            bundle.warnings.append(f"{peer.name}: no root certificate; ConfigMap {ca_config_map_name(peer.name)} holds a "
+                                   f"placeholder to replace (give --peer-ca {peer.name}=PEM_FILE)")
+        if not remote.ports_known:
+            bundle.warnings.append(f"{peer.name}: its ingress is NodePort without fixed node ports; the "
+                                   f"ServiceMeshPeer says 15443/8188: put the real node ports there")
+        bundle.documents += [
+            ca_config_map(local, peer, remote),
+            service_mesh_peer(local, peer, remote),
+            exported_service_set(local, peer, exports.get(peer.name, ())),
+            imported_service_set(local, peer, imports.get(peer.name, ())),
+        ]
+    return bundle

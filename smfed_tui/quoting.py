@@ -13,7 +13,7 @@ import re
 _NOT_A_STRING = re.compile(r"""^(?:
     ~|null|Null|NULL
   | y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
-  | [-+]?(?:0|[1-9][0-9_]*)
+  | [-+]?[0-9][0-9_]*
   | [-+]?0[0-7_]+ | 0o[0-7_]+ | [-+]?0x[0-9a-fA-F_]+ | [-+]?0b[01_]+
   | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
   | [-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?

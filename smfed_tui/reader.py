@@ -35,20 +35,21 @@ def peer_names_from_gateway(kind: str, name: str, label: str | None) -> tuple[st
     """The peer names this gateway may serve, most likely first: its label when that differs from the
     gateway name (the maistra samples label a gateway with its peer's name), then the name without
     its `egress-`/`-ingress` decoration."""
-    out = [label] if label and label != name else []
-    from_name = name
+    candidates = [label, _undecorated(kind, label)] if label and label != name else []
+    candidates.append(_undecorated(kind, name))  # a label equal to the name says nothing more
+    return tuple(dict.fromkeys(candidates))  # in order, once each
+
+
+def _undecorated(kind: str, name: str) -> str:
+    """`egress-green-mesh` / `green-mesh-egress` -> `green-mesh`; other names as they are. A label
+    keeps the default gateway name after a rename (`egress-green` labelled `egress-green-mesh`)."""
     for prefix in (f"{kind}-", f"federation-{kind}-"):
         if name.startswith(prefix) and len(name) > len(prefix):
-            from_name = name[len(prefix):]
-            break
-    else:
-        for suffix in (f"-{kind}", f"-{kind}gateway", f"-{kind}-gateway"):
-            if name.endswith(suffix) and len(name) > len(suffix):
-                from_name = name[:-len(suffix)]
-                break
-    if from_name not in out:
-        out.append(from_name)
-    return tuple(out)
+            return name[len(prefix):]
+    for suffix in (f"-{kind}", f"-{kind}gateway", f"-{kind}-gateway"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[:-len(suffix)]
+    return name
 
 
 def is_federation_gateway(node: Node, label_key: str) -> bool:

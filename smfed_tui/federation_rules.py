@@ -135,9 +135,15 @@ class Doc:
 class Inventory:
     meshes: list[MeshDoc] = field(default_factory=list)
     docs: list[Doc] = field(default_factory=list)
+    _index: dict = field(default_factory=dict)
 
     def of(self, kind: str, scope: tuple | None = None) -> list[Doc]:
-        return [d for d in self.docs if d.kind == kind and (scope is None or d.scope == scope)]
+        """The documents of a kind (in one scope), in file order; indexed once the scopes are known."""
+        if not self._index:
+            for d in self.docs:
+                self._index.setdefault((d.kind, None), []).append(d)
+                self._index.setdefault((d.kind, d.scope), []).append(d)
+        return self._index.get((kind, scope), [])
 
 
 def collect(sources: list[Source]) -> Inventory:
@@ -214,13 +220,7 @@ def _where(node: Node | None, src: Source) -> str:
 
 def _value_or_parent(node: MappingNode, *keys: str) -> Node:
     """The value at `keys`, else the deepest mapping on the way there (where the key would go)."""
-    current: Node = node
-    for key in keys:
-        pair = get(current, key)
-        if pair is None:
-            return current
-        current = pair[1]
-    return current
+    return next(found for n in range(len(keys), -1, -1) if (found := get_value(node, *keys[:n])) is not None)
 
 
 # --- entry point -------------------------------------------------------------------------------------

@@ -31,49 +31,77 @@ FEDERATION_KINDS = (PEER, EXPORT, IMPORT)
 
 # (code, severity, title, fix). `rules.RULES` takes these in, so every code lives in one table.
 RULE_TABLE = [
+    # §5.4: peer resources live in the local control-plane namespace
     ("SMF100", WARNING, "no ServiceMeshControlPlane for this namespace among the files",
      "pass the SMCP of this control-plane namespace too, so the peer resources can be checked against it"),
+    # §6.2 DERIVED: gateway names equal the SMCP map keys
     ("SMF101", ERROR, "ServiceMeshPeer names a gateway its SMCP does not have",
      "spec.gateways.ingress/egress.name must be keys of this SMCP's additionalIngress/additionalEgress"),
+    # §6.1: 15443 and 8188 are fixed
     ("SMF102", ERROR, "ServiceMeshPeer gateway is not a federation gateway",
      "give the gateway ports 15443 (tls) and 8188 (http-discovery on egress, https-discovery on ingress)"),
+    # §2.4, §5.4, §6.4
     ("SMF103", ERROR, "ServiceMeshPeer trust domain is wrong",
      "spec.security.trustDomain is the peer mesh's own trust domain, different from this mesh's"),
+    # §5.4, §9.9; §6.2: a wrong clientID is denied discovery
     ("SMF104", ERROR, "ServiceMeshPeer clientID is wrong",
      "clientID is <peer trust domain>/ns/<peer namespace>/sa/<peer's egress gateway for this mesh>-service-account"),
+    # §5.3, §5.4
     ("SMF105", ERROR, "ServiceMeshPeer port does not match the peer's ingress",
      "use 15443/8188 for a LoadBalancer ingress, the ingress's node ports for NodePort"),
+    # §5.3, §5.4
     ("SMF106", ERROR, "ServiceMeshPeer has no remote address",
      "list the peer ingress gateway's load balancer address (or node IPs for NodePort) in spec.remote.addresses"),
+    # §5.3 (our own placeholder, RFC 2606 .invalid)
     ("SMF107", WARNING, "ServiceMeshPeer address is a placeholder",
      "replace it with the peer ingress gateway's load balancer address (or node IPs for NodePort)"),
+    # §5.4: only kind "" or ConfigMap is read
     ("SMF108", ERROR, "certificateChain is not a ConfigMap",
      "set certificateChain kind: ConfigMap (the only kind the federation code reads)"),
+    # §5.4, §5.5, §9.9
     ("SMF110", ERROR, "no CA ConfigMap for the peer",
      "create ConfigMap <peer>-ca-root-cert with the peer's root certificate in root-cert.pem (or pass the file holding it)"),
+    # §5.5: `missing entry root-cert.pem`
     ("SMF111", ERROR, "CA ConfigMap without root-cert.pem", "put the peer's root certificate under data key root-cert.pem"),
+    # §5.5
     ("SMF112", WARNING, "root-cert.pem is not a PEM certificate",
      "paste the peer's root certificate (oc get configmap istio-ca-root-cert -n <peer ns> -o jsonpath='{.data.root-cert\\.pem}')"),
+    # §5.6, §5.7: name = ServiceMeshPeer name
     ("SMF120", ERROR, "service set named after no ServiceMeshPeer",
      "name the ExportedServiceSet/ImportedServiceSet exactly like the ServiceMeshPeer of that mesh"),
+    # §5.7: `unknown selector type`
     ("SMF121", ERROR, "import rule is not a NameSelector", "ImportedServiceSet rules support only type: NameSelector"),
+    # §5.7: `cannot use importAsLocal without setting a fixed namespace alias`
     ("SMF122", ERROR, "importAsLocal without a fixed alias namespace",
      "set nameSelector.alias.namespace to a fixed namespace, or drop importAsLocal"),
+    # §7: create-import's mistake
     ("SMF123", ERROR, "importAsLocal inside nameSelector", "move importAsLocal up to the rule, beside type (the docs misplace it)"),
+    # §7: config-export's mistake
     ("SMF124", ERROR, "labelSelector.Selector is capitalised", "write `selector:` (lower case; the docs print `Selector:`)"),
+    # §7: config-export's mistake
     ("SMF125", ERROR, "alias under labelSelector", "labelSelector takes `aliases:`, a list of {namespace, name, alias} mappings"),
+    # §5.6: type is required; unknown type or null selector: `skipping rule`
     ("SMF126", ERROR, "service set rule without a usable selector",
      "give the rule type NameSelector with nameSelector (or LabelSelector with labelSelector.selector)"),
+    # §5.6, §5.7: one per peer
     ("SMF127", ERROR, "the same federation resource twice", "keep one per name and namespace"),
+    # §5.7: `use importAsLocal instead`
     ("SMF128", ERROR, "import domainSuffix is the cluster's own", "use importAsLocal instead of domainSuffix cluster.local"),
+    # §5.7: zone needs region; subzone needs zone and region
     ("SMF129", ERROR, "locality level without its parent", "zone needs region; subzone needs zone and region"),
+    # §5.4: federation.maistra.io/v1
     ("SMF130", ERROR, "federation resource with the wrong apiVersion", f"use apiVersion: {FEDERATION_API}"),
+    # §5.4, §5.6, §5.7: control-plane namespace
     ("SMF131", WARNING, "federation resource without a namespace",
      "set metadata.namespace to the control-plane namespace; otherwise it lands wherever you apply it"),
+    # §6.2: the peer name is in hostnames, keep a DNS-1123 label
     ("SMF132", ERROR, "federation resource name missing or not a DNS-1123 label",
      "name it after the peer mesh: lower-case letters, digits and '-'"),
+    # §5.4: one ServiceMeshPeer per ordered pair
     ("SMF133", WARNING, "two ServiceMeshPeers for the same mesh", "keep one ServiceMeshPeer per peer mesh"),
+    # §5.1, §5.2: one egress and one ingress gateway for each peer
     ("SMF134", ERROR, "two ServiceMeshPeers share a gateway", "each peer needs its own egress and ingress gateway"),
+    # §5.1 checklist: one ServiceMeshPeer per pair
     ("SMF135", HINT, "federation gateways without a ServiceMeshPeer",
      "add the ServiceMeshPeer for this peer, or remove its gateways"),
 ]

@@ -88,14 +88,31 @@ def test_every_federation_code_is_in_the_one_rule_table():
         assert (RULES[code].severity, RULES[code].title, RULES[code].fix) == (severity, title, fix)
 
 
-def test_a_file_of_peer_resources_alone_is_checked_not_refused(meshes):
+@pytest.mark.parametrize("old,new,says", [
+    ("sa/egress-red-mesh-service-account", "sa/egress-red-mesh", "<gateway>-service-account"),
+    ("clientID: green-mesh.local/", "clientID: green.local/", "differs from spec.security.trustDomain 'green-mesh.local'"),
+])
+def test_a_file_of_peer_resources_alone_is_checked_not_refused(meshes, old, new, says):
     path = red(meshes)
-    plant(path, "sa/egress-red-mesh-service-account", "sa/egress-red-mesh")
+    plant(path, old, new)
     rc, findings = validate(path)
     assert rc == 1
     finding = only(findings, "SMF104")
-    at(finding, path, "green-mesh.local/ns/green-mesh-system/sa/egress-red-mesh\n")
-    assert "-service-account" in finding["message"]
+    line, column = pos(path, "clientID: ")
+    assert (finding["line"], finding["column"]) == (line, column + len("clientID: "))
+    assert says in finding["message"]
+
+
+def test_client_id_naming_no_egress_gateway_of_a_peer_whose_gateways_for_us_are_unknown(meshes):
+    """Without the peer's ServiceMeshPeer and with gateways named its own way, the clientID must still
+    name one of the peer's egress gateways."""
+    smcp = meshes / "green-mesh" / "smcp.yaml"
+    plant(smcp, "      egress-red-mesh:", "      fed-out-1:")
+    plant(smcp, "egress-for: egress-red-mesh", "egress-for: fed-out-1")
+    rc, findings = validate(red(meshes), smcp, meshes / "red-mesh" / "smcp.yaml")
+    finding = only(findings, "SMF104")
+    assert finding["file"] == str(red(meshes))
+    assert "wrong service account (not one of fed-out-1-service-account) for green-mesh" in finding["message"]
 
 
 # --- one planted mistake, one finding: (side, old text, new text, code, where the finding points) ----------

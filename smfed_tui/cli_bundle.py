@@ -246,13 +246,13 @@ def run_topology(args) -> int:
         return EXIT_UNUSABLE
     for warning in topo.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    directory = args.output or "."
+    directory = args.output or ""
     findings = sorted(check_outputs(outputs, directory), key=sort_key)
     errors = [f for f in findings if f.severity == ERROR]
     for f in errors:
         print(f.compiler_line() + f"\n  fix: {f.hint}", file=sys.stderr)
+    from .rules import RULES
     for (code, severity), n in sorted(Counter((f.code, f.severity) for f in findings if f.severity != ERROR).items()):
-        from .rules import RULES
         print(f"{severity} {code} ×{n}: {RULES[code].title} ({RULES[code].fix})", file=sys.stderr)
     if errors and not args.allow_errors:
         print("not written: fix the errors above (or pass --allow-errors)", file=sys.stderr)

@@ -232,9 +232,23 @@ def test_a_root_cert_file_that_is_a_key_is_refused(tmp_path):
     assert rc == 2 and f"{topo}:5:19: error: rootCertFile 'key.pem': block 1 is a PRIVATE KEY" in err
 
 
-def test_stdout_lists_every_file():
+def test_without_output_dir_every_file_goes_to_stdout(tmp_path):
+    topo = tmp_path / "topo.yaml"
+    topo.write_text(THREE)
+    rc, out, _err = run("topology", str(topo))
+    assert rc == 0
+    assert [line for line in out.splitlines() if line.startswith("# ")] == [
+        f"# {mesh}/{name}" for mesh in ("red-mesh", "green-mesh", "blue-mesh")
+        for name in ("smcp.yaml", "federation.yaml")]
+    kinds = [d["kind"] for d in yaml.safe_load_all(out)]
+    assert kinds.count("ServiceMeshControlPlane") == 3 and kinds.count("ServiceMeshPeer") == 6 and len(kinds) == 27
+
+
+def test_generated_files_are_checked_before_anything_is_written():
     outputs = build(parse_topology(THREE.encode(), "t.yaml"))
     assert not [f for f in check_outputs(outputs, "out") if f.severity == "error"]
+    outputs[0].federation = outputs[0].federation.replace("servicePort: 30510", "servicePort: 1")
+    assert [f.code for f in check_outputs(outputs, "out") if f.severity == "error"] == ["SMF105"]
 
 
 # --- the round trip ------------------------------------------------------------------------------------

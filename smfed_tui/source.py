@@ -137,10 +137,9 @@ def parse(data: bytes, path: str, *, trusted: bool = False) -> Source:
         raise InputError("the YAML nests too deeply", path=path, line=1, column=1) from None
     if not trusted:
         for doc in documents:
-            check_node_depth(doc, path)  # before anything below walks the tree recursively
+            check_tree(doc, path)  # depth first: the alias check below walks the tree recursively
             if "&" in text:  # no anchor, no alias: nothing to expand
                 check_aliases(doc, path, text)
-            check_duplicate_keys(doc, path)
     smcps = [d for d in documents if isinstance(d, MappingNode) and scalar_at(d, "kind") == SMCP_KIND]
     if len(smcps) > 1:
         second = smcps[1].start_mark
@@ -197,24 +196,42 @@ def check_depth(text: str, path: str) -> None:
                 break  # quoted text: brackets inside do not nest; a rough stop is enough for a bound
 
 
-def check_node_depth(root: Node, path: str) -> None:
-    """Refuse a document nested more than MAX_DEPTH levels, measured on the composed tree.
+def check_tree(root: Node, path: str) -> None:
+    """One iterative walk over the composed tree, in document order (each node once, so aliases cost
+    nothing): refuse nesting deeper than MAX_DEPTH and duplicate keys.
 
-    The text scan above is a quick first look, but block sequences on one line (`- - - x`), complex
-    keys and brackets after a quote get past it; libyaml stops at 1,000 levels, deep enough to
-    exhaust Python's recursion limit in any recursive walk. So measure the tree itself, iteratively."""
+    Depth: the text scan above is a quick first look, but block sequences on one line (`- - - x`),
+    complex keys and brackets after a quote get past it; libyaml stops at 1,000 levels, deep enough
+    to exhaust Python's recursion limit in any recursive walk. So the tree itself is measured.
+    Duplicate keys: YAML readers disagree on them (first wins, last wins, undefined)."""
     seen: set[int] = set()
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
         if id(node) in seen:
-            continue  # an alias: its anchor was measured where it is defined
+            continue  # an alias: its anchor was checked where it is defined
         seen.add(id(node))
         if depth > MAX_DEPTH:
             raise InputError(f"the YAML nests more than {MAX_DEPTH} levels deep", path=path,
                              line=node.start_mark.line + 1, column=node.start_mark.column + 1,
                              hint="an SMCP needs far less")
-        stack.extend((child, depth + 1) for child in _children(node))
+        if isinstance(node, MappingNode):
+            keys: dict[str, Node] = {}
+            for k, _v in node.value:
+                if isinstance(k, ScalarNode):
+                    if k.value in keys and k.value != "<<":
+                        first = keys[k.value].start_mark
+                        raise InputError(f"duplicate key {k.value!r} (first at line {first.line + 1})", path=path,
+                                         line=k.start_mark.line + 1, column=k.start_mark.column + 1,
+                                         hint="keep one of them: YAML readers disagree on which one wins")
+                    keys[k.value] = k
+            depth += 1
+            for k, v in reversed(node.value):
+                stack.append((v, depth))
+                stack.append((k, depth))
+        elif isinstance(node, SequenceNode):
+            depth += 1
+            stack.extend([(child, depth) for child in reversed(node.value)])
 
 
 def check_aliases(root: Node, path: str, text: str) -> None:
@@ -273,30 +290,6 @@ def _children(node: Node) -> list[Node]:
     if isinstance(node, MappingNode):
         return [n for pair in node.value for n in pair]
     return []
-
-
-def check_duplicate_keys(root: Node, path: str) -> None:
-    """YAML readers disagree on duplicate keys (first wins, last wins, undefined): refuse them."""
-    seen_nodes: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen_nodes:
-            continue
-        seen_nodes.add(id(node))
-        if isinstance(node, MappingNode):
-            keys: dict[object, Node] = {}
-            for k, v in node.value:
-                if isinstance(k, ScalarNode):
-                    if k.value in keys and k.value != "<<":
-                        first = keys[k.value].start_mark
-                        raise InputError(f"duplicate key {k.value!r} (first at line {first.line + 1})", path=path,
-                                         line=k.start_mark.line + 1, column=k.start_mark.column + 1,
-                                         hint="keep one of them: YAML readers disagree on which one wins")
-                    keys[k.value] = k
-                stack.append(v)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
 
 
 # --- node helpers -------------------------------------------------------------------------------

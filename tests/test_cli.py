@@ -337,3 +337,24 @@ def test_generated_file_validates_clean_and_edits_identically(tmp_path, capsys):
     assert capsys.readouterr().out == "0 errors, 0 warnings, 0 hints in 1 file\n"
     assert main(["edit", str(path), "--stdout"]) == 0
     assert capsys.readouterr().out == path.read_text()
+
+
+# --- the validate benchmark, as a smoke check ---------------------------------------------------------
+
+def test_validate_benchmark_runs(tmp_path):
+    """A smoke check of benchmarks/validate_bench.py (one run over 40 files, generous bound): it must
+    run, find every planted mistake at its exact line and column, and report its numbers. The real
+    target (200 files under 1 s, as ratios to baselines in the same run) is measured by
+    `python benchmarks/validate_bench.py --json`, not by this test: a timed test on a shared CI
+    machine would be flaky."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "validate_bench", Path(__file__).parent.parent / "benchmarks" / "validate_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    result = bench.run_benchmark(files=40, runs=1, keep=str(tmp_path / "files"))
+    assert result["files"] == 40 and result["findings"] > 0
+    assert result["planted_mistakes"] > 0 and result["missing"] == []
+    assert result["every_finding_has_line_and_column"]
+    assert result["validate_seconds"] < 10  # generous: a smoke bound, not the target
+    assert set(result["baseline_seconds"]) == {"python_import_yaml", "safe_load_all_files", "csafe_load_all_files"}

@@ -1,0 +1,454 @@
+"""The wizard as line-by-line prompts (`smfed-wizard --plain`, `ACCESSIBLE=1`, `TERM=dumb`).
+
+The same steps as the Textual wizard (Mesh, Peers, Exposure, Review, Write), driven through the same
+`Session`, so the defaults, the validators, the findings and the safe write are the core's. Every
+prompt is rendered from the field declarations in `fields`: the label is the question, the docs'
+help is the instruction, the current value is the default (so editing a file prefills every answer),
+and CHOICE / BOOL fields become a list to pick from. Invalid input re-prompts with the core's
+message and fix. Ctrl-C (or Ctrl-D) anywhere writes nothing and returns 130.
+
+This is the only module that imports questionary, and only inside `run_plain`: importing it costs
+nothing on the other paths. Output is plain `print` text: nothing the user typed is interpreted as
+markup.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import sys
+from collections import Counter
+
+from .errors import ChangedOnDiskError, SmfedError, format_error
+from .fields import BOOL, CHOICE, EXPOSURE_FIELDS, INT, MESH_FIELDS, PEER_FIELDS, TEXT, Field
+from .findings import ERROR, Finding
+from .session import Session
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_ABORTED = 0, 1, 2, 130
+
+STEPS = ("Mesh", "Peers", "Exposure", "Review", "Write")
+NOT_SET = ""  # the choice value of "(not set)": what `Field.parse` reads as None for an optional field
+
+PEER_NAME = PEER_FIELDS[0]
+PEER_GATEWAY_FIELDS = PEER_FIELDS[1:]
+_BY_KEY = {f.key: f for f in EXPOSURE_FIELDS}
+SERVICE, TLS_NODE_PORT, DISCOVERY_NODE_PORT, NLB, ROUTE = (
+    _BY_KEY["service"], _BY_KEY["tls-node-port"], _BY_KEY["discovery-node-port"], _BY_KEY["nlb"], _BY_KEY["route"])
+ROUTER_MODE = next(f for f in PEER_FIELDS if f.key == "router-mode")
+
+
+class _Quit(Exception):
+    """The user chose to leave without writing (treated like Ctrl-C: exit 130)."""
+
+
+def run_plain(path: str | None) -> int:
+    """Run the wizard on `path` (new or existing) with line-by-line prompts; the exit code."""
+    try:
+        session = Session.open(path)
+    except SmfedError as err:
+        print(format_error(err), file=sys.stderr)
+        return err.exit_code
+    wizard = PlainWizard(session)
+    try:
+        return wizard.run()
+    except KeyboardInterrupt:
+        reason = "aborted (ctrl+c)"
+    except EOFError:
+        reason = "input ended (ctrl+d or end of file)"
+    except _Quit as quit_:
+        reason = str(quit_) or "quit"
+    if wizard.written:
+        print(f"\n{reason}; {session.path} was already written", file=sys.stderr)
+    else:
+        print(f"\n{reason}; nothing written", file=sys.stderr)
+    return EXIT_ABORTED
+
+
+def finding_line(f: Finding) -> str:
+    """`warning SMF070 spec....requestedNetworkView: message` and the fix on the next line."""
+    where = f" {f.path}" if f.path else ""
+    line = f" (line {f.line})" if f.line else ""
+    return f"{f.severity} {f.code}{where}{line}: {f.message}\n    fix: {f.hint}"
+
+
+def problem_text(f: Finding) -> str:
+    """One line for a prompt's error toolbar: the core's message and fix."""
+    return f"{f.code} {f.message}; fix: {f.hint}"
+
+
+class PlainWizard:
+    """The steps, as prompts. `q` is the questionary module (imported by `run`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.written = False
+        self.q = None
+
+    # --- the flow ---------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        import questionary  # only this mode pays for it
+
+        self.q = questionary
+        s = self.session
+        if s.is_edit:
+            print(f"smfed-wizard: editing {s.path} (every answer is prefilled from the file; "
+                  "press Enter to keep it)")
+        else:
+            print(f"smfed-wizard: new ServiceMeshControlPlane{f' {s.path}' if s.path else ''}")
+        print("Ctrl-C quits without writing.")
+        self.step_mesh()
+        self.step_peers()
+        self.step_exposure()
+        while True:
+            action = self.step_review()
+            if action == "write":
+                return self.step_write()
+            if action == "done":
+                print(f"nothing to change; {s.path} is left as it was")
+                return EXIT_OK
+            {"mesh": self.step_mesh, "peers": self.step_peers, "exposure": self.step_exposure}[action]()
+
+    def header(self, step: str, extra: str = "") -> None:
+        n = STEPS.index(step) + 1
+        print(f"\n== Step {n} of {len(STEPS)}: {step}{extra} ==")
+
+    # --- step 1: mesh -----------------------------------------------------------------------------
+
+    def step_mesh(self) -> None:
+        self.header("Mesh")
+        for fld in MESH_FIELDS:
+            self.ask_field(fld)
+
+    # --- step 2: peers ----------------------------------------------------------------------------
+
+    def step_peers(self) -> None:
+        self.header("Peers")
+        while True:
+            peers = self.session.mesh.peers
+            names = [p.name for p in peers]
+            print("Peer meshes: " + (", ".join(names) if names else "none yet"))
+            none = "no peers yet" if not peers else None
+            choices = [
+                self.q.Choice("Add a peer", value="add"),
+                self.q.Choice("Change a peer's gateways", value="edit", disabled=none),
+                self.q.Choice("Rename a peer", value="rename", disabled=none),
+                self.q.Choice("Remove a peer", value="remove", disabled=none),
+                self.q.Choice("Done with peers", value="done"),
+            ]
+            action = self.select("Peers", choices, default="done" if peers else "add",
+                                 instruction="add, rename or remove the meshes this mesh federates with")
+            if action == "done":
+                return
+            if action == "add":
+                name = self.ask_text(PEER_NAME.label, "", PEER_NAME.help, self._peer_name_check(None))
+                self.session.add_peer(PEER_NAME.parse(name))
+                print(f"added {name.strip()}; its gateways (Enter keeps the default):")
+                self.ask_peer_gateways(name.strip())
+                continue
+            name = self.pick_peer({"edit": "Which peer's gateways?", "rename": "Rename which peer?",
+                                   "remove": "Remove which peer?"}[action])
+            if action == "edit":
+                self.ask_peer_gateways(name)
+            elif action == "rename":
+                new = self.ask_text(PEER_NAME.label, name, PEER_NAME.help, self._peer_name_check(name)).strip()
+                if new != name:
+                    self.session.set_field(PEER_NAME, name, PEER_NAME.parse(new))
+                    print(f"renamed {name} to {new}")
+            else:
+                peer = self.session.mesh.peer(name)
+                if self.q.confirm(f"Remove {name} (gateways {peer.egress} and {peer.ingress})?",
+                                  default=False).unsafe_ask():
+                    self.session.remove_peer(name)
+                    print(f"removed {name}")
+
+    def ask_peer_gateways(self, name: str) -> None:
+        for fld in PEER_GATEWAY_FIELDS:
+            peer = self.session.mesh.peer(name)
+            # routerMode is read by v2.1 only: ask for it there, or when the file already sets it
+            if fld is ROUTER_MODE and self.session.mesh.version != "v2.1" and peer.router_mode is None:
+                continue
+            self.ask_field(fld, name)
+
+    def pick_peer(self, question: str) -> str:
+        names = [p.name for p in self.session.mesh.peers]
+        return self.select(question, [self.q.Choice(n, value=n) for n in names], default=names[0])
+
+    def _peer_name_check(self, old: str | None):
+        def check(text: str) -> str | None:
+            name = text.strip()
+            if old is not None and name == old:
+                return None
+            problem = PEER_NAME.problem(name)
+            if problem:
+                return f"{PEER_NAME.label} {problem}"
+            if self.session.mesh.peer(name) is not None:
+                return f"there is already a peer named {name}; pick another name"
+            return None
+        return check
+
+    # --- step 3: exposure -------------------------------------------------------------------------
+
+    def step_exposure(self) -> None:
+        peers = [p.name for p in self.session.mesh.peers]
+        if not peers:
+            self.header("Exposure", " (no peers: nothing to expose)")
+            return
+        for name in peers:
+            self.header("Exposure", f": peer {name}")
+            self.ask_exposure(name)
+
+    def ask_exposure(self, name: str) -> None:
+        s = self.session
+        before = s.mesh.peer(name).exposure
+        self.ask_field(SERVICE, name)
+        exposure = s.mesh.peer(name).exposure
+        if exposure.service_type == "NodePort":
+            self.ask_node_ports(name, switched=before.service_type != "NodePort")
+        elif before.service_type != exposure.service_type and (
+                exposure.tls_node_port is not None or exposure.discovery_node_port is not None):
+            # node ports only belong to a NodePort service (SMF050): the user moved away from it
+            s.update(s.mesh.with_peer(s.mesh.peer(name).with_exposure(tls_node_port=None, discovery_node_port=None)))
+            print("removed the node ports: they only apply to a NodePort service")
+        exposure = s.mesh.peer(name).exposure
+        if exposure.service_type == "LoadBalancer" or exposure.aws_nlb:
+            self.ask_field(NLB, name)
+        self.ask_field(ROUTE, name)
+
+    def ask_node_ports(self, name: str, *, switched: bool) -> None:
+        s = self.session
+        exposure = s.mesh.peer(name).exposure
+        has_ports = exposure.tls_node_port is not None or exposure.discovery_node_port is not None
+        try:
+            trial = copy.copy(s)  # a scratch copy: only show the pair until the user picks it
+            suggestion = trial.pick_free_node_ports(name)
+        except ValueError as exc:
+            suggestion = None
+            print(f"no free node ports to suggest: {exc}")
+        choices = [
+            self.q.Choice(f"Pick free node ports ({suggestion[0]} and {suggestion[1]})" if suggestion
+                          else "Pick free node ports", value="pick",
+                          disabled=None if suggestion else "none free in the range"),
+            self.q.Choice("Type the node ports" + (f" (now {self._ports_text(exposure)})" if has_ports else ""),
+                          value="type"),
+            self.q.Choice("Leave them unset (Kubernetes picks random ones)", value="unset"),
+        ]
+        default = "type" if has_ports else ("pick" if switched and suggestion else "unset")
+        action = self.select("Node ports", choices, default=default,
+                             instruction="the peer connects to these ports on every node: 15443 (tls) and "
+                                         "8188 (discovery)")
+        if action == "pick":
+            tls, discovery = s.pick_free_node_ports(name)
+            print(f"node ports: {tls} (15443) and {discovery} (8188)")
+        elif action == "type":
+            self.ask_field(TLS_NODE_PORT, name)
+            self.ask_field(DISCOVERY_NODE_PORT, name)
+        elif has_ports:
+            s.update(s.mesh.with_peer(s.mesh.peer(name).with_exposure(tls_node_port=None, discovery_node_port=None)))
+
+    @staticmethod
+    def _ports_text(exposure) -> str:
+        return f"{TLS_NODE_PORT.format(exposure.tls_node_port) or '-'} and " \
+               f"{DISCOVERY_NODE_PORT.format(exposure.discovery_node_port) or '-'}"
+
+    # --- step 4: review ---------------------------------------------------------------------------
+
+    def step_review(self) -> str:
+        s = self.session
+        self.header("Review")
+        print(f"{s.errors} error{'s' * (s.errors != 1)}, {s.warnings} warning{'s' * (s.warnings != 1)}, "
+              f"{s.hints} hint{'s' * (s.hints != 1)}")
+        for f in s.findings:
+            print("  " + finding_line(f))
+        unchanged = s.is_unchanged()
+        if s.is_edit:
+            if unchanged:
+                print(f"No changes to {s.path}.")
+            else:
+                print(f"Changes to {s.path}:")
+                print(s.diff(), end="")
+        where = s.path or "a file"
+        if unchanged:
+            first = self.q.Choice("Finish (nothing to change)", value="done")
+        else:
+            first = self.q.Choice(f"Write {where}", value="write",
+                                  disabled=f"fix the {s.errors} error(s) first" if s.errors else None)
+        choices = [
+            first,
+            self.q.Choice("Show the full YAML", value="show"),
+            self.q.Choice("Change the mesh settings", value="mesh"),
+            self.q.Choice("Change the peers", value="peers"),
+            self.q.Choice("Change the exposure", value="exposure"),
+            self.q.Choice("Quit without writing", value="quit"),
+        ]
+        default = "mesh" if (s.errors and not unchanged) else first.value
+        while True:
+            action = self.select("Review", choices, default=default, instruction="what next?")
+            if action == "show":
+                print(s.text, end="" if s.text.endswith("\n") else "\n")
+                default = first.value if not s.errors or unchanged else "mesh"
+                continue
+            if action == "quit":
+                raise _Quit("quit without writing")
+            return action
+
+    # --- step 5: write ----------------------------------------------------------------------------
+
+    def step_write(self) -> int:
+        s = self.session
+        self.header("Write")
+        if not s.path:
+            answer = self.ask_text("File to write", f"{s.mesh.name}-smcp.yaml",
+                                   "a new file; the wizard never overwrites a file it did not load",
+                                   _new_file_problem)
+            s.path = answer.strip()
+        changed = len(s.changed_lines()) if s.is_edit else len(s.text.splitlines())
+        if not self.q.confirm(f"Write {s.path} ({changed} line{'s' * (changed != 1)} "
+                              f"{'changed' if s.is_edit else 'new'})?", default=True).unsafe_ask():
+            raise _Quit(f"declined: {s.path} not written")
+        ours = s.text
+        try:
+            s.write()
+        except ChangedOnDiskError as err:
+            print(format_error(err), file=sys.stderr)
+            theirs = err.current.decode("utf-8", errors="replace")
+            print(f"{s.path} changed on disk after it was loaded; it was NOT overwritten. "
+                  f"What is on disk now, against what the wizard would write:")
+            print(_diff(theirs, ours, s.path), end="")
+            return err.exit_code
+        except SmfedError as err:
+            print(format_error(err), file=sys.stderr)
+            return err.exit_code
+        self.written = True
+        print(f"wrote {s.path}")
+        return self.offer_apply()
+
+    def offer_apply(self) -> int:
+        print(f"next: check it with `smfed-wizard validate {self.session.path}`, then apply it with "
+              f"`smfed-wizard apply {self.session.path}`")
+        return EXIT_OK
+
+    # --- prompts ----------------------------------------------------------------------------------
+
+    def select(self, message: str, choices: list, *, default, instruction: str | None = None):
+        keys = self.q.prompts.common.InquirerControl.SHORTCUT_KEYS
+        shortcuts = len(choices) <= len(keys)
+        if shortcuts:
+            # numbered by position, disabled entries included, so "5" always means the 5th entry
+            for key, choice in zip(keys, choices):
+                choice.shortcut_key, choice.auto_shortcut = key, False
+        return self.q.select(message, choices=choices, default=default, instruction=instruction,
+                             use_shortcuts=shortcuts, use_jk_keys=False).unsafe_ask()
+
+    def ask_text(self, message: str, default: str, instruction: str, check) -> str:
+        def validate(text: str):
+            return check(text) or True
+        return self.q.text(message, default=default, instruction=instruction, validate=validate,
+                           validate_while_typing=False).unsafe_ask()
+
+    def ask_field(self, fld: Field, peer_name: str | None = None) -> None:
+        """Ask one field with its current value as the default; set it in the session when changed."""
+        s = self.session
+        peer = s.mesh.peer(peer_name) if peer_name else None
+        current = fld.get(s.mesh, peer)
+        default = fld.format(current)
+        own_before = self.own_findings(fld, peer_name)
+        for f in own_before:
+            print("  " + finding_line(f))
+        check = self.checker(fld, peer_name, default)
+        if fld.kind in (CHOICE, BOOL):
+            choices = self.field_choices(fld, default)
+            while True:
+                answer = self.select(fld.label, choices, default=default, instruction=fld.help)
+                problem = check(answer)
+                if not problem:
+                    break
+                print(f"  {problem}")
+        else:
+            answer = self.ask_text(fld.label, default, fld.help, check)
+        if answer.strip() == default.strip():
+            return
+        s.set_field(fld, peer_name, fld.parse(answer))
+        seen = {(f.code, f.message) for f in own_before}
+        for f in self.own_findings(fld, peer_name):
+            if (f.code, f.message) not in seen:
+                print("  " + finding_line(f))
+
+    def field_choices(self, fld: Field, default: str) -> list:
+        values = list(fld.choices) if fld.kind == CHOICE else ["true", "false"]
+        choices = [self.q.Choice(v, value=v) for v in values]
+        if fld.optional:
+            title = "(not set: the operator's default)" if fld.kind == BOOL else "(not set)"
+            choices.append(self.q.Choice(title, value=NOT_SET))
+        if default not in values and default != NOT_SET:
+            # a value the file has that is not a choice: offer to keep it (the review lists the finding)
+            choices.append(self.q.Choice(f"{default} (as in the file)", value=default))
+        return choices
+
+    # --- validation: the field's own check, then the core's findings for the field after setting it --
+
+    def checker(self, fld: Field, peer_name: str | None, default: str):
+        def check(text: str) -> str | None:
+            if text.strip() == default.strip():
+                return None  # keeping what is there never blocks (the review shows its findings)
+            try:
+                value = fld.parse(text)
+            except ValueError as exc:
+                return self.explain_invalid(fld, peer_name, text, str(exc))
+            introduced = self.introduced_errors(fld, peer_name, value)
+            return problem_text(introduced[0]) if introduced else None
+        return check
+
+    def introduced_errors(self, fld: Field, peer_name: str | None, value) -> list[Finding]:
+        """Errors on this field (its YAML path and below) that setting `value` would add."""
+        s = self.session
+        trial = copy.copy(s)
+        trial.set_field(fld, peer_name, value)
+        new_name = value if (fld.scope == "peer" and fld.attr == "name") else peer_name
+        before = [f for f in s.findings_for(fld, s.mesh.peer(peer_name) if peer_name else None)
+                  if f.severity == ERROR]
+        after = [f for f in trial.findings_for(fld, trial.mesh.peer(new_name) if new_name else None)
+                 if f.severity == ERROR]
+        extra = Counter(f.code for f in after) - Counter(f.code for f in before)
+        return [f for f in after if f.code in extra]
+
+    def explain_invalid(self, fld: Field, peer_name: str | None, text: str, problem: str) -> str:
+        """The field's parse problem, told the way the core's rule tells it (code, message, fix) when
+        the raw value, set anyway on a scratch copy, trips a rule; else the problem and the help."""
+        raw = text.strip()
+        value = int(raw) if fld.kind == INT and raw.isdigit() else raw if fld.kind == TEXT and raw else None
+        if value is not None:
+            try:
+                introduced = self.introduced_errors(fld, peer_name, value)
+            except (SmfedError, ValueError, TypeError, KeyError):
+                introduced = []
+            if introduced:
+                return problem_text(introduced[0])
+        return f"{fld.label} {problem}; fix: {fld.help}"
+
+    def own_findings(self, fld: Field, peer_name: str | None) -> list[Finding]:
+        """Findings exactly at the field's YAML path (not the whole gateway below a name)."""
+        s = self.session
+        peer = s.mesh.peer(peer_name) if peer_name else None
+        path = fld.path(s.mesh, peer)
+        return [f for f in s.findings if path and f.path == path]
+
+
+def _new_file_problem(text: str) -> str | None:
+    path = text.strip()
+    if not path:
+        return "a file name is required"
+    if os.path.isdir(path):
+        return f"{path} is a directory"
+    if os.path.lexists(path):
+        return f"{path} exists; to change it run `smfed-wizard --plain {path}`, or pick a new name"
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        return f"the directory {parent} does not exist"
+    return None
+
+
+def _diff(old: str, new: str, name: str) -> str:
+    import difflib
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        fromfile=f"on disk: {name}", tofile=f"wizard: {name}"))
+

@@ -1,0 +1,374 @@
+"""The plain (line-by-line, accessible) wizard: whole flows driven through prompt_toolkit pipe input,
+as textual-practice.md §6.3 describes, and a few runs of the real console script in a pseudo-terminal.
+
+Keys: Enter accepts the prefilled default, Ctrl-U clears it, a digit picks that entry of a list.
+The pipe is closed after the keys, so a flow that asks more than the test answers ends (EOF, exit
+130) instead of hanging.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import pty
+import re
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from smfed_tui import plain
+from smfed_tui.cli import main
+from smfed_tui.fields import EXPOSURE_FIELDS
+from smfed_tui.plain import PlainWizard, run_plain
+from smfed_tui.session import Session
+
+FIXTURE = Path(__file__).parent / "fixtures" / "plain" / "red-mesh.yaml"
+ENTER, CLEAR, CTRL_C = "\r", "\x15", "\x03"
+MESH_DEFAULTS = ENTER * 7          # name, namespace, version, trust domain, cluster name, network, pull policy
+NEW_PEER_DEFAULTS = ENTER * 5      # egress, ingress, network view, egress label, ingress label
+TLS = next(f for f in EXPOSURE_FIELDS if f.key == "tls-node-port")
+
+
+def drive(path, keys: str) -> int:
+    """Run the plain wizard on `path`, typing `keys`."""
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        inp.close()  # the typed keys stay readable; after them the prompt sees EOF
+        with create_app_session(input=inp, output=DummyOutput()):
+            return run_plain(str(path) if path is not None else None)
+
+
+def generated(capsys, *argv: str) -> str:
+    """What `smfed-wizard generate ARGV` prints."""
+    capsys.readouterr()
+    assert main(["generate", *argv]) == 0
+    return capsys.readouterr().out
+
+
+def removed_and_added(old: str, new: str) -> tuple[list[str], list[str]]:
+    removed, added = [], []
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            removed += old.splitlines()[i1:i2]
+            added += new.splitlines()[j1:j2]
+    return removed, added
+
+
+@pytest.fixture
+def red_mesh(tmp_path) -> Path:
+    path = tmp_path / "red-mesh.yaml"
+    shutil.copyfile(FIXTURE, path)
+    return path
+
+
+# --- a new file ---------------------------------------------------------------------------------
+
+def test_new_file_from_scratch_equals_generate_with_the_same_answers(tmp_path, capsys):
+    out = tmp_path / "blue.yaml"
+    keys = (
+        CLEAR + "blue-mesh" + ENTER   # mesh name: namespace and trust domain follow it
+        + ENTER                       # namespace blue-mesh-system
+        + "5" + ENTER                 # version: v2.5 (5th of v2.1 ... v2.6)
+        + ENTER                       # trust domain blue-mesh.local
+        + "east" + ENTER              # cluster name
+        + ENTER                       # network: none
+        + "2" + ENTER                 # image pull policy: IfNotPresent
+        + "1" + ENTER + "green-mesh" + ENTER + NEW_PEER_DEFAULTS   # add a peer
+        + "1" + ENTER + "red-mesh" + ENTER + NEW_PEER_DEFAULTS     # add another
+        + ENTER                       # done with peers
+        + "2" + ENTER                 # green-mesh: NodePort
+        + ENTER                       # node ports: pick free ones (30000, 30001)
+        + "2" + ENTER                 # route: false
+        + ENTER                       # red-mesh: LoadBalancer
+        + "1" + ENTER                 # AWS NLB: true
+        + ENTER                       # route: not set
+        + ENTER                       # review: write
+        + ENTER                       # confirm
+    )
+    assert drive(out, keys) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {out}" in printed
+    expected = generated(capsys, "--name", "blue-mesh", "--version", "v2.5", "--cluster-name", "east",
+                         "--image-pull-policy", "IfNotPresent",
+                         "--peer", "green-mesh:service=NodePort,tls-node-port=30000,discovery-node-port=30001,route=false",
+                         "--peer", "red-mesh:nlb=true")
+    assert out.read_text() == expected
+
+
+def test_peers_add_rename_remove(tmp_path, capsys):
+    out = tmp_path / "smcp.yaml"
+    keys = (
+        MESH_DEFAULTS
+        + "1" + ENTER + "a-mesh" + ENTER + NEW_PEER_DEFAULTS
+        + "1" + ENTER + "b-mesh" + ENTER + NEW_PEER_DEFAULTS
+        + "3" + ENTER + "2" + ENTER + CLEAR + "c-mesh" + ENTER   # rename b-mesh (2nd peer) to c-mesh
+        + "4" + ENTER + "1" + ENTER + "y"                         # remove a-mesh, confirm
+        + ENTER                                                   # done with peers
+        + ENTER + ENTER + ENTER                                   # c-mesh: LoadBalancer, no NLB, route unset
+        + ENTER + ENTER                                           # write, confirm
+    )
+    assert drive(out, keys) == 0
+    printed = capsys.readouterr().out
+    assert "renamed b-mesh to c-mesh" in printed and "removed a-mesh" in printed
+    # the renamed peer's gateways, labels and network view followed its new name
+    assert out.read_text() == generated(capsys, "--name", "red-mesh", "--peer", "c-mesh")
+
+
+def test_a_peer_name_already_taken_is_refused():
+    session = Session.open(None)
+    session.add_peer("green-mesh")
+    check = PlainWizard(session)._peer_name_check(None)
+    assert "already a peer named green-mesh" in check("green-mesh")
+    assert "Peer mesh name" in check("Green Mesh")
+    assert check("blue-mesh") is None
+
+
+# --- validation: re-prompt with the core's message and fix ------------------------------------------
+
+def test_a_bad_node_port_is_reprompted_with_the_core_message_and_corrected(tmp_path, capsys, monkeypatch):
+    verdicts = []
+    real_checker = PlainWizard.checker
+
+    def recording_checker(self, fld, peer_name, default):
+        check = real_checker(self, fld, peer_name, default)
+
+        def wrapped(text):
+            verdict = check(text)
+            verdicts.append((fld.key, text, verdict))
+            return verdict
+        return wrapped
+
+    monkeypatch.setattr(PlainWizard, "checker", recording_checker)
+    out = tmp_path / "np.yaml"
+    keys = (
+        MESH_DEFAULTS
+        + "1" + ENTER + "green-mesh" + ENTER + NEW_PEER_DEFAULTS + ENTER
+        + "2" + ENTER                 # NodePort
+        + "2" + ENTER                 # type the node ports
+        + "99" + ENTER                # refused: the prompt stays open
+        + CLEAR + "30510" + ENTER     # corrected
+        + "32359" + ENTER
+        + ENTER                       # route
+        + ENTER + ENTER               # write, confirm
+    )
+    assert drive(out, keys) == 0
+    refused = [v for key, text, v in verdicts if key == "tls-node-port" and text == "99"]
+    assert refused and refused[0].startswith("SMF051 ")
+    assert "99 is not in the valid range 30000-32767" in refused[0]
+    assert "; fix: pick a port in the range" in refused[0]
+    assert ("tls-node-port", "30510", None) in verdicts
+    text = out.read_text()
+    assert "nodePort: 99" not in text
+    assert re.findall(r"nodePort: (\d+)", text) == ["30510", "32359"]
+
+
+def test_field_checks_explain_with_the_core_rule():
+    session = Session.open(None)
+    session.add_peer("green-mesh")
+    wizard = PlainWizard(session)
+    from smfed_tui.fields import MESH_FIELDS
+    name, _ns, _version, trust = MESH_FIELDS[:4]
+    assert wizard.checker(name, None, "red-mesh")("Red Mesh").startswith("SMF096 ")
+    assert wizard.checker(trust, None, "red-mesh.local")("cluster.local").startswith("SMF011 ")
+    assert "fix:" in wizard.checker(trust, None, "red-mesh.local")("cluster.local")
+    assert "is not a number" in wizard.checker(TLS, "green-mesh", "")("abc")
+    # keeping the value that is there never blocks, even a bad one read from a file
+    assert wizard.checker(TLS, "green-mesh", "99")("99") is None
+
+
+def test_a_second_peer_may_not_reuse_a_node_port(tmp_path):
+    session = Session.open(None)
+    session.add_peer("green-mesh")
+    session.add_peer("blue-mesh")
+    session.pick_free_node_ports("green-mesh")
+    wizard = PlainWizard(session)
+    session.update(session.mesh.with_peer(session.mesh.peer("blue-mesh").with_exposure(service_type="NodePort")))
+    verdict = wizard.checker(TLS, "blue-mesh", "")("30000")
+    assert verdict is not None and verdict.startswith("SMF052 ")
+
+
+# --- editing an existing file -------------------------------------------------------------------------
+
+def test_editing_red_mesh_keeps_every_untouched_byte(red_mesh, capsys):
+    before = red_mesh.read_text()
+    keys = (
+        ENTER * 2 + "6" + ENTER + ENTER * 4   # version v2.2 -> v2.6, the rest kept
+        + ENTER                               # peers: done (both peers are read from the file)
+        + "2" + ENTER + ENTER + ENTER         # green-mesh: NodePort, pick free node ports, route unset
+        + ENTER * 3                           # blue-mesh: as it is
+        + ENTER + ENTER                       # write, confirm
+    )
+    assert drive(red_mesh, keys) == 0
+    after = red_mesh.read_text()
+    removed, added = removed_and_added(before, after)
+    assert removed == ["  version: v2.2", "          type: LoadBalancer"]
+    assert added == ["  version: v2.6", "          type: NodePort",
+                     "            nodePort: 30000", "            nodePort: 30001"]
+    assert after.count("#note HTTP here") == 2 and after.count("#note HTTPS here") == 2
+    assert after.startswith("# red-mesh federates with green-mesh and blue-mesh")
+    printed = capsys.readouterr().out
+    assert "editing" in printed and "-  version: v2.2" in printed and "+  version: v2.6" in printed
+
+
+def test_editing_prefills_every_answer(red_mesh, capsys):
+    before = red_mesh.read_bytes()
+    keys = MESH_DEFAULTS + ENTER + ENTER * 3 + ENTER * 3 + ENTER   # all defaults, then "finish"
+    assert drive(red_mesh, keys) == 0
+    assert red_mesh.read_bytes() == before
+    printed = capsys.readouterr().out
+    assert "nothing to change" in printed
+    # the review lists the file's findings with code, message and fix
+    assert "warning SMF002" in printed and "fix: " in printed
+
+
+def test_changed_on_disk_shows_the_diff_and_does_not_overwrite(red_mesh, capsys, monkeypatch):
+    real_write = PlainWizard.step_write
+
+    def someone_else_edits_first(self):
+        red_mesh.write_text(red_mesh.read_text().replace("domain: red-mesh.local", "domain: red.example"))
+        return real_write(self)
+
+    monkeypatch.setattr(PlainWizard, "step_write", someone_else_edits_first)
+    keys = ENTER * 2 + "6" + ENTER + ENTER * 4 + ENTER + ENTER * 3 + ENTER * 3 + ENTER + ENTER
+    assert drive(red_mesh, keys) == 1
+    text = red_mesh.read_text()
+    assert "domain: red.example" in text and "version: v2.2" in text   # theirs, not ours
+    captured = capsys.readouterr()
+    assert "NOT overwritten" in captured.out
+    assert "-      domain: red.example" in captured.out and "+  version: v2.6" in captured.out
+    assert "changed" in captured.err
+
+
+def test_an_unusable_file_is_refused_with_exit_2(tmp_path, capsys):
+    bad = tmp_path / "dup.yaml"
+    bad.write_text("apiVersion: maistra.io/v2\nkind: ServiceMeshControlPlane\nmetadata:\n  name: a\n  name: b\n")
+    before = bad.read_bytes()
+    assert drive(bad, ENTER * 20) == 2
+    assert bad.read_bytes() == before
+    assert "error:" in capsys.readouterr().err
+
+
+# --- abort -------------------------------------------------------------------------------------------
+
+def test_ctrl_c_on_a_new_file_exits_130_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "new.yaml"
+    assert drive(out, CLEAR + "other-mesh" + ENTER + ENTER + CTRL_C) == 130
+    assert list(tmp_path.iterdir()) == []
+    assert "aborted (ctrl+c); nothing written" in capsys.readouterr().err
+
+
+def test_ctrl_c_at_the_review_leaves_the_file_and_its_directory_as_they_were(red_mesh, capsys):
+    before = red_mesh.read_bytes()
+    listing = sorted(os.listdir(red_mesh.parent))
+    keys = ENTER * 2 + "6" + ENTER + ENTER * 4 + ENTER + ENTER * 6 + CTRL_C
+    assert drive(red_mesh, keys) == 130
+    assert red_mesh.read_bytes() == before
+    assert sorted(os.listdir(red_mesh.parent)) == listing   # no lock, temp or backup file left
+    captured = capsys.readouterr()
+    assert "Review" in captured.out and "aborted (ctrl+c); nothing written" in captured.err
+
+
+def test_quitting_from_the_review_exits_130(red_mesh, capsys):
+    before = red_mesh.read_bytes()
+    keys = ENTER * 2 + "6" + ENTER + ENTER * 4 + ENTER + ENTER * 6 + "6" + ENTER
+    assert drive(red_mesh, keys) == 130
+    assert red_mesh.read_bytes() == before
+    assert "quit without writing; nothing written" in capsys.readouterr().err
+
+
+def test_declining_the_write_confirmation_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "no.yaml"
+    keys = MESH_DEFAULTS + "5" + ENTER + ENTER + "n"   # peers: done (none), review: write, confirm: no
+    assert drive(out, keys) == 130
+    assert not out.exists()
+    assert f"declined: {out} not written" in capsys.readouterr().err
+
+
+def test_end_of_input_is_an_abort_too(tmp_path, capsys):
+    out = tmp_path / "eof.yaml"
+    assert drive(out, MESH_DEFAULTS) == 130
+    assert not out.exists()
+    assert "input ended" in capsys.readouterr().err
+
+
+def test_questionary_is_imported_only_when_the_plain_mode_runs():
+    code = ("import sys, smfed_tui.plain, smfed_tui.cli; "
+            "print(any(m.split('.')[0] in ('questionary', 'prompt_toolkit', 'textual') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+    assert "import questionary" in Path(plain.__file__).read_text()
+
+
+# --- the real console script in a pseudo-terminal --------------------------------------------------------
+
+SCRIPT = Path(sys.executable).with_name("smfed-wizard")
+
+
+def run_in_pty(argv: list[str], keys: list[str], env: dict, cwd: Path, *, seconds: float = 30) -> tuple[int, str]:
+    """Run `argv` on a pseudo-terminal, sending each key chunk once the output has gone quiet."""
+    master, slave = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("ACCESSIBLE", "NO_COLOR")}
+    environment.update(env)
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=environment, cwd=cwd,
+                            close_fds=True, start_new_session=True)
+    os.close(slave)
+    out = b""
+    pending = list(keys)
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.4)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+                if b"\x1b[6n" in chunk:          # answer the cursor position request
+                    os.write(master, b"\x1b[1;1R")
+            elif pending:
+                os.write(master, pending.pop(0).encode())
+            elif proc.poll() is not None:
+                break
+        return proc.wait(timeout=10), out.decode("utf-8", "replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+
+
+COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|38;[25];[0-9;]+|9[0-7])m")
+
+
+@pytest.mark.parametrize("env, argv", [
+    ({"TERM": "xterm-256color"}, ["--plain"]),
+    ({"TERM": "xterm-256color", "ACCESSIBLE": "1"}, []),
+    ({"TERM": "dumb"}, []),
+], ids=["--plain", "ACCESSIBLE", "TERM=dumb"])
+def test_the_console_script_runs_the_plain_mode_and_ctrl_c_exits_130(tmp_path, env, argv):
+    code, out = run_in_pty([str(SCRIPT), *argv, "new.yaml"], [ENTER, ENTER, CTRL_C], env, tmp_path)
+    assert code == 130, out
+    assert "Mesh name" in out and "Control plane namespace" in out
+    assert "aborted (ctrl+c); nothing written" in out
+    assert not (tmp_path / "new.yaml").exists()
+
+
+def test_no_color_is_honoured_in_the_plain_mode(tmp_path):
+    coloured = run_in_pty([str(SCRIPT), "--plain", "a.yaml"], [ENTER, CTRL_C], {"TERM": "xterm-256color"}, tmp_path)
+    plain_out = run_in_pty([str(SCRIPT), "--plain", "a.yaml"], [ENTER, CTRL_C],
+                           {"TERM": "xterm-256color", "NO_COLOR": "1"}, tmp_path)
+    assert coloured[0] == plain_out[0] == 130
+    assert COLOUR.search(coloured[1]), "the default style should colour something"
+    assert "Mesh name" in plain_out[1]
+    assert not COLOUR.search(plain_out[1]), repr(plain_out[1][:400])

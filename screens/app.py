@@ -1,0 +1,61 @@
+"""The Textual application and `run_app`, which `smfed-wizard [FILE]` calls.
+
+The file is opened (and refused, with the core's message and exit code 2) before any UI starts.
+Exit codes: 0 after a write (or a normal quit after one), 130 when quitting without having written.
+"""
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from smfed_tui.errors import SmfedError, format_error
+from smfed_tui.session import Session
+
+from .wizard import WizardScreen
+
+EXIT_WRITTEN, EXIT_UNUSABLE, EXIT_ABORTED = 0, 2, 130
+THEME = "textual-dark"
+
+
+class WizardApp(App):
+    CSS_PATH = Path(__file__).with_name("app.tcss")   # absolute: subclasses live elsewhere
+    TITLE = "smfed-wizard"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, session: Session, *, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.cursor_blink = cursor_blink
+        self.written = False
+        self.theme = THEME
+
+    def get_default_screen(self) -> WizardScreen:
+        return WizardScreen(self.session, cursor_blink=self.cursor_blink)
+
+    def on_ready(self) -> None:
+        # Everything alive now (Textual, the widgets, the stylesheet) lives as long as the app: keep it
+        # out of the collector's full passes, which otherwise scan it all during typing.
+        gc.freeze()
+
+    def quit_code(self) -> int:
+        return EXIT_WRITTEN if self.written else EXIT_ABORTED
+
+    async def action_quit(self) -> None:
+        self.exit(return_code=self.quit_code())
+
+
+def run_app(path: str | None, *, headless: bool = False, size: tuple[int, int] | None = None) -> int:
+    """Run the wizard on `path` (None: a new file, named when written); returns the exit code."""
+    try:
+        session = Session.open(path)
+    except SmfedError as err:
+        print(format_error(err), file=sys.stderr)
+        return EXIT_UNUSABLE
+    app = WizardApp(session)
+    app.run(headless=headless, size=size)
+    return EXIT_ABORTED if app.return_code is None else app.return_code

@@ -1,0 +1,134 @@
+"""A form rendered from the core's field declarations (`smfed_tui.fields`).
+
+Each `FieldRow` shows one `Field`: its label, an editor chosen by the field's kind (an `Input` for
+text, numbers and lists; a one-line `Choice` for choices and booleans) and, under it, what is wrong with the
+value: the field's own problem while the text cannot become a value, else the core's findings for
+the field's YAML path (message and fix). Rows know nothing about the rules; the screen hands them
+the findings.
+"""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Label, Static
+
+from smfed_tui.fields import BOOL, CHOICE, INT, LIST, Field
+from smfed_tui.findings import ERROR, Finding
+
+from .choice import BLANK, Choice
+from .texts import finding_content
+
+_NOTHING = object()
+class FieldRow(Vertical):
+    """Label, editor and messages for one declared field."""
+
+    DEFAULT_CSS = """
+    FieldRow { height: auto; padding: 0 0 1 0; }
+    FieldRow > .field-label { color: $text-muted; width: 1fr; }
+    FieldRow:focus-within > .field-label { color: $text; text-style: bold; }
+    FieldRow > Input { width: 1fr; }
+    FieldRow > .field-messages { width: 1fr; height: auto; display: none; }
+    FieldRow > .field-messages.-shown { display: block; }
+    FieldRow.-error > Input { background: $error 15%; }
+    """
+
+    class Edited(Message):
+        """The user changed the value: `raw` is the text typed, or the value chosen in a list."""
+
+        def __init__(self, row: "FieldRow", raw, typed: bool) -> None:
+            super().__init__()
+            self.row = row
+            self.raw = raw
+            self.typed = typed
+
+    def __init__(self, fld: Field, *, cursor_blink: bool = True) -> None:
+        super().__init__(id=f"field-{fld.scope}-{fld.key}", classes="field-row")
+        self.fld = fld
+        self.cursor_blink = cursor_blink
+        self._message_key: tuple | None = None
+        self._extra_choice = None
+        self._shown: object = _NOTHING   # the value last loaded into (or chosen in) a Choice
+
+    @property
+    def uses_choice(self) -> bool:
+        return self.fld.kind in (CHOICE, BOOL)
+
+    def compose(self) -> ComposeResult:
+        fld = self.fld
+        yield Label(Content(fld.label), classes="field-label")
+        if self.uses_choice:
+            yield Choice(self._options(), id=f"{self.id}-editor")
+        else:
+            placeholder = {INT: "(none)", LIST: "comma-separated"}.get(fld.kind, "")
+            if fld.optional and fld.kind not in (INT, LIST):
+                placeholder = "(not set)"
+            editor = Input(compact=True, placeholder=placeholder, id=f"{self.id}-editor", select_on_focus=False)
+            editor.cursor_blink = self.cursor_blink
+            yield editor
+        yield Static("", classes="field-messages", markup=False)
+
+    def _options(self) -> list[tuple[str, object]]:
+        options: list[tuple[str, object]] = [("(not set)", BLANK)] if self.fld.optional else []
+        if self.fld.kind == BOOL:
+            options += [("true", True), ("false", False)]
+        else:
+            options += [(str(c), c) for c in self.fld.choices]
+        if self._extra_choice is not None:
+            options.append((f"{self._extra_choice} (from the file)", self._extra_choice))
+        return options
+
+    @property
+    def editor(self) -> Input | Choice:
+        return self.query_one(f"#{self.id}-editor")
+
+    def focus_editor(self) -> None:
+        self.editor.focus()
+
+    # --- values ---------------------------------------------------------------------------------
+
+    def load(self, value) -> None:
+        """Show `value` without reporting it as an edit."""
+        editor = self.editor
+        with self.prevent(Input.Changed, Choice.Changed):
+            if isinstance(editor, Choice):
+                self._shown = value
+                wanted = BLANK if value is None else value
+                if not editor.has_value(wanted):
+                    self._extra_choice = value
+                    editor.set_options(self._options())
+                editor.value = wanted
+            else:
+                text = self.fld.format(value)
+                if editor.value != text:
+                    editor.value = text
+                    editor.cursor_position = len(text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Edited(self, event.value, True))
+
+    def on_choice_changed(self, event: Choice.Changed) -> None:
+        event.stop()
+        value = None if event.value is BLANK else event.value
+        if self._shown is not _NOTHING and value == self._shown and type(value) is type(self._shown):
+            return
+        self._shown = value
+        self.post_message(self.Edited(self, value, False))
+
+    # --- messages ---------------------------------------------------------------------------------
+
+    def show_messages(self, findings: list[Finding], problem: str | None) -> None:
+        """The field's own problem (text that is not a value) or else the core's findings."""
+        if problem and any(f.severity == ERROR for f in findings):
+            problem = None   # the rule says the same, with its fix
+        key = (problem, tuple((f.code, f.severity, f.message, f.hint) for f in findings))
+        if key == self._message_key:
+            return
+        self._message_key = key
+        messages = self.query_one(".field-messages", Static)
+        has = bool(problem or findings)
+        messages.set_class(has, "-shown")
+        self.set_class(bool(problem) or any(f.severity == ERROR for f in findings), "-error")
+        messages.update(finding_content(findings, problem) if has else "")

@@ -1,0 +1,58 @@
+"""The help screen (f1): the keys, then every field of every step with the docs' description, as
+declared once in `smfed_tui.fields`."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS
+
+KEYS = (
+    ("ctrl+n / ctrl+b", "next / previous step (esc: previous; on the first step esc quits)"),
+    ("tab / shift+tab", "next / previous field"),
+    ("a / d", "add / remove a peer (in a peer list); ctrl+o adds a peer anywhere"),
+    ("ctrl+s", "write the file (after a confirmation showing the diff)"),
+    ("ctrl+r", "apply to the cluster (server-side diff, then confirm)"),
+    ("f2", "show / hide the YAML preview"),
+    ("f1", "this help"),
+    ("ctrl+q", "quit without writing (exit code 130; 0 after a write)"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical { width: 90%; max-width: 110; height: 90%; border: thick $primary 80%;
+                            background: $surface; }
+    HelpScreen VerticalScroll { padding: 0 1; }
+    HelpScreen .help-title { text-style: bold; padding: 1 0 0 0; }
+    HelpScreen .help-text { height: auto; }
+    """
+    BINDINGS = [Binding("escape,f1,q", "close", "Close help")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            with VerticalScroll():
+                yield Static(Content.styled("smfed-wizard help", "bold $text-accent"), classes="help-title")
+                yield Static(Content("Federation gateways for an OpenShift Service Mesh 2.x "
+                                     "ServiceMeshControlPlane. Every field is checked as you type; the YAML on "
+                                     "the right follows each key. Errors block writing and applying, warnings "
+                                     "do not. Esc or f1 closes this."), classes="help-text")
+                yield Static(Content.styled("Keys", "bold"), classes="help-title")
+                width = max(len(k) for k, _ in KEYS)
+                yield Static(Content("\n").join(
+                    Content.assemble((key.ljust(width), "bold $text-accent"), "  ", text) for key, text in KEYS),
+                    classes="help-text")
+                for title, fields in (("Mesh", MESH_FIELDS), ("Peers", PEER_FIELDS), ("Exposure", EXPOSURE_FIELDS)):
+                    yield Static(Content.styled(title, "bold"), classes="help-title")
+                    yield Static(Content("\n").join(
+                        Content.assemble((fld.label, "bold"), ("  (optional)" if fld.optional else "", "$text-muted"),
+                                         "\n", ("  " + fld.help, ""))
+                        for fld in fields), classes="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,309 @@
+"""Line-based text views: only the visible lines are ever rendered.
+
+`LineView` holds a list of lines and renders each one on demand (`render_line`), so showing a
+1,500-line file costs as much as showing the 30 lines on screen, and replacing the text on every
+keystroke costs a list assignment. Subclasses style a line (`line_segments`): `YamlView` highlights
+YAML and marks changed lines and the line being edited; `DiffView` colours a unified diff.
+
+User text is never parsed as markup here: lines become `Segment`s verbatim.
+"""
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _printable(line: str) -> str:
+    """Tabs expanded and control characters shown as U+FFFD, so a line's cells are what we count."""
+    if "\t" in line:
+        line = line.expandtabs(8)
+    return _CONTROL.sub("\ufffd", line)
+
+
+class LineView(ScrollView, can_focus=True):
+    """A scrollable view of lines of plain text."""
+
+    DEFAULT_CSS = """
+    LineView {
+        background: $surface;
+        color: $text;
+        overflow: auto auto;
+        scrollbar-size: 1 1;
+    }
+    LineView:focus {
+        background-tint: $foreground 5%;
+    }
+    """
+
+    def __init__(self, lines: list[str] | None = None, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._lines: list[str] = []
+        self._segment_cache: dict[str, list[Segment]] = {}
+        if lines:
+            self.set_lines(lines)
+
+    # --- content ------------------------------------------------------------------------------
+
+    @property
+    def lines(self) -> list[str]:
+        return self._lines
+
+    def set_lines(self, lines: list[str]) -> None:
+        self._lines = lines
+        if all(line.isascii() for line in lines):
+            width = max(map(len, lines), default=0)
+        else:
+            width = max((cell_len(_printable(line)) for line in lines), default=0)
+        self.virtual_size = Size(width + self.gutter_width(), len(lines))
+        self.refresh()
+
+    def set_text(self, text: str) -> None:
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        self.set_lines(lines)
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def gutter_width(self) -> int:
+        return 0
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._segment_cache.clear()
+
+    def line_segments(self, text: str) -> list[Segment]:
+        """The styled segments of one line (cached by its text)."""
+        return [Segment(_printable(text), self.rich_style)]
+
+    def _cached_segments(self, text: str) -> list[Segment]:
+        segments = self._segment_cache.get(text)
+        if segments is None:
+            if len(self._segment_cache) > 4096:
+                self._segment_cache.clear()
+            segments = self._segment_cache[text] = self.line_segments(text)
+        return segments
+
+    def gutter_segments(self, index: int) -> list[Segment]:
+        return []
+
+    def decorate(self, index: int, segments: list[Segment]) -> list[Segment]:
+        """A last chance to restyle a whole line (e.g. a background for the focused line)."""
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.size.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        segments = self.gutter_segments(index) + self.decorate(index, self._cached_segments(self._lines[index]))
+        strip = Strip(segments)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+
+class DiffView(LineView):
+    """A unified diff: additions, removals and hunk headers coloured."""
+
+    COMPONENT_CLASSES = {"diff--added", "diff--removed", "diff--hunk", "diff--header"}
+    DEFAULT_CSS = """
+    DiffView > .diff--added { color: $text-success; }
+    DiffView > .diff--removed { color: $text-error; }
+    DiffView > .diff--hunk { color: $text-accent; }
+    DiffView > .diff--header { text-style: bold; }
+    """
+
+    def line_segments(self, text: str) -> list[Segment]:
+        if text.startswith(("+++", "---")):
+            name = "diff--header"
+        elif text.startswith("+"):
+            name = "diff--added"
+        elif text.startswith("-"):
+            name = "diff--removed"
+        elif text.startswith("@@"):
+            name = "diff--hunk"
+        else:
+            return [Segment(_printable(text), self.rich_style)]
+        return [Segment(_printable(text), self.rich_style + self.get_component_rich_style(name, partial=True))]
+
+
+# --- YAML ------------------------------------------------------------------------------------------
+
+_QUOTED = r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\''
+_KEY = re.compile(rf"(?P<key>{_QUOTED}|[^\s#'\"\[\]{{}},:][^#]*?|:[^\s#][^#]*?)(?P<colon>:)(?=\s|$)")
+_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9_]*|0o?[0-7]+|0x[0-9a-fA-F]+)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?")
+_CONSTANTS = {"true", "false", "True", "False", "TRUE", "FALSE", "null", "Null", "NULL", "~", "yes", "no",
+              "on", "off", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF", "y", "n", "Y", "N"}
+
+
+def yaml_tokens(line: str) -> list[tuple[str, str]]:
+    """Split one line of block YAML into (text, kind) pieces; kinds: key, punct, string, number,
+    constant, comment, "" (plain). Good enough for a preview of a Kubernetes object; never fails."""
+    out: list[tuple[str, str]] = []
+    stripped = line.lstrip(" ")
+    indent = line[:len(line) - len(stripped)]
+    if indent:
+        out.append((indent, ""))
+    if stripped in ("---", "...") or stripped.startswith(("--- ", "... ")):
+        out.append((stripped[:3], "punct"))
+        rest = stripped[3:]
+        if rest:
+            out.extend(_value_tokens(rest))
+        return out
+    while stripped.startswith("- ") or stripped == "-":
+        out.append(("-", "punct"))
+        stripped = stripped[1:]
+        spaces = len(stripped) - len(stripped.lstrip(" "))
+        if spaces:
+            out.append((stripped[:spaces], ""))
+            stripped = stripped[spaces:]
+    if stripped.startswith("#"):
+        out.append((stripped, "comment"))
+        return out
+    m = _KEY.match(stripped)
+    if m:
+        out.append((m.group("key"), "key"))
+        out.append((":", "punct"))
+        stripped = stripped[m.end():]
+    out.extend(_value_tokens(stripped))
+    return out
+
+
+def _value_tokens(text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    value = text.lstrip(" ")
+    if len(value) != len(text):
+        out.append((text[:len(text) - len(value)], ""))
+    if not value:
+        return out
+    if value.startswith("#"):
+        out.append((value, "comment"))
+        return out
+    if value[0] in "\"'":
+        m = re.match(_QUOTED, value)
+        end = m.end() if m else len(value)
+        scalar, rest = value[:end], value[end:]
+    else:
+        cut = value.find(" #")
+        scalar, rest = (value, "") if cut < 0 else (value[:cut], value[cut:])
+    body = scalar.rstrip(" ")
+    trailing = scalar[len(body):]
+    if body[:1] in "\"'":
+        kind = "string"
+    elif body in _CONSTANTS:
+        kind = "constant"
+    elif _NUMBER.fullmatch(body):
+        kind = "number"
+    elif body[:1] in "|>&*!" or body in ("{}", "[]"):
+        kind = "punct"
+    else:
+        kind = "string"
+    out.append((body, kind))
+    if trailing:
+        out.append((trailing, ""))
+    if rest:
+        comment = rest.lstrip(" ")
+        if len(comment) != len(rest):
+            out.append((rest[:len(rest) - len(comment)], ""))
+        out.append((comment, "comment"))
+    return out
+
+
+class YamlView(LineView):
+    """YAML with line numbers, highlighted per line, changed lines marked in the gutter and the
+    line being edited shown with a background."""
+
+    COMPONENT_CLASSES = {"yaml--key", "yaml--punct", "yaml--string", "yaml--number", "yaml--constant",
+                         "yaml--comment", "yaml--gutter", "yaml--changed", "yaml--focus"}
+    DEFAULT_CSS = """
+    YamlView > .yaml--key { color: $text-primary; }
+    YamlView > .yaml--punct { color: $text-muted; }
+    YamlView > .yaml--string { color: $text-success; }
+    YamlView > .yaml--number { color: $text-warning; }
+    YamlView > .yaml--constant { color: $text-accent; }
+    YamlView > .yaml--comment { color: $text-muted; text-style: italic; }
+    YamlView > .yaml--gutter { color: $text-disabled; }
+    YamlView > .yaml--changed { color: $success; }
+    YamlView > .yaml--focus { background: $primary 25%; }
+    """
+
+    def __init__(self, lines: list[str] | None = None, *, numbers: bool = True, id: str | None = None,
+                 classes: str | None = None) -> None:
+        self.numbers = numbers
+        self._changed: set[int] = set()      # 1-based
+        self._focus_line: int | None = None  # 1-based
+        super().__init__(lines, id=id, classes=classes)
+
+    @property
+    def changed(self) -> set[int]:
+        return self._changed
+
+    @property
+    def focus_line(self) -> int | None:
+        return self._focus_line
+
+    def show(self, lines: list[str], changed: set[int], focus_line: int | None, *, follow: bool = True) -> None:
+        """New content; scrolls so the focused line is in view when `follow`."""
+        self._changed = changed
+        self._focus_line = focus_line
+        self.set_lines(lines)
+        if follow and focus_line is not None:
+            self.reveal_line(focus_line)
+
+    def reveal_line(self, line: int) -> None:
+        """Scroll (without animation) so 1-based `line` is on screen, a third of the way down."""
+        height = self.scrollable_content_region.height or self.size.height
+        top = self.scroll_offset.y
+        index = line - 1
+        if height <= 0:
+            self.call_after_refresh(self.reveal_line, line)
+            return
+        if top + 1 <= index <= top + height - 3:
+            return
+        self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True)
+
+    def gutter_width(self) -> int:
+        return (len(str(len(self._lines))) + 2) if self.numbers else 2
+
+    def gutter_segments(self, index: int) -> list[Segment]:
+        number = index + 1
+        marker = Segment("▌", self.rich_style + self.get_component_rich_style("yaml--changed", partial=True)) \
+            if number in self._changed else Segment(" ", self.rich_style)
+        if not self.numbers:
+            return [marker, Segment(" ", self.rich_style)]
+        digits = len(str(len(self._lines)))
+        gutter = self.rich_style + self.get_component_rich_style("yaml--gutter", partial=True)
+        return [Segment(str(number).rjust(digits), gutter), marker, Segment(" ", self.rich_style)]
+
+    def decorate(self, index: int, segments: list[Segment]) -> list[Segment]:
+        if self._focus_line != index + 1:
+            return segments
+        focus = self.get_component_rich_style("yaml--focus", partial=True)
+        pad = max(0, self.virtual_size.width - sum(len(text) for text, _s, _c in segments))
+        return [Segment(text, (style or Style()) + focus) for text, style, _ in segments] + \
+            [Segment(" " * (pad + self.size.width), self.rich_style + focus)]
+
+    def line_segments(self, text: str) -> list[Segment]:
+        base = self.rich_style
+        styles: dict[str, Style] = {}
+        out = []
+        for piece, kind in yaml_tokens(_printable(text)):
+            if not kind:
+                out.append(Segment(piece, base))
+                continue
+            style = styles.get(kind)
+            if style is None:
+                style = styles[kind] = base + self.get_component_rich_style(f"yaml--{kind}", partial=True)
+            out.append(Segment(piece, style))
+        return out

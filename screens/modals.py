@@ -1,0 +1,133 @@
+"""Dialogs: a yes/no confirmation (optionally with a diff), a notice with a diff, a file name prompt.
+
+Every text shown comes in as `Content` or plain strings rendered with markup off.
+"""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from .lines import DiffView
+
+MODAL_CSS = """
+{cls} {{ align: center middle; }}
+{cls} > Vertical {{ width: 90%; max-width: 110; height: auto; max-height: 90%; border: thick $primary 80%;
+                   background: $surface; padding: 0 1; }}
+{cls} .modal-title {{ text-style: bold; padding: 1 0 0 0; }}
+{cls} .modal-body {{ padding: 1 0; height: auto; }}
+{cls} DiffView {{ height: auto; max-height: 20; border: round $border-blurred; }}
+{cls} .modal-buttons {{ height: auto; align: right middle; padding: 0 0 1 0; }}
+{cls} Button {{ margin: 0 0 0 2; }}
+{cls} Input {{ margin: 0 0 1 0; }}
+"""
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """A question with Yes/No (keys y / n, esc for no)."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="ConfirmModal")
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str | Content, body: str | Content, *, diff: str | None = None,
+                 yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.title_content = Content(title) if isinstance(title, str) else title
+        self.body = Content(body) if isinstance(body, str) else body
+        self.diff = diff
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_content, classes="modal-title", markup=False)
+            yield Static(self.body, classes="modal-body", markup=False)
+            if self.diff is not None:
+                yield DiffView(id="modal-diff")
+            with Horizontal(classes="modal-buttons"):
+                yield Button(f"{self.no} (n)", id="no", compact=True)
+                yield Button(f"{self.yes} (y)", id="yes", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        if self.diff is not None:
+            self.query_one(DiffView).set_text(self.diff)
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class NoticeModal(ModalScreen[None]):
+    """Something the user must read (e.g. the file changed on disk), with an optional diff."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="NoticeModal")
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+
+    def __init__(self, title: str | Content, body: str | Content, *, diff: str | None = None) -> None:
+        super().__init__()
+        self.title_content = Content(title) if isinstance(title, str) else title
+        self.body = Content(body) if isinstance(body, str) else body
+        self.diff = diff
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_content, classes="modal-title", markup=False)
+            yield Static(self.body, classes="modal-body", markup=False)
+            if self.diff is not None:
+                yield DiffView(id="modal-diff")
+            with Horizontal(classes="modal-buttons"):
+                yield Button("Close", id="close", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        if self.diff is not None:
+            self.query_one(DiffView).set_text(self.diff)
+        self.query_one("#close", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class FileNameModal(ModalScreen[str | None]):
+    """Ask for the file to write (the wizard was started without a FILE)."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="FileNameModal")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggestion: str) -> None:
+        super().__init__()
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Write to which file?", classes="modal-title", markup=False)
+            yield Input(self.suggestion, id="file-name")
+            with Horizontal(classes="modal-buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Write", id="ok", variant="primary", compact=True)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._finish(event.value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._finish(self.query_one(Input).value)
+        else:
+            self.dismiss(None)
+
+    def _finish(self, value: str) -> None:
+        value = value.strip()
+        self.dismiss(value or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

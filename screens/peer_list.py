@@ -1,0 +1,93 @@
+"""The list of peer meshes, with an "add peer" entry: picking a peer shows its form.
+
+Keys while the list has focus: `a` adds a peer, `d` (or delete) removes the highlighted one (after a
+confirmation the screen asks for). Peer names are shown literally, never as markup.
+"""
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+ADD_ID = "+add"
+
+
+class PeerList(OptionList):
+    DEFAULT_CSS = """
+    PeerList { width: 20; height: auto; max-height: 100%; border: round $border-blurred; padding: 0; }
+    PeerList:focus { border: round $border; }
+    """
+    BINDINGS = [
+        Binding("a", "add", "Add peer"),
+        Binding("d,delete", "remove", "Remove peer"),
+    ]
+
+    class Chosen(Message):
+        def __init__(self, peer: str | None) -> None:
+            super().__init__()
+            self.peer = peer
+
+    class AddRequested(Message):
+        pass
+
+    class RemoveRequested(Message):
+        def __init__(self, peer: str) -> None:
+            super().__init__()
+            self.peer = peer
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Peers"
+        self._names: list[str] = []
+        self._labels: list[tuple[str, int]] = []
+        self._syncing = False
+
+    def show_peers(self, names: list[str], errors: dict[str, int], selected: str | None) -> None:
+        labels = [(n, errors.get(n, 0)) for n in names]
+        self._syncing = True
+        try:
+            if labels != self._labels:
+                if names != self._names or len(labels) != len(self._labels):
+                    self.set_options([Option(self._prompt(n, e)) for n, e in labels]
+                                     + [Option(Content.styled("+ add peer", "$text-accent"), id=ADD_ID)])
+                else:
+                    for index, (old, new) in enumerate(zip(self._labels, labels)):
+                        if old != new:
+                            self.replace_option_prompt_at_index(index, self._prompt(*new))
+                self._names = list(names)
+                self._labels = labels
+            if selected in self._names:
+                index = self._names.index(selected)
+                if self.highlighted != index:
+                    self.highlighted = index
+        finally:
+            self._syncing = False
+
+    @staticmethod
+    def _prompt(name: str, errors: int) -> Content:
+        if errors:
+            return Content.assemble((name, ""), (f" ✗{errors}", "$text-error"))
+        return Content(name)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if self._syncing or event.option.id == ADD_ID:
+            return
+        index = event.option_index
+        if 0 <= index < len(self._names):
+            self.post_message(self.Chosen(self._names[index]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == ADD_ID:
+            self.post_message(self.AddRequested())
+
+    def action_add(self) -> None:
+        self.post_message(self.AddRequested())
+
+    def action_remove(self) -> None:
+        index = self.highlighted
+        if index is not None and 0 <= index < len(self._names):
+            self.post_message(self.RemoveRequested(self._names[index]))

@@ -1,0 +1,108 @@
+"""Step 4, Review: every finding with its YAML path (pick one to jump to its field), the diff
+against the file on disk when editing, and the whole resulting file."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from smfed_tui.findings import ERROR, WARNING, Finding
+from smfed_tui.session import Session
+
+from .texts import HINT_ICON, ICONS, summary
+from .lines import DiffView, YamlView
+
+
+def finding_prompt(f: Finding) -> Content:
+    icon, style = ICONS.get(f.severity, HINT_ICON)
+    where = f.path or "(document)"
+    if f.line is not None:
+        where += f"  line {f.line}"
+    return Content.assemble((f"{icon} ", style), (f.code, "bold"), " ", (f.message, style if f.severity in (ERROR, WARNING) else ""),
+                            "\n", (f"   {where}", "$text-muted"), "\n", (f"   fix: {f.hint}", "$text-muted"))
+
+
+class ReviewStep(Widget):
+    DEFAULT_CSS = """
+    ReviewStep { height: 1fr; padding: 0 1; }
+    ReviewStep .review-title { text-style: bold; height: 1; }
+    ReviewStep #review-summary { height: auto; padding: 0 0 1 0; }
+    ReviewStep #review-findings { height: auto; max-height: 45%; border: round $border-blurred; }
+    ReviewStep #review-findings:focus { border: round $border; }
+    ReviewStep TabbedContent { height: 1fr; }
+    ReviewStep TabPane { padding: 0; height: 1fr; }
+    ReviewStep DiffView, ReviewStep YamlView { height: 1fr; }
+    """
+
+    class Jump(Message):
+        """Go to the field that shows this finding."""
+
+        def __init__(self, finding: Finding) -> None:
+            super().__init__()
+            self.finding = finding
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.built = False
+        self._findings: list[Finding] = []
+        self._key: tuple | None = None
+        self._revision: int | None = None
+
+    async def build(self) -> None:
+        if self.built:
+            return
+        self.built = True
+        await self.recompose()
+
+    def compose(self) -> ComposeResult:
+        if not self.built:
+            return
+        yield Static(Content.styled("Review", "bold"), classes="review-title")
+        yield Static("", id="review-summary", markup=False)
+        findings = OptionList(id="review-findings")
+        findings.border_title = "Findings (enter: go to the field)"
+        yield findings
+        with TabbedContent(id="review-tabs"):
+            with TabPane("Changes", id="tab-diff"):
+                yield DiffView(id="review-diff")
+            with TabPane("Whole file", id="tab-file"):
+                yield YamlView(id="review-file")
+
+    def sync(self, session: Session) -> None:
+        if not self.built or session.revision == self._revision and self._key is not None:
+            return
+        self._revision = session.revision
+        invalid = [Finding("SMF000", ERROR, "", None, None, f"{_where(key)}: {message}", "type a valid value")
+                   for key, message in session.invalid_inputs.items()]
+        findings = invalid + list(session.findings)
+        key = tuple((f.code, f.severity, f.path, f.line, f.message) for f in findings)
+        self.query_one("#review-summary", Static).update(summary(session))
+        if key != self._key:
+            self._key = key
+            self._findings = findings
+            options = self.query_one("#review-findings", OptionList)
+            options.set_options([Option(finding_prompt(f)) for f in findings])
+            options.display = bool(findings)
+        diff = self.query_one("#review-diff", DiffView)
+        if session.is_edit:
+            text = session.diff()
+            diff.set_text(text if text else "No changes: writing leaves the file byte for byte as it is.\n")
+        else:
+            diff.set_text("A new file: every line is new (see Whole file).\n")
+        lines = session.text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        self.query_one("#review-file", YamlView).show(lines, session.changed_lines(), None, follow=False)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self._findings):
+            self.post_message(self.Jump(self._findings[event.option_index]))
+
+
+def _where(key: tuple) -> str:
+    scope, field_key, peer = key
+    return field_key if peer is None else f"{peer} {field_key}"

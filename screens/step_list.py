@@ -1,0 +1,77 @@
+"""The list of the wizard's steps on the left: where the user is and which steps have problems.
+
+Each line is a marker (● current, ✓ visited without errors), the step's name and its counts from
+the session (`✗2` errors, `⚠1` warnings). Clicking a step goes there.
+"""
+from __future__ import annotations
+
+from textual import events
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+
+STEPS = (
+    ("mesh", "Mesh"),
+    ("peers", "Peers"),
+    ("exposure", "Exposure"),
+    ("review", "Review"),
+    ("write", "Write/Apply"),
+    ("next", "Next steps"),
+)
+STEP_IDS = tuple(step for step, _title in STEPS)
+
+
+class StepList(Widget):
+    """Six lines, one per step."""
+
+    DEFAULT_CSS = """
+    StepList { width: 20; height: auto; padding: 0 1; }
+    """
+
+    class Chosen(Message):
+        def __init__(self, step: str) -> None:
+            super().__init__()
+            self.step = step
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.current = STEP_IDS[0]
+        self.visited: set[str] = {self.current}
+        self.counts: dict[str, tuple[int, int, int]] = {}
+        self._key: tuple | None = None
+
+    def update_state(self, current: str, counts: dict[str, tuple[int, int, int]]) -> None:
+        self.current = current
+        self.visited.add(current)
+        self.counts = counts
+        key = (current, tuple(sorted(self.visited)), tuple(sorted(counts.items())))
+        if key != self._key:
+            self._key = key
+            self.refresh()
+
+    def render(self) -> Content:
+        lines = [Content.styled("Steps", "bold $text-muted")]
+        for step, title in STEPS:
+            errors, warnings, _hints = self.counts.get(step, (0, 0, 0))
+            if step == self.current:
+                marker = ("● ", "$text-accent")
+            elif step in self.visited and not errors:
+                marker = ("✓ ", "$text-success")
+            else:
+                marker = ("  ", "")
+            name_style = "bold $text" if step == self.current else ""
+            parts = [marker, (title.ljust(12), name_style)]
+            badge = ""
+            if errors:
+                badge = f"✗{errors}"
+                parts.append((badge, "$text-error"))
+            elif warnings:
+                badge = f"⚠{warnings}"
+                parts.append((badge, "$text-warning"))
+            lines.append(Content.assemble(*parts))
+        return Content("\n").join(lines)
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y - 1
+        if 0 <= index < len(STEPS):
+            self.post_message(self.Chosen(STEP_IDS[index]))

@@ -1,0 +1,450 @@
+"""The wizard's one screen: the step list, the current step, the live YAML preview.
+
+It wires widgets to the session and holds no domain logic: every value goes through the session
+(`set_text`, `set_value`, `add_peer`...), every verdict comes from its findings.
+
+Each edit is applied while its keystroke is handled (the session recomputes in a few milliseconds),
+so the frame that shows the typed character also shows the new YAML and messages. Views update only
+what changed and avoid layout passes where sizes cannot change; the later steps (Review,
+Write/Apply, Next steps) are imported and mounted the first time they are shown.
+"""
+from __future__ import annotations
+
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import DescendantFocus, Resize
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, ContentSwitcher, Footer, Static
+
+from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
+from smfed_tui.session import Session
+
+from .form import FieldRow
+from .form_steps import ExposureStep, FormStep, MeshStep, PeerFormStep, PeersStep
+from .lines import YamlView
+from .peer_list import PeerList
+from .step_list import STEP_IDS, StepList
+from .texts import display_name, summary
+
+NARROW = 100   # below this width the preview is a toggle (f2) instead of a third column
+
+
+class StepSlot(Widget):
+    """Where a later step mounts when first shown (so starting the wizard does not pay for it)."""
+
+    DEFAULT_CSS = "StepSlot { height: 1fr; }"
+
+    def __init__(self, factory, *, id: str) -> None:
+        super().__init__(id=id)
+        self.factory = factory
+        self.step: Widget | None = None
+
+    async def build(self) -> None:
+        if self.step is None:
+            self.step = self.factory()
+            await self.mount(self.step)
+            await self.step.build()
+
+
+def _review():
+    from .review import ReviewStep
+    return ReviewStep(id="review-step")
+
+
+def _next():
+    from .next_steps import NextStep
+    return NextStep(id="next-step")
+
+
+class WizardScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+n", "next_step", "Next"),
+        Binding("ctrl+b", "back", "Back"),
+        Binding("escape", "escape", "Back", show=False),
+        Binding("ctrl+o", "add_peer", "Add peer", show=False),
+        Binding("ctrl+s", "write", "Write"),
+        Binding("ctrl+r", "apply", "Apply"),
+        Binding("f1", "help", "Help"),
+        Binding("f2", "toggle_preview", "Preview"),
+    ]
+
+    def __init__(self, session: Session, *, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.cursor_blink = cursor_blink
+        self.step = STEP_IDS[0]
+        self.selected_peer: str | None = session.mesh.peers[0].name if session.mesh.peers else None
+        self._preview_key: tuple | None = None
+        self._bindings_key: tuple | None = None
+
+    # --- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top-bar"):
+            yield Static(self._title(), id="top-title", markup=False)
+            yield Static("", id="top-counts", markup=False)
+        with Horizontal(id="body"):
+            yield StepList(id="step-list")
+            with ContentSwitcher(initial="mesh", id="switcher"):
+                yield MeshStep(cursor_blink=self.cursor_blink, id="mesh")
+                yield PeersStep(cursor_blink=self.cursor_blink, id="peers")
+                yield ExposureStep(cursor_blink=self.cursor_blink, id="exposure")
+                yield StepSlot(_review, id="review")
+                yield StepSlot(self._write_step, id="write")
+                yield StepSlot(_next, id="next")
+            with Vertical(id="preview-pane"):
+                yield Static("", id="preview-title", markup=False)
+                yield YamlView(id="preview")
+        yield Footer(compact=True)
+
+    def _write_step(self):
+        from .write_step import WriteStep
+        return WriteStep(self.session, id="write-step")
+
+    def _title(self) -> Content:
+        s = self.session
+        mode = "editing" if s.is_edit else "new file"
+        return Content.assemble(("smfed-wizard", "bold $text-accent"), "  ", (display_name(s), "bold"),
+                                (f" ({mode})", "$text-muted"))
+
+    async def on_mount(self) -> None:
+        self.query_one("#preview", YamlView).can_focus = False
+        await self.query_one(MeshStep).build()
+        self._refresh_views(force=True)
+        first = self.query_one(MeshStep).rows[0]
+        first.focus_editor()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    # --- state -> views ------------------------------------------------------------------------------
+
+    def step_widget(self, step: str):
+        widget = self.query_one(f"#{step}")
+        return widget.step if isinstance(widget, StepSlot) else widget
+
+    def current_step_widget(self):
+        return self.step_widget(self.step)
+
+    def _refresh_views(self, *, force: bool = False, follow: bool = True) -> None:
+        s = self.session
+        self.query_one("#top-counts", Static).update(summary(s), layout=False)
+        self.query_one(StepList).update_state(self.step, s.step_counts())
+        self._show_preview(follow=follow)
+        widget = self.current_step_widget()
+        if isinstance(widget, FormStep):
+            widget.sync(s, self.selected_peer, force=force)
+        elif widget is not None:
+            widget.sync(s)
+        key = (self.step, s.can_write)
+        if key != self._bindings_key:   # the footer rebuilds itself on every refresh_bindings
+            self._bindings_key = key
+            self.refresh_bindings()
+
+    def _show_preview(self, *, follow: bool = True) -> None:
+        s = self.session
+        key = (s.revision, s.focus_line)
+        if key == self._preview_key:
+            return
+        self._preview_key = key
+        lines = s.text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        changed = s.changed_lines()
+        n = len(changed)
+        if s.is_edit:
+            what = f"{n} line{'s' * (n != 1)} changed" if n else "no changes"
+        else:
+            what = f"new file · {n} line{'s' * (n != 1)} changed from the defaults" if n else "new file"
+        self.query_one("#preview-title", Static).update(
+            Content.assemble(("Preview", "bold"), (f" · {what}", "$text-muted")), layout=False)
+        self.query_one("#preview", YamlView).show(lines, changed, s.focus_line, follow=follow)
+
+    # --- edits ---------------------------------------------------------------------------------------
+
+    def _peer_for(self, row: FieldRow) -> str | None:
+        return None if row.fld.scope == "mesh" else self.selected_peer
+
+    @on(FieldRow.Edited)
+    def _edited(self, event: FieldRow.Edited) -> None:
+        row = event.row
+        fld = row.fld
+        peer = self._peer_for(row)
+        s = self.session
+        if fld.scope != "mesh":
+            if peer is None:
+                return
+            index = next((i for i, p in enumerate(s.mesh.peers) if p.name == peer), None)
+        if event.typed:
+            s.set_text(fld, peer, event.raw)
+        else:
+            s.set_value(fld, peer, event.raw)
+        if fld.scope != "mesh" and index is not None and index < len(s.mesh.peers):
+            self.selected_peer = s.mesh.peers[index].name   # follows a rename
+        self._refresh_views()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        row = event.widget.parent
+        if isinstance(row, FieldRow):
+            peer = self._peer_for(row)
+            if row.fld.scope != "mesh" and peer is None:
+                return
+            self.session.set_focus(row.fld, peer)
+            self._show_preview()
+
+    # --- steps -----------------------------------------------------------------------------------------
+
+    async def go_to(self, step: str) -> None:
+        await self.query_one(f"#{step}").build()
+        widget = self.step_widget(step)
+        self.step = step
+        self.query_one(ContentSwitcher).current = step
+        if isinstance(widget, PeerFormStep) and self.selected_peer is None and self.session.mesh.peers:
+            self.selected_peer = self.session.mesh.peers[0].name
+        self._refresh_views(force=True)
+        self._focus_step(widget)
+
+    def _focus_step(self, widget) -> None:
+        if isinstance(widget, MeshStep):
+            widget.rows[0].focus_editor()
+        elif isinstance(widget, PeerFormStep):
+            widget.peer_list.focus()
+            self._follow_peer()
+        elif self.step == "review":
+            findings = self.query_one("#review-findings")
+            if findings.display:
+                findings.focus()
+            else:
+                self.set_focus(None)
+        elif self.step == "write":
+            button = self.query_one("#write-button", Button)
+            if not button.disabled:
+                button.focus()
+            else:
+                self.set_focus(None)
+        else:
+            self.set_focus(None)
+
+    def _follow_peer(self) -> None:
+        """Scroll the preview to the selected peer's gateway for this step."""
+        if self.selected_peer is None:
+            return
+        fld = EXPOSURE_FIELDS[0] if self.step == "exposure" else PEER_FIELDS[0]
+        self.session.set_focus(fld, self.selected_peer)
+        self._show_preview()
+
+    async def action_next_step(self) -> None:
+        index = STEP_IDS.index(self.step)
+        if index + 1 < len(STEP_IDS):
+            await self.go_to(STEP_IDS[index + 1])
+
+    async def action_back(self) -> None:
+        index = STEP_IDS.index(self.step)
+        if index > 0:
+            await self.go_to(STEP_IDS[index - 1])
+
+    async def action_escape(self) -> None:
+        if self.step == STEP_IDS[0]:
+            self.app.exit(return_code=self.app.quit_code())
+        else:
+            await self.action_back()
+
+    @on(StepList.Chosen)
+    async def _step_chosen(self, event: StepList.Chosen) -> None:
+        await self.go_to(event.step)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("write", "apply"):
+            return True if self.session.can_write else None
+        if action == "back":
+            return None if self.step == STEP_IDS[0] else True
+        if action == "next_step":
+            return None if self.step == STEP_IDS[-1] else True
+        return True
+
+    # --- peers -----------------------------------------------------------------------------------------
+
+    @on(PeerList.Chosen)
+    def _peer_chosen(self, event: PeerList.Chosen) -> None:
+        if event.peer == self.selected_peer:
+            return
+        self.selected_peer = event.peer
+        self._follow_peer()
+        self._refresh_views(force=True)
+
+    @on(PeerList.AddRequested)
+    async def _add_requested(self) -> None:
+        await self.action_add_peer()
+
+    async def action_add_peer(self) -> None:
+        peer = self.session.add_peer()
+        self.selected_peer = peer.name
+        if self.step != "peers":
+            await self.go_to("peers")
+        self.session.set_focus(PEER_FIELDS[0], peer.name)
+        self._refresh_views(force=True)
+        step = self.query_one(PeersStep)
+        row = step.row_for(PEER_FIELDS[0])
+        if row is not None:
+            row.focus_editor()
+            editor = row.editor
+            editor.select_all()   # typing replaces the generated name
+
+    @on(PeerList.RemoveRequested)
+    def _remove_requested(self, event: PeerList.RemoveRequested) -> None:
+        self.ask_remove(event.peer)
+
+    @on(Button.Pressed, "#remove-peer")
+    def _remove_pressed(self) -> None:
+        if self.selected_peer is not None:
+            self.ask_remove(self.selected_peer)
+
+    def ask_remove(self, name: str) -> None:
+        from .modals import ConfirmModal
+        peer = self.session.mesh.peer(name)
+        if peer is None:
+            return
+        body = Content.assemble("Its gateways ", (peer.egress, "bold"), " and ", (peer.ingress, "bold"),
+                                " are removed from the YAML (nothing is written until you write).")
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            names = [p.name for p in self.session.mesh.peers]
+            index = names.index(name)
+            self.session.remove_peer(name)
+            left = self.session.mesh.peers
+            self.selected_peer = left[min(index, len(left) - 1)].name if left else None
+            self._refresh_views(force=True)
+            self.app.notify(f"Removed peer {name}", markup=False)
+
+        self.app.push_screen(ConfirmModal(Content.assemble("Remove peer ", (name, "bold"), "?"), body,
+                                          yes="Remove", no="Keep"), done)
+
+    @on(Button.Pressed, "#pick-ports")
+    def _pick_ports(self) -> None:
+        if self.selected_peer is None:
+            return
+        try:
+            tls, discovery = self.session.pick_free_node_ports(self.selected_peer)
+        except ValueError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self._refresh_views(force=True)
+        self.app.notify(f"Node ports {tls} (tls) and {discovery} (discovery) are free in this file", markup=False)
+
+    # --- review ---------------------------------------------------------------------------------------
+
+    async def on_review_step_jump(self, event) -> None:
+        place = self.session.field_at(event.finding)
+        if place is None:
+            return
+        fld, peer = place
+        step = "mesh" if fld.scope == "mesh" else "peers" if fld.scope == "peer" else "exposure"
+        if peer is not None:
+            self.selected_peer = peer
+        await self.go_to(step)
+        row = self.current_step_widget().row_for(fld)
+        if row is not None:
+            row.display = True
+            row.focus_editor()
+            row.scroll_visible(animate=False)
+
+    # --- write / apply ---------------------------------------------------------------------------------
+
+    def on_write_step_write_requested(self, event) -> None:
+        self.action_write()
+
+    def action_write(self) -> None:
+        from .modals import FileNameModal
+        s = self.session
+        if not s.can_write:
+            self.app.notify("Fix the errors first (see Review)", severity="error", markup=False)
+            return
+        if s.path is None:
+            def named(path: str | None) -> None:
+                if path:
+                    s.path = path
+                    self.query_one("#top-title", Static).update(self._title())
+                    self._write_checked()
+            self.app.push_screen(FileNameModal(f"{s.mesh.name}.yaml"), named)
+            return
+        self._write_checked()
+
+    def _write_checked(self) -> None:
+        from .modals import ConfirmModal
+        s = self.session
+        name = display_name(s)
+        current = s.changed_on_disk()
+        if current is not None:
+            self._changed_on_disk(current)
+            return
+        if s.is_unchanged():
+            self.app.notify(f"No changes: {name} is left as it is", markup=False)
+            return
+        if s.loaded is None:
+            self._do_write()
+            return
+        added, removed = s.diff_stats()
+        body = Content.assemble("Replace ", (name, "bold"), f" with the edited version: {added} line"
+                                f"{'s' * (added != 1)} added, {removed} removed. Every other byte stays as it is.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._do_write()
+
+        self.app.push_screen(ConfirmModal(Content.assemble("Overwrite ", (name, "bold"), "?"), body,
+                                          diff=s.diff(), yes="Overwrite", no="Cancel"), answered)
+
+    def _changed_on_disk(self, current: bytes) -> None:
+        from .modals import NoticeModal
+        name = display_name(self.session)
+        what = "is new on disk" if self.session.loaded is None else "changed on disk since the wizard opened it"
+        body = Content.assemble((name, "bold"), f" {what}, so it was not overwritten. The difference between "
+                                "the file now and the wizard's result is below; save your work elsewhere or "
+                                "restart the wizard on the new file.")
+        self.app.push_screen(NoticeModal("Not written: the file changed on disk", body,
+                                         diff=self.session.diff_against(current)))
+
+    def _do_write(self) -> None:
+        from smfed_tui.errors import ChangedOnDiskError, SmfedError, format_error
+        s = self.session
+        try:
+            s.write()
+        except ChangedOnDiskError as err:
+            self._changed_on_disk(err.current)
+            return
+        except SmfedError as err:
+            self.app.notify(format_error(err), title="Not written", severity="error", markup=False)
+            return
+        self.app.written = True
+        self.query_one("#top-title", Static).update(self._title())
+        self._preview_key = None
+        self.app.notify(f"Wrote {display_name(s)}", markup=False)
+        self.call_later(self.go_to, "next")
+
+    async def action_apply(self) -> None:
+        if not self.session.can_write:
+            return
+        if self.step != "write":
+            await self.go_to("write")
+        self.step_widget("write").start_apply()
+
+    # --- other keys --------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+        self.app.push_screen(HelpScreen())
+
+    def action_toggle_preview(self) -> None:
+        if self.has_class("-narrow"):
+            self.toggle_class("-preview-on")
+        else:
+            self.toggle_class("-preview-off")
+        self._preview_key = None
+        self.call_after_refresh(self._show_preview)

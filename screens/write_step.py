@@ -1,0 +1,187 @@
+"""Step 5, Write/Apply: write the file through the core's safe writer, or apply the SMCP to the
+cluster through `smfed_tui.apply` (context and namespace shown, server-side diff, confirm, apply,
+result and the command to watch it). The equivalent `oc` commands are always shown.
+
+Errors block both (the screen's bindings are dimmed and the buttons disabled); warnings do not.
+"""
+from __future__ import annotations
+
+import asyncio
+import shlex
+
+from textual import work
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from smfed_tui import apply as kube
+from smfed_tui.errors import FieldManagerConflict, SmfedError
+from smfed_tui.session import Session
+
+from .lines import DiffView
+from .modals import ConfirmModal
+from .texts import display_name
+
+
+def error_content(err: SmfedError) -> Content:
+    parts = [("✗ ", "$text-error"), (err.message, "$text-error")]
+    if err.hint:
+        parts += ["\n", (f"  fix: {err.hint}", "$text-muted")]
+    stderr = getattr(err, "stderr", "")
+    if stderr:
+        parts += ["\n", ("  " + stderr.strip().replace("\n", "\n  "), "$text-muted")]
+    return Content.assemble(*parts)
+
+
+class WriteStep(Widget):
+    DEFAULT_CSS = """
+    WriteStep { height: 1fr; }
+    WriteStep > VerticalScroll { padding: 0 1; height: 1fr; }
+    WriteStep .section-title { text-style: bold; padding: 0 0 1 0; }
+    WriteStep .block { height: auto; padding: 0 0 1 0; }
+    WriteStep Horizontal { height: auto; padding: 0 0 1 0; }
+    WriteStep Button { margin: 0 2 0 0; }
+    WriteStep #apply-diff { height: auto; max-height: 16; border: round $border-blurred; display: none; }
+    WriteStep #apply-diff.-shown { display: block; }
+    """
+
+    class WriteRequested(Message):
+        pass
+
+    def __init__(self, session: Session, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.built = False
+        self.busy = False
+        self._key: tuple | None = None
+
+    async def build(self) -> None:
+        if self.built:
+            return
+        self.built = True
+        await self.mount(VerticalScroll(
+            Static(Content.styled("Write", "bold"), classes="section-title"),
+            Static("", id="write-status", classes="block", markup=False),
+            Horizontal(Button("Write file  ctrl+s", id="write-button", variant="primary", compact=True)),
+            Static(Content.styled("Apply to the cluster", "bold"), classes="section-title"),
+            Static("", id="apply-commands", classes="block", markup=False),
+            Horizontal(Button("Apply  ctrl+r", id="apply-button", compact=True)),
+            Static("", id="apply-status", classes="block", markup=False),
+            DiffView(id="apply-diff"),
+        ))
+
+    def sync(self, session: Session) -> None:
+        if not self.built:
+            return
+        blocked = not session.can_write
+        added, removed = session.diff_stats() if session.is_edit else (len(session.text.splitlines()), 0)
+        key = (session.revision, blocked, session.path, len(session.invalid_inputs), self.busy)
+        if key == self._key:
+            return
+        self._key = key
+        name = display_name(session)
+        if session.path is None:
+            target = Content("No file name yet: writing asks for one.")
+        elif session.is_edit:
+            if session.is_unchanged():
+                target = Content.assemble((name, "bold"), ": no changes; writing is not needed.")
+            else:
+                target = Content.assemble("Edit ", (name, "bold"), f" in place: {added} line{'s' * (added != 1)} added, "
+                                          f"{removed} removed; everything else stays byte for byte. "
+                                          "You confirm the diff first.")
+        else:
+            target = Content.assemble("Create ", (name, "bold"), f" ({added} lines).")
+        lines = [target]
+        if blocked:
+            n = session.blocking
+            lines.append(Content.assemble(("✗ ", "$text-error"),
+                                          (f"{n} error{'s' * (n != 1)} must be fixed before writing or applying "
+                                           "(see Review).", "$text-error")))
+        elif session.warnings:
+            lines.append(Content.styled(f"⚠ {session.warnings} warning{'s' * (session.warnings != 1)}: "
+                                        "writing is allowed; see Review.", "$text-warning"))
+        self.query_one("#write-status", Static).update(Content("\n").join(lines))
+        self.query_one("#write-button", Button).disabled = blocked
+        self.query_one("#apply-button", Button).disabled = blocked or self.busy
+        file_arg = shlex.quote(name) if session.path else "FILE"
+        diff_cmd = shlex.join(kube.build_argv("oc", "diff"))
+        apply_cmd = shlex.join(kube.build_argv("oc", "apply"))
+        self.query_one("#apply-commands", Static).update(Content.assemble(
+            "Applies the ServiceMeshControlPlane shown on the right (the file is not written by this). "
+            "The same by hand, after writing:\n",
+            (f"  {diff_cmd} < {file_arg}\n  {apply_cmd} < {file_arg}", "$text-accent"),
+            "\nor ", (f"smfed-wizard apply {file_arg}", "$text-accent"), "."))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "write-button":
+            self.post_message(self.WriteRequested())
+        elif event.button.id == "apply-button":
+            self.start_apply()
+
+    # --- apply ---------------------------------------------------------------------------------
+
+    def _status(self, content: Content) -> None:
+        self.query_one("#apply-status", Static).update(content)
+
+    def _show_diff(self, text: str | None) -> None:
+        view = self.query_one("#apply-diff", DiffView)
+        view.set_class(bool(text), "-shown")
+        if text:
+            view.set_text(text)
+
+    def start_apply(self) -> None:
+        if self.busy or not self.session.can_write:
+            return
+        self.apply_flow(self.session.manifest())
+
+    @work(exclusive=True, group="apply", exit_on_error=False)
+    async def apply_flow(self, manifest: str, force_conflicts: bool = False) -> None:
+        self.busy = True
+        self._key = None
+        self.sync(self.session)
+        self._show_diff(None)
+        try:
+            self._status(Content.styled("Reading the kubeconfig...", "$text-muted"))
+            binary = await asyncio.to_thread(kube.find_binary)
+            target = await asyncio.to_thread(kube.describe_target, binary, manifest)
+            where = Content.assemble(
+                "Target: ", (f"{kube.KIND} {target.namespace}/{target.name}", "bold"), "\n",
+                f"  context {target.context or '(current)'} · cluster {target.cluster or '?'}"
+                f"{f' ({target.server})' if target.server else ''} · user {target.user or '?'}")
+            self._status(Content.assemble(where, "\n", ("Asking the server what would change...", "$text-muted")))
+            diff = await asyncio.to_thread(kube.server_side_diff, target, manifest, force_conflicts=force_conflicts)
+            if not diff.changed:
+                self._status(Content.assemble(where, "\n", ("✓ The cluster already has exactly this; nothing to apply.",
+                                                            "$text-success")))
+                return
+            self._show_diff(diff.diff)
+            self._status(Content.assemble(where, "\n", "Server-side diff below."))
+            question = Content.assemble("Apply to context ", (target.context or "(current)", "bold"),
+                                        ", namespace ", (target.namespace, "bold"), "?")
+            if not await self.app.push_screen_wait(ConfirmModal("Apply to the cluster?", question, diff=diff.diff,
+                                                                yes="Apply", no="Cancel")):
+                self._status(Content.assemble(where, "\n", ("Not applied.", "$text-muted")))
+                return
+            result = await asyncio.to_thread(kube.server_side_apply, target, manifest, force_conflicts=force_conflicts)
+            watch = shlex.join(result.watch_command)
+            self._status(Content.assemble(where, "\n", ("✓ ", "$text-success"), (result.output, "$text-success"),
+                                          "\nWatch the operator reconcile it: ", (watch, "$text-accent")))
+            self.app.notify(f"Applied {target.namespace}/{target.name}", markup=False)
+        except FieldManagerConflict as err:
+            self._status(error_content(err))
+            if not force_conflicts and await self.app.push_screen_wait(ConfirmModal(
+                    "Take over the conflicting fields?", Content.assemble(error_content(err), "\n\n",
+                                                                         "Apply again with --force-conflicts?"),
+                    yes="Force", no="Cancel")):
+                self.busy = False
+                self.apply_flow(manifest, True)
+                return
+        except SmfedError as err:
+            self._status(error_content(err))
+        finally:
+            self.busy = False
+            self._key = None
+            self.sync(self.session)

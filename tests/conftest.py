@@ -1,0 +1,96 @@
+"""Shared test setup.
+
+Snapshot baselines live in the top-level `snapshots/<test module>/` (DESIGN: `snapshots/` holds the
+SVG baselines), through a subclass of pytest-textual-snapshot's SVG extension that `snap_compare`
+looks up at call time (textual-practice §2.2; pinned plugin 1.1.0 with syrupy 4.8.0).
+
+The TUI runs deterministically under test: a fixed theme (the app sets it), no animations, no cursor
+blink, no environment that changes colours, only base names of files on screen.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+for _name in ("TEXTUAL_THEME", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM", "TEXTUAL_FPS", "ACCESSIBLE"):
+    os.environ.pop(_name, None)
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+try:
+    import pytest_textual_snapshot as _pts
+except ImportError:  # the plugin is a test extra; tests that need it skip without it
+    _pts = None
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tui"
+SNAP_ROOT = ROOT / "snapshots"
+
+if _pts is not None:
+    class TopLevelSVG(_pts.SVGImageExtension):
+        @classmethod
+        def dirname(cls, *, test_location) -> str:
+            return str(SNAP_ROOT / test_location.basename)
+
+    _pts.SVGImageExtension = TopLevelSVG
+
+
+def make_app(path):
+    """The wizard on `path` as `smfed-wizard PATH` opens it, set up for deterministic tests."""
+    from smfed_tui.screens.app import WizardApp
+    from smfed_tui.session import Session
+
+    app = WizardApp(Session.open(str(path) if path is not None else None), cursor_blink=False)
+    app.animation_level = "none"
+    return app
+
+
+@pytest.fixture
+def red_mesh(tmp_path) -> Path:
+    """A copy of the docs' red-mesh example SMCP (seed section 1.18.9), as red-mesh.yaml."""
+    path = tmp_path / "red-mesh.yaml"
+    shutil.copyfile(FIXTURES / "red-mesh.yaml", path)
+    return path
+
+
+@pytest.fixture
+def new_file(tmp_path) -> Path:
+    """A path where no file exists yet."""
+    return tmp_path / "red-mesh.yaml"
+
+
+# --- driving the wizard with keys (Pilot) -------------------------------------------------------------
+
+def editor(app, scope: str, key: str):
+    return app.screen.query_one(f"#field-{scope}-{key}-editor")
+
+
+async def type_into(pilot, scope: str, key: str, text: str) -> None:
+    """Focus a field, clear it with keys (end, ctrl+u) and type `text` key by key."""
+    editor(pilot.app, scope, key).focus()
+    await pilot.pause()
+    await pilot.press("end", "ctrl+u")
+    if text:
+        await pilot.press(*["space" if ch == " " else ch for ch in text])
+    await pilot.pause()
+
+
+async def choose(pilot, scope: str, key: str, value) -> None:
+    """Pick `value` in a choice field with the arrow keys."""
+    choice = editor(pilot.app, scope, key)
+    choice.focus()
+    await pilot.pause()
+    values = [v for _label, v in choice.options]
+    target = next(i for i, v in enumerate(values) if v == value and type(v) is type(value))
+    step = "right" if target > choice.index else "left"
+    for _ in range(abs(target - choice.index)):
+        await pilot.press(step)
+    await pilot.pause()
+    assert choice.index == target
+
+
+async def go_to(pilot, step: str) -> None:
+    await pilot.app.screen.go_to(step)
+    await pilot.pause()

@@ -1,0 +1,351 @@
+"""Whole flows through the wizard with Pilot: what lands on disk, exit codes, what blocks writing."""
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, choose, editor, go_to, make_app, type_into
+from smfed_tui.fields import EXPOSURE_FIELDS
+from smfed_tui.screens.app import run_app
+
+SIZE = (120, 36)
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+async def write_and_confirm(pilot) -> None:
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    from smfed_tui.screens.modals import ConfirmModal
+    if isinstance(pilot.app.screen, ConfirmModal):
+        await pilot.press("y")
+        await pilot.pause()
+
+
+# --- a new file ----------------------------------------------------------------------------------------
+
+async def test_new_file_equals_generate(new_file):
+    app = make_app(new_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")                       # add a peer: its name is selected, typing replaces it
+        await pilot.press(*"green-mesh")
+        await pilot.press("ctrl+o")
+        await pilot.press(*"blue-mesh")
+        await go_to(pilot, "exposure")
+        assert app.screen.selected_peer == "blue-mesh"
+        await choose(pilot, "exposure", "service", "NodePort")
+        await type_into(pilot, "exposure", "tls-node-port", "30510")
+        await type_into(pilot, "exposure", "discovery-node-port", "32359")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.written
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+    cli = subprocess.run([sys.executable, "-m", "smfed_tui", "generate", "--name", "red-mesh", "--peer", "green-mesh",
+                          "--peer", "blue-mesh:service=NodePort,tls-node-port=30510,discovery-node-port=32359"],
+                         capture_output=True, check=True)
+    assert new_file.read_bytes() == cli.stdout
+
+
+async def test_mesh_name_defaults_follow_until_edited(new_file):
+    app = make_app(new_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "mesh", "name", "blue")
+        assert editor(app, "mesh", "namespace").value == "blue-system"
+        assert editor(app, "mesh", "trust-domain").value == "blue.local"
+        await type_into(pilot, "mesh", "namespace", "istio-system")
+        await type_into(pilot, "mesh", "name", "green")
+        assert editor(app, "mesh", "namespace").value == "istio-system"   # edited: stays
+        assert editor(app, "mesh", "trust-domain").value == "green.local"
+        assert app.session.mesh.namespace == "istio-system"
+
+
+async def test_peer_rename_carries_defaults_and_remove_asks(new_file):
+    app = make_app(new_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.press(*"green-mesh")
+        await pilot.pause()
+        peer = app.session.mesh.peer("green-mesh")
+        assert (peer.egress, peer.ingress, peer.network_view) == ("egress-green-mesh", "ingress-green-mesh",
+                                                                  ("network-green-mesh",))
+        assert editor(app, "peer", "egress").value == "egress-green-mesh"
+        app.screen.query_one("#peers-list").focus()
+        await pilot.press("d")
+        await pilot.pause()
+        from smfed_tui.screens.modals import ConfirmModal
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")                            # keep it
+        await pilot.pause()
+        assert app.session.mesh.peer("green-mesh") is not None
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.mesh.peers == ()
+
+
+# --- editing the docs' red-mesh example ----------------------------------------------------------------
+
+async def test_red_mesh_to_nodeport_yields_the_seed_block(red_mesh):
+    before = red_mesh.read_text()
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "exposure")
+        assert app.screen.selected_peer == "green-mesh"
+        await choose(pilot, "exposure", "service", "NodePort")
+        await type_into(pilot, "exposure", "tls-node-port", "30510")
+        await type_into(pilot, "exposure", "discovery-node-port", "32359")
+        await write_and_confirm(pilot)
+        assert app.written
+    after = red_mesh.read_text()
+    assert sorted(changed_lines(before, after)) == sorted([
+        "-          type: LoadBalancer", "+          type: NodePort",
+        "+            nodePort: 30510", "+            nodePort: 32359"])
+    # the ingress-green-mesh block is the seed's NodePort sample (comments aside: the file keeps its own)
+    block = _block(after, "      ingress-green-mesh:")
+    seed = (FIXTURES / "nodeport-green-mesh.yaml").read_text()
+    assert [_uncomment(line) for line in block] == _block(seed, "      ingress-green-mesh:")
+
+
+def _block(text: str, first: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index(first)
+    indent = len(first) - len(first.lstrip())
+    out = [lines[start]]
+    for line in lines[start + 1:]:
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        out.append(line)
+    return out
+
+
+def _uncomment(line: str) -> str:
+    return line.split("  #")[0].rstrip()
+
+
+async def test_saving_without_change_leaves_the_file_alone(red_mesh):
+    before = red_mesh.read_bytes()
+    stat = red_mesh.stat()
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "mesh", "cluster-name", "east")     # change something, then change it back
+        await type_into(pilot, "mesh", "cluster-name", "")
+        assert app.session.is_unchanged()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert red_mesh.read_bytes() == before
+    assert red_mesh.stat().st_mtime_ns == stat.st_mtime_ns
+    assert app.return_code == 130
+
+
+async def test_one_node_port_changes_one_line(tmp_path):
+    path = tmp_path / "red-mesh.yaml"
+    text = (FIXTURES / "red-mesh.yaml").read_text()
+    from smfed_tui.edit import edit_text
+    from smfed_tui.source import parse
+    src = parse(text.encode(), str(path))
+    from smfed_tui.reader import read_mesh
+    mesh = read_mesh(src)
+    green = mesh.peer("green-mesh").with_exposure(service_type="NodePort", tls_node_port=30510,
+                                                  discovery_node_port=32359)
+    path.write_text(edit_text(src, mesh.with_peer(green)))
+    before = path.read_text()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "exposure")
+        await type_into(pilot, "exposure", "tls-node-port", "30511")
+        await write_and_confirm(pilot)
+    assert changed_lines(before, path.read_text()) == ["-            nodePort: 30510", "+            nodePort: 30511"]
+
+
+# --- what blocks writing -------------------------------------------------------------------------------
+
+async def test_errors_block_write_warnings_do_not(red_mesh):
+    before = red_mesh.read_bytes()
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert app.session.warnings and screen.check_action("write", ()) is True   # warnings: allowed
+        await go_to(pilot, "exposure")
+        await choose(pilot, "exposure", "service", "NodePort")
+        await type_into(pilot, "exposure", "tls-node-port", "3x")                  # not a number
+        assert screen.check_action("write", ()) is None
+        assert screen.check_action("apply", ()) is None
+        await pilot.press("ctrl+s", "ctrl+r")
+        await pilot.pause()
+        await type_into(pilot, "exposure", "tls-node-port", "99")                  # a number, out of range
+        assert any(f.code == "SMF051" for f in app.session.findings)
+        assert screen.check_action("write", ()) is None
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.written
+    assert red_mesh.read_bytes() == before
+
+
+async def test_duplicate_node_port_shows_on_both_fields(red_mesh):
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "exposure")
+        for peer in ("green-mesh", "blue-mesh"):
+            app.screen.query_one("#exposure-list").highlighted = 0 if peer == "green-mesh" else 1
+            await pilot.pause()
+            assert app.screen.selected_peer == peer
+            await choose(pilot, "exposure", "service", "NodePort")
+            await type_into(pilot, "exposure", "tls-node-port", "30510")
+            await type_into(pilot, "exposure", "discovery-node-port", "30511" if peer == "green-mesh" else "30512")
+        shown = {}
+        for peer in ("green-mesh", "blue-mesh"):
+            by_field = app.session.field_findings(peer)
+            shown[peer] = [f.code for f in by_field[("exposure", "tls-node-port")]]
+        assert shown == {"green-mesh": ["SMF052"], "blue-mesh": ["SMF052"]}
+        assert [f.code for f in app.session.findings].count("SMF052") == 1   # counted once
+
+
+async def test_changed_on_disk_is_not_overwritten(red_mesh):
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "mesh", "cluster-name", "east")
+        red_mesh.write_text(red_mesh.read_text() + "# someone else\n")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        from smfed_tui.screens.modals import NoticeModal
+        assert isinstance(app.screen, NoticeModal)
+        assert "+  cluster:" in app.screen.diff and "-# someone else" in app.screen.diff
+        await pilot.press("escape")
+        assert not app.written
+    assert red_mesh.read_text().endswith("# someone else\n")
+
+
+# --- quitting --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["ctrl+q", "escape"])
+async def test_abort_writes_nothing(red_mesh, key):
+    before = red_mesh.read_bytes()
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "mesh", "cluster-name", "east")
+        await pilot.press(key)
+        await pilot.pause()
+    assert app.return_code == 130
+    assert red_mesh.read_bytes() == before
+
+
+async def test_abort_on_a_new_file_creates_nothing(new_file):
+    app = make_app(new_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o", *"green-mesh", "ctrl+q")
+    assert app.return_code == 130
+    assert not new_file.exists()
+
+
+async def test_escape_goes_back_before_it_aborts(red_mesh):
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert app.screen.step == "exposure"
+        await pilot.press("escape")
+        assert app.screen.step == "peers"
+        await pilot.press("ctrl+b")
+        assert app.screen.step == "mesh"
+        assert app.return_code is None
+
+
+def test_refused_file_exits_2_without_ui(tmp_path, capsys):
+    helm = tmp_path / "smcp.yaml"
+    helm.write_text("apiVersion: maistra.io/v2\nkind: ServiceMeshControlPlane\nmetadata:\n"
+                    "  name: {{ .Values.name }}\n")
+    assert run_app(str(helm)) == 2
+    err = capsys.readouterr().err
+    assert "template" in err and ":4:" in err and "fix:" in err
+    assert helm.read_text().startswith("apiVersion")
+
+
+def test_cli_refused_file_exits_2(tmp_path):
+    """Through the real entry point: refused before the terminal check or any UI."""
+    bad = tmp_path / "deploy.yaml"
+    bad.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from smfed_tui.screens.app import run_app; "
+                           f"sys.exit(run_app({str(bad)!r}))"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "no ServiceMeshControlPlane" in proc.stderr
+
+
+# --- review, help, markup safety ---------------------------------------------------------------------------
+
+async def test_review_finding_jumps_to_its_field(red_mesh):
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "review")
+        findings = app.screen.query_one("#review-findings")
+        assert app.screen.focused is findings
+        codes = [f.code for f in app.screen.step_widget("review")._findings]
+        findings.highlighted = codes.index("SMF070")      # green-network, on the network view field
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.step == "peers"
+        assert app.screen.focused is editor(app, "peer", "network")
+        assert app.screen.selected_peer == "green-mesh"
+
+
+async def test_hostile_peer_name_is_shown_literally(new_file):
+    app = make_app(new_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.press(*"[bold]x[/")
+        await pilot.pause()
+        assert app.session.mesh.peers[0].name == "[bold]x[/"
+        prompt = app.screen.query_one("#peers-list").get_option_at_index(0).prompt
+        assert "[bold]x[/" in str(prompt)
+        await go_to(pilot, "review")
+        await go_to(pilot, "next")
+        await pilot.press("f1")
+        await pilot.pause()
+
+
+async def test_pick_free_ports(red_mesh):
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await go_to(pilot, "exposure")
+        await choose(pilot, "exposure", "service", "NodePort")
+        await pilot.click("#pick-ports")
+        await pilot.pause()
+        exposure = app.session.mesh.peer("green-mesh").exposure
+        assert (exposure.tls_node_port, exposure.discovery_node_port) == (30000, 30001)
+        assert editor(app, "exposure", "tls-node-port").value == "30000"
+
+
+async def test_apply_flow_with_a_stand_in_client(red_mesh, monkeypatch):
+    from smfed_tui import apply as kube
+    calls = []
+    target = kube.Target(binary="/usr/bin/oc", context="admin", cluster="c1", server="https://api:6443", user="me",
+                         namespace="red-mesh-system", name="red-mesh")
+    monkeypatch.setattr(kube, "find_binary", lambda explicit=None: "/usr/bin/oc")
+    monkeypatch.setattr(kube, "describe_target", lambda binary, manifest, **kw: calls.append("target") or target)
+    monkeypatch.setattr(kube, "server_side_diff", lambda t, manifest, **kw: calls.append(("diff", manifest))
+                        or kube.DiffResult(changed=True, diff="--- live/x\n+++ merged/x\n-a\n+b\n"))
+    monkeypatch.setattr(kube, "server_side_apply", lambda t, manifest, **kw: calls.append("apply") or kube.ApplyResult(
+        output="servicemeshcontrolplane.maistra.io/red-mesh serverside-applied", dry_run=False,
+        watch_command=["oc", "get", "smcp", "-n", "red-mesh-system"]))
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.3)
+        from smfed_tui.screens.modals import ConfirmModal
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        status = str(app.screen.query_one("#apply-status").render())
+        assert "serverside-applied" in status and "oc get smcp -n red-mesh-system" in status
+    assert calls[0] == "target" and calls[1][0] == "diff" and calls[2] == "apply"
+    assert calls[1][1].startswith("apiVersion: maistra.io/v2")
+    assert red_mesh.read_text() == (FIXTURES / "red-mesh.yaml").read_text()   # applying does not write

@@ -70,7 +70,7 @@ class Splicer:
     src: Source
     root: MappingNode
     style: Style
-    patches: list[tuple[int, int, int, str]] = field(default_factory=list)  # (start, end, seq, text)
+    patches: list[tuple[int, int, tuple, str]] = field(default_factory=list)  # (start, end, (rank, seq), text)
     _pending: dict[int, tuple[Node, tuple, list]] = field(default_factory=dict)
     _seq: int = 0
     _deletions: dict[int, tuple] = field(default_factory=dict)
@@ -106,7 +106,7 @@ class Splicer:
         text = self.src.text
         out = []
         last = len(text)
-        for start, end, _seq, repl in sorted(self.patches, key=lambda p: (p[0], p[1], p[2]), reverse=True):
+        for start, end, _order, repl in sorted(self.patches, key=lambda p: (p[0], p[1], p[2]), reverse=True):
             if end > last:
                 raise AssertionError("overlapping edits")  # a bug in the caller, not a user error
             out.append(text[end:last])
@@ -144,9 +144,10 @@ class Splicer:
 
     # --- patches -----------------------------------------------------------------------------------
 
-    def _patch(self, start: int, end: int, text: str) -> None:
+    def _patch(self, start: int, end: int, text: str, rank: int = 0) -> None:
+        """Patches at the same place are written in (rank, call order)."""
         self._seq += 1
-        self.patches.append((start, end, self._seq, text))
+        self.patches.append((start, end, (rank, self._seq), text))
 
     def _replace(self, node: Node, value: object, path: tuple) -> None:
         if isinstance(value, (list, tuple)):
@@ -291,7 +292,10 @@ class Splicer:
         if at == len(self.src.text) and self.src.text and not self.src.text.endswith("\n"):
             # the file has no final newline: keep it that way
             text = "\n" + text[:-1]
-        self._patch(at, at, text)
+        # Blocks inserted at one place go deepest first: `gateways:` ends where `security:` would be
+        # added after it, and keys added into `gateways` must stay above `security:`, inside it.
+        column = len(lines[0]) - len(lines[0].lstrip(" ")) if lines else 0
+        self._patch(at, at, text, rank=-column)
 
     # --- positions ------------------------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ paths whose value differs (see `layout`); everything else in the file stays byte
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .emit import DEFAULT_STYLE, emit_document
 from .errors import InputError
 from .layout import (EGRESS_MAP, INGRESS_MAP, all_assignments, build_tree, egress_assignments,
@@ -16,6 +18,7 @@ from .splice import DELETE, Splicer, detect_style
 
 
 def generate_text(mesh: Mesh) -> str:
+    _refuse_shared_gateway_names(mesh, "<generated>")
     return emit_document(build_tree(all_assignments(mesh)), DEFAULT_STYLE)
 
 
@@ -23,6 +26,7 @@ def edit_text(src: Source, new: Mesh, old: Mesh | None = None) -> str:
     """The file's text with `new` applied. `old` defaults to the model read from the file."""
     smcp = require_smcp_v2(src)
     old = read_mesh(src) if old is None else old
+    _refuse_shared_gateway_names(new, src.path)
     splicer = Splicer(src, smcp, style_of(src))
     order = [path for path, _ in all_assignments(new)]
 
@@ -32,13 +36,22 @@ def edit_text(src: Source, new: Mesh, old: Mesh | None = None) -> str:
             splicer.set(path, value, order)
 
     kept = {p.source for p in new.peers if p.source is not None}
+    # A peer removed and added again under the same gateway names (`--remove-peer green-mesh --peer
+    # green-mesh`: back to the defaults) is an edit of those gateways, not a delete plus a clash.
+    removed = {p.source for p in old.peers if p.source not in kept}
+    peers = []
+    for peer in new.peers:
+        if peer.source is None and (peer.egress, peer.ingress) in removed:
+            peer = replace(peer, source=(peer.egress, peer.ingress))
+            kept.add(peer.source)
+        peers.append(peer)
     for peer in old.peers:
         if peer.source not in kept:
             splicer.set(EGRESS_MAP + (peer.source[0],), DELETE)
             splicer.set(INGRESS_MAP + (peer.source[1],), DELETE)
 
     old_by_source = {p.source: p for p in old.peers}
-    for peer in new.peers:
+    for peer in peers:
         before = old_by_source.get(peer.source) if peer.source is not None else None
         if before is None:
             _refuse_taken_names(src, smcp, peer)
@@ -76,6 +89,19 @@ def _edit_gateway(splicer: Splicer, gmap: tuple, old_name: str, new_name: str, o
     for rel, value in new:
         if before.get(rel) != value:
             splicer.set(base + rel, value, order)
+
+
+def _refuse_shared_gateway_names(mesh: Mesh, path: str) -> None:
+    """Two peers with one gateway name would be written as one gateway (the assignments of both land
+    under the same key): refuse instead of merging them silently."""
+    for kind in ("egress", "ingress"):
+        owner: dict[str, str] = {}
+        for peer in mesh.peers:
+            name = getattr(peer, kind)
+            if name in owner:
+                raise InputError(f"peers {owner[name]!r} and {peer.name!r} both use the {kind} gateway name {name!r}",
+                                 path=path, hint=f"give each peer its own {kind} gateway name")
+            owner[name] = peer.name
 
 
 def _refuse_taken_names(src: Source, smcp, peer: Peer) -> None:

@@ -586,10 +586,11 @@ def check_edit(old, new, src: Source) -> list[Finding]:
         was = before.get(peer.source) if peer.source is not None else None
         if was is None:
             continue
-        for kind, label_key, old_value, new_value, gmap, name in (
-                ("egress", EGRESS_LABEL, was.egress_label, peer.egress_label, EGRESS_MAP, peer.egress),
-                ("ingress", INGRESS_LABEL, was.ingress_label, peer.ingress_label, INGRESS_MAP, peer.ingress)):
-            if old_value != new_value and old_value is not None:
+        for kind, label_key, old_value, new_value, gmap, name, old_name in (
+                ("egress", EGRESS_LABEL, was.egress_label, peer.egress_label, EGRESS_MAP, peer.egress, was.egress),
+                ("ingress", INGRESS_LABEL, was.ingress_label, peer.ingress_label, INGRESS_MAP, peer.ingress, was.ingress)):
+            # a renamed gateway is a new Deployment anyway: its label change recreates nothing more
+            if old_value != new_value and old_value is not None and name == old_name:
                 path = gmap + (name, "service", "metadata", "labels", label_key)
                 node = get_value(src.smcp, *path) if src.smcp is not None else None
                 checker.report("SMF098", node, path, f"changing {label_key} on the existing {kind} gateway {name} "

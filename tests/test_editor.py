@@ -17,8 +17,12 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+import dataclasses
+
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from smfed_tui.edit import edit_text, generate_text
 from smfed_tui.errors import InputError
@@ -54,6 +58,7 @@ FIXTURES = [
     Fixture("no-final-newline-trailing-spaces", 2, 0, ("green-mesh", "blue-mesh"), final_newline=False),
     Fixture("yaml11-lookalikes", 2, 0, ("green-mesh",)),
     Fixture("gateways-absent", 2, 0),
+    Fixture("gateways-without-federation-no-security", 2, 0),
     Fixture("additional-ingress-empty-map", 2, 0,
             empties=(("    additionalEgress: {}", "    additionalEgress:"),
                      ("    additionalIngress: {}  # none yet", "    additionalIngress:  # none yet"))),
@@ -368,4 +373,99 @@ def test_adding_an_existing_gateway_name_is_refused():
     data, src, mesh = load(BY_NAME["two-space-compact"])
     with pytest.raises(InputError) as info:
         edit_text(src, apply_peer_spec(mesh, "pink-mesh:egress=egress-blue-mesh"), mesh)
-    assert "egress-blue-mesh" in info.value.message and "already exists" in info.value.message
+    assert info.value.message == "peers 'blue-mesh' and 'pink-mesh' both use the egress gateway name 'egress-blue-mesh'"
+    # a gateway that is no peer's (here a lone egress) is protected too
+    alone = src.text.replace("ingress-blue-mesh", "ingress-teal-mesh")  # name and label
+    src2 = parse(alone.encode(), "alone.yaml")
+    mesh2 = read_mesh(src2)
+    assert mesh2.peer("blue-mesh") is None
+    with pytest.raises(InputError) as info:
+        edit_text(src2, apply_peer_spec(mesh2, "pink-mesh:egress=egress-blue-mesh"), mesh2)
+    assert info.value.message == "a gateway named 'egress-blue-mesh' already exists in spec.gateways.additionalEgress"
+
+
+def test_removing_and_adding_a_peer_again_resets_it_in_place():
+    """`edit --remove-peer green-mesh --peer green-mesh`: the peer's gateways go back to the defaults,
+    changed in place (used to fail: 'a gateway named egress-green-mesh already exists')."""
+    data, src, mesh = load(BY_NAME["two-space-compact"])
+    new = apply_peer_spec(remove_peer(mesh, "green-mesh"), "green-mesh")
+    out = edit_text(src, new, mesh)
+    green = read_mesh(parse(out.encode(), "x")).peer("green-mesh")
+    assert green.exposure.service_type == "LoadBalancer" and green.exposure.tls_node_port is None
+    assert green.exposure.route_enabled is None
+    assert out.count("egress-green-mesh:") == 1 and out.index("egress-green-mesh:") < out.index("egress-blue-mesh:")
+
+
+def test_blocks_added_at_one_place_nest_correctly():
+    """`gateways:` (holding only openshiftRoute) ends where `security:` is added after it: the new
+    additionalEgress/additionalIngress must stay inside `gateways`, above `security:`. (They used to
+    land under `security:`, a valid file with the federation gateways in the wrong place.)"""
+    data, src, mesh = load(BY_NAME["gateways-without-federation-no-security"])
+    assert mesh.trust_domain is None
+    new = dataclasses.replace(apply_peer_spec(mesh, "pink-mesh"), trust_domain="basic.local")
+    doc = yaml.safe_load(edit_text(src, new, mesh))
+    assert set(doc["spec"]["gateways"]) == {"openshiftRoute", "additionalEgress", "additionalIngress"}
+    assert doc["spec"]["security"] == {"trust": {"domain": "basic.local"}}
+
+
+def test_two_peers_with_one_gateway_name_are_refused_not_merged():
+    data, src, mesh = load(BY_NAME["two-space-compact"])
+    new = apply_peer_spec(apply_peer_spec(mesh, "pink-mesh:ingress=fed-in"), "teal-mesh:ingress=fed-in")
+    with pytest.raises(InputError) as info:
+        edit_text(src, new, mesh)
+    assert info.value.message == "peers 'pink-mesh' and 'teal-mesh' both use the ingress gateway name 'fed-in'"
+    with pytest.raises(InputError):
+        generate_text(Mesh.new("red-mesh", peers=(Peer.new("a", egress="out"), Peer.new("b", egress="out"))))
+
+
+# --- any sequence of edits: the file then says exactly what the model says ------------------------------
+
+PEER_NAMES = st.sampled_from(["pink-mesh", "teal-mesh", "green-mesh", "blue-mesh", "mesh1"])
+PEER_OPTIONS = st.fixed_dictionaries({}, optional={
+    "service": st.sampled_from(["NodePort", "LoadBalancer", "ClusterIP"]),
+    "tls-node-port": st.integers(30000, 32767).map(str),
+    "discovery-node-port": st.integers(30000, 32767).map(str),
+    "route": st.sampled_from(["true", "false"]),
+    "network": st.sampled_from(["", "a", "a+b", "network-x"]),
+    "router-mode": st.sampled_from(["sni-dnat", "standard"]),
+    "nlb": st.sampled_from(["true", "false"]),
+})
+EDITS = st.lists(st.one_of(
+    st.tuples(st.just("peer"), st.tuples(PEER_NAMES, PEER_OPTIONS).map(
+        lambda t: t[0] + (":" + ",".join(f"{k}={v}" for k, v in t[1].items()) if t[1] else ""))),
+    st.tuples(st.just("remove"), PEER_NAMES),
+    st.tuples(st.just("mesh"), st.sampled_from([("version", "v2.4"), ("cluster_name", "c1"), ("network", "n1"),
+                                                ("image_pull_policy", "Never"), ("trust_domain", "x.local"),
+                                                ("namespace", "ns2"), ("cluster_name", None)])),
+), min_size=1, max_size=5)
+
+
+def _comparable(mesh: Mesh):
+    return ({(p.egress, p.ingress): dataclasses.replace(p, source=None) for p in mesh.peers},
+            dataclasses.replace(mesh, peers=()))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(FIXTURES), EDITS)
+def test_any_edit_sequence_reads_back_as_the_model_and_is_stable(fixture, edits):
+    """Add, change and remove peers and mesh fields in any order on any fixture: the written file,
+    read back, is exactly the model asked for, and editing it again without a change is identical."""
+    data, src, old = load(fixture)
+    new = old
+    for kind, arg in edits:
+        if kind == "peer":
+            new = apply_peer_spec(new, arg)
+        elif kind == "remove":
+            new = remove_peer(new, arg) if new.peer(arg) else new
+        else:
+            new = dataclasses.replace(new, **{arg[0]: arg[1]})
+    try:
+        out = edited_bytes(src, new, old)
+    except InputError as err:  # the flow-style fixture cannot take new blocks in flow mappings
+        assert "block style" in err.message and fixture.name == "anchors-and-flow", err.message
+        return
+    again = parse(out, fixture.name)
+    back = read_mesh(again)
+    assert _comparable(back) == _comparable(new)
+    assert again.encode(edit_text(again, back, back)) == out
+    assert out.startswith(b"\xef\xbb\xbf") == fixture.bom and (b"\r\n" in out) == fixture.crlf

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import copy
 import os
+import shlex
 import sys
 from collections import Counter
 
-from .errors import ChangedOnDiskError, SmfedError, format_error
+from .errors import ChangedOnDiskError, FieldManagerConflict, SmfedError, format_error
 from .fields import BOOL, CHOICE, EXPOSURE_FIELDS, INT, MESH_FIELDS, PEER_FIELDS, TEXT, Field
 from .findings import ERROR, Finding
 from .session import Session
@@ -323,8 +324,53 @@ class PlainWizard:
         return self.offer_apply()
 
     def offer_apply(self) -> int:
-        print(f"next: check it with `smfed-wizard validate {self.session.path}`, then apply it with "
-              f"`smfed-wizard apply {self.session.path}`")
+        """Step 5, the cluster side: the same apply as `smfed-wizard apply`, after a confirmation."""
+        path = self.session.path
+        if not self.q.confirm("Apply it to the cluster now?", default=False,
+                              instruction="(oc or kubectl; shows the target and a server-side diff first) "
+                              ).unsafe_ask():
+            print(f"not applied; later: smfed-wizard apply {path}")
+            return EXIT_OK
+        return self.apply_to_cluster(self.session.manifest(), force_conflicts=False)
+
+    def apply_to_cluster(self, manifest: str, *, force_conflicts: bool) -> int:
+        from . import apply as kube
+
+        path = self.session.path
+        try:
+            target = kube.describe_target(kube.find_binary(), manifest)
+            print(f"Target: {kube.KIND} {target.namespace}/{target.name}; context {target.context or '(current)'}, "
+                  f"cluster {target.cluster or '?'} ({target.server or '?'}), user {target.user or '?'}, "
+                  f"client {target.binary}. Nothing sent yet.")
+            diff = kube.server_side_diff(target, manifest, force_conflicts=force_conflicts)
+            _print_lines(diff.warnings, sys.stderr)
+            if not diff.changed:
+                print("The cluster already has exactly this; nothing to apply.")
+                return EXIT_OK
+            print("What the apply changes on the cluster (server-side diff):")
+            print(diff.diff, end="")
+            where = f"{target.context or 'the current context'}/{target.namespace}"
+            if not self.q.confirm(f"Apply to {where}?", default=False).unsafe_ask():
+                print(f"not applied; {path} is written")
+                return EXIT_OK
+            result = kube.server_side_apply(target, manifest, force_conflicts=force_conflicts)
+        except FieldManagerConflict as err:
+            err.path = err.path or path
+            print(format_error(err))   # lists each field and the manager that owns it
+            if not force_conflicts and self.q.confirm(
+                    "Take ownership of these fields (--force-conflicts)?", default=False).unsafe_ask():
+                print("again, with --force-conflicts:")
+                return self.apply_to_cluster(manifest, force_conflicts=True)
+            print(f"not applied; {path} is written")
+            return err.exit_code
+        except SmfedError as err:
+            err.path = err.path or path
+            print(format_error(err), file=sys.stderr)
+            print(f"not applied; {path} is written", file=sys.stderr)
+            return err.exit_code
+        _print_lines(result.warnings, sys.stderr)
+        print(result.output)
+        print(f"watch the operator reconcile it: {shlex.join(result.watch_command)}")
         return EXIT_OK
 
     # --- prompts ----------------------------------------------------------------------------------
@@ -445,6 +491,11 @@ def _new_file_problem(text: str) -> str | None:
     if not os.path.isdir(parent):
         return f"the directory {parent} does not exist"
     return None
+
+
+def _print_lines(lines, stream) -> None:
+    for line in lines:
+        print(line, file=stream)
 
 
 def _diff(old: str, new: str, name: str) -> str:

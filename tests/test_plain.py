@@ -23,6 +23,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from kube_fixtures import CONTEXT, kube  # noqa: F401  (kube is a fixture)
 from smfed_tui import plain
 from smfed_tui.cli import main
 from smfed_tui.fields import EXPOSURE_FIELDS
@@ -33,6 +34,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "plain" / "red-mesh.yaml"
 ENTER, CLEAR, CTRL_C = "\r", "\x15", "\x03"
 MESH_DEFAULTS = ENTER * 7          # name, namespace, version, trust domain, cluster name, network, pull policy
 NEW_PEER_DEFAULTS = ENTER * 5      # egress, ingress, network view, egress label, ingress label
+WRITE = ENTER + ENTER + "n"        # review: write; confirm the write; do not apply to a cluster
 TLS = next(f for f in EXPOSURE_FIELDS if f.key == "tls-node-port")
 
 
@@ -90,12 +92,11 @@ def test_new_file_from_scratch_equals_generate_with_the_same_answers(tmp_path, c
         + ENTER                       # red-mesh: LoadBalancer
         + "1" + ENTER                 # AWS NLB: true
         + ENTER                       # route: not set
-        + ENTER                       # review: write
-        + ENTER                       # confirm
+        + WRITE
     )
     assert drive(out, keys) == 0
     printed = capsys.readouterr().out
-    assert f"wrote {out}" in printed
+    assert f"wrote {out}" in printed and f"not applied; later: smfed-wizard apply {out}" in printed
     expected = generated(capsys, "--name", "blue-mesh", "--version", "v2.5", "--cluster-name", "east",
                          "--image-pull-policy", "IfNotPresent",
                          "--peer", "green-mesh:service=NodePort,tls-node-port=30000,discovery-node-port=30001,route=false",
@@ -113,7 +114,7 @@ def test_peers_add_rename_remove(tmp_path, capsys):
         + "4" + ENTER + "1" + ENTER + "y"                         # remove a-mesh, confirm
         + ENTER                                                   # done with peers
         + ENTER + ENTER + ENTER                                   # c-mesh: LoadBalancer, no NLB, route unset
-        + ENTER + ENTER                                           # write, confirm
+        + WRITE
     )
     assert drive(out, keys) == 0
     printed = capsys.readouterr().out
@@ -157,7 +158,7 @@ def test_a_bad_node_port_is_reprompted_with_the_core_message_and_corrected(tmp_p
         + CLEAR + "30510" + ENTER     # corrected
         + "32359" + ENTER
         + ENTER                       # route
-        + ENTER + ENTER               # write, confirm
+        + WRITE
     )
     assert drive(out, keys) == 0
     refused = [v for key, text, v in verdicts if key == "tls-node-port" and text == "99"]
@@ -204,7 +205,7 @@ def test_editing_red_mesh_keeps_every_untouched_byte(red_mesh, capsys):
         + ENTER                               # peers: done (both peers are read from the file)
         + "2" + ENTER + ENTER + ENTER         # green-mesh: NodePort, pick free node ports, route unset
         + ENTER * 3                           # blue-mesh: as it is
-        + ENTER + ENTER                       # write, confirm
+        + WRITE
     )
     assert drive(red_mesh, keys) == 0
     after = red_mesh.read_text()
@@ -254,6 +255,82 @@ def test_an_unusable_file_is_refused_with_exit_2(tmp_path, capsys):
     assert drive(bad, ENTER * 20) == 2
     assert bad.read_bytes() == before
     assert "error:" in capsys.readouterr().err
+
+
+# --- apply after writing: the real kubectl against the loopback stand-in (tests/kube_standin.py) ------
+
+MINIMAL = MESH_DEFAULTS + "5" + ENTER + ENTER + ENTER   # no peers; review: write; confirm the write
+
+
+@pytest.fixture
+def kubectl_on_path(kube, monkeypatch):
+    """PATH holding the test kubectl (and the system's diff), no oc: the wizard finds kubectl itself."""
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(kube.kubectl), "/usr/bin", "/bin"]))
+    kube.namespaces.add("red-mesh-system")
+    return kube
+
+
+def test_apply_shows_the_target_and_diff_then_applies(tmp_path, kubectl_on_path, capsys):
+    kube = kubectl_on_path
+    out = tmp_path / "red.yaml"
+    assert drive(out, MINIMAL + "y" + "y") == 0   # apply now? yes; apply to the context? yes
+    printed = capsys.readouterr().out
+    assert f"wrote {out}" in printed
+    assert f"Target: ServiceMeshControlPlane red-mesh-system/red-mesh; context {CONTEXT}" in printed
+    assert "server-side diff" in printed and "+  version: v2.6" in printed
+    assert "watch the operator reconcile it: kubectl get smcp -n red-mesh-system" in printed
+    live = kube.get("red-mesh-system", "red-mesh")
+    assert live is not None and live["spec"]["security"]["trust"]["domain"] == "red-mesh.local"
+
+
+def test_declining_the_apply_sends_nothing_and_keeps_the_file(tmp_path, kubectl_on_path, capsys):
+    kube = kubectl_on_path
+    out = tmp_path / "red.yaml"
+    assert drive(out, MINIMAL + "y" + "n") == 0
+    assert out.exists() and kube.get("red-mesh-system", "red-mesh") is None
+    assert not kube.requests_for("PATCH", "dryRun=All") or all("dryRun" in r.path for r in kube.requests_for("PATCH"))
+    assert f"not applied; {out} is written" in capsys.readouterr().out
+
+
+def test_a_field_manager_conflict_is_explained_and_forcing_is_asked(tmp_path, kubectl_on_path, capsys):
+    kube = kubectl_on_path
+    kube.seed({"apiVersion": "maistra.io/v2", "kind": "ServiceMeshControlPlane",
+               "metadata": {"name": "red-mesh", "namespace": "red-mesh-system"}, "spec": {"version": "v2.5"}})
+    out = tmp_path / "red.yaml"
+    assert drive(out, MINIMAL + "y" + "y" + "y") == 0   # apply? yes; force? yes; apply to the context? yes
+    printed = capsys.readouterr().out
+    assert re.search(r"\.spec\.version +owned by istio-operator", printed)
+    assert "again, with --force-conflicts:" in printed
+    assert kube.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.6"
+
+
+def test_a_refused_force_leaves_the_cluster_alone_and_exits_1(tmp_path, kubectl_on_path, capsys):
+    kube = kubectl_on_path
+    kube.seed({"apiVersion": "maistra.io/v2", "kind": "ServiceMeshControlPlane",
+               "metadata": {"name": "red-mesh", "namespace": "red-mesh-system"}, "spec": {"version": "v2.5"}})
+    out = tmp_path / "red.yaml"
+    assert drive(out, MINIMAL + "y" + "n") == 1
+    assert kube.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.5"
+    assert out.exists()
+
+
+def test_no_client_on_path_is_one_clear_message_and_the_file_stays_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    out = tmp_path / "red.yaml"
+    assert drive(out, MINIMAL + "y") == 1
+    assert out.exists()
+    err = capsys.readouterr().err
+    assert f"{out}: error: neither oc nor kubectl was found on PATH" in err
+    assert f"not applied; {out} is written" in err
+
+
+def test_a_namespace_missing_on_the_cluster_is_explained(tmp_path, kube, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(kube.kubectl), "/usr/bin", "/bin"]))
+    out = tmp_path / "red.yaml"
+    assert drive(out, MINIMAL + "y") == 1
+    err = capsys.readouterr().err
+    assert 'namespace "red-mesh-system" does not exist on the cluster' in err and "fix: " in err
+    assert kube.get("red-mesh-system", "red-mesh") is None
 
 
 # --- abort -------------------------------------------------------------------------------------------

@@ -113,7 +113,10 @@ class Splicer:
             out.append(repl)
             last = start
         out.append(text[:last])
-        return "".join(reversed(out))
+        result = "".join(reversed(out))
+        if text and not text.endswith("\n") and result.endswith("\n"):
+            result = result[:-1]  # the file's last block was deleted: still no final newline
+        return result
 
     # --- walking --------------------------------------------------------------------------------
 

@@ -56,6 +56,7 @@ FIXTURES = [
     Fixture("multi-document-markers", 2, 0, ("green-mesh",)),
     Fixture("anchors-and-flow", 2, 0, ("green-mesh",)),
     Fixture("no-final-newline-trailing-spaces", 2, 0, ("green-mesh", "blue-mesh"), final_newline=False),
+    Fixture("gateways-last-no-final-newline", 2, 0, ("green-mesh", "blue-mesh"), final_newline=False),
     Fixture("yaml11-lookalikes", 2, 0, ("green-mesh",)),
     Fixture("gateways-absent", 2, 0),
     Fixture("gateways-without-federation-no-security", 2, 0),
@@ -469,3 +470,14 @@ def test_any_edit_sequence_reads_back_as_the_model_and_is_stable(fixture, edits)
     assert _comparable(back) == _comparable(new)
     assert again.encode(edit_text(again, back, back)) == out
     assert out.startswith(b"\xef\xbb\xbf") == fixture.bom and (b"\r\n" in out) == fixture.crlf
+
+
+def test_removing_the_last_block_keeps_a_missing_final_newline_missing():
+    data, src, mesh = load(BY_NAME["gateways-last-no-final-newline"])
+    assert src.text.endswith("          enabled: false")  # ingress-blue-mesh's block ends the file
+    out = edited_bytes(src, remove_peer(mesh, "blue-mesh"), mesh)
+    assert not out.endswith(b"\n")
+    _, _, ops = line_diff(data + b"\n", out + b"\n")  # (compare whole lines)
+    assert ops and all(op[0] == "delete" for op in ops) and b"blue-mesh:" not in out
+    both = edited_bytes(src, remove_peer(remove_peer(mesh, "blue-mesh"), "green-mesh"), mesh)
+    assert both.endswith(b"      domain: red-mesh.local")  # the emptied gateways: went too

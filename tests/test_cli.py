@@ -229,6 +229,21 @@ def test_edit_remove_peer_recognised_by_label(copy, capsys):
     assert "mesh1-egress" not in out and yaml.safe_load(out)["spec"]["security"]["trust"]["domain"] == "mesh2.local"
 
 
+def test_edit_remove_and_add_a_peer_resets_it(copy, capsys):
+    path = copy("two-space-compact")
+    assert main(["edit", str(path), "--remove-peer", "green-mesh", "--peer", "green-mesh"]) == 0
+    green = yaml.safe_load(path.read_text())["spec"]["gateways"]["additionalIngress"]["ingress-green-mesh"]
+    assert green["service"]["type"] == "LoadBalancer" and "routeConfig" not in green
+    assert all("nodePort" not in port for port in green["service"]["ports"])
+
+
+def test_generate_refuses_two_peers_with_one_gateway_name(capsys):
+    assert main(["generate", "--name", "red-mesh", "--peer", "a:ingress=fed-in", "--peer", "b:ingress=fed-in"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "error: peers 'a' and 'b' both use the ingress gateway name 'fed-in'\n  fix: " in out.err
+
+
 def test_edit_unknown_peer_to_remove_is_a_usage_error(copy, capsys):
     path = copy("two-space-compact")
     data = path.read_bytes()

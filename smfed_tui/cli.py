@@ -268,7 +268,14 @@ def cmd_validate(args) -> int:
     findings: list[Finding] = []
     sources = []
     unusable: list[_Unusable] = []
+    # a file named twice (`a.yaml ./a.yaml`, or a shell glob overlapping) is one file: checking it
+    # twice would report its findings twice and its trust domain as "also used by" itself
+    files, seen = [], set()
     for path in args.files:
+        if os.path.realpath(path) not in seen:
+            seen.add(os.path.realpath(path))
+            files.append(path)
+    for path in files:
         try:
             src = parse(_read(path).data, path)
             if src.smcp is None and not holds_federation_resources(src):  # nothing to check is not a pass
@@ -290,7 +297,7 @@ def cmd_validate(args) -> int:
         for u in unusable:
             print(format_error(u.error))
         _print_findings(findings, sys.stdout)
-        _print_summary(findings, len(args.files), sys.stdout)
+        _print_summary(findings, len(files), sys.stdout)
     if unusable:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if count(findings, ERROR) else EXIT_OK

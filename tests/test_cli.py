@@ -145,6 +145,15 @@ def test_validate_several_files_reports_across_files_on_the_right_file_and_line(
     capsys.readouterr()
 
 
+def test_validate_checks_a_file_named_twice_once(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "red-mesh.yaml"
+    shutil.copyfile(SEED, path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--format", "json", "red-mesh.yaml", str(path), "./red-mesh.yaml"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert len(items) == 9 and {i["file"] for i in items} == {"red-mesh.yaml"}  # not SMF012 against itself
+
+
 def test_validate_node_port_range(tmp_path, capsys):
     path = tmp_path / "wide.yaml"
     path.write_text(SEED.read_text().replace("version: v2.2", "version: v2.6").replace(

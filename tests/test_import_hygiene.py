@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "seed-1.18.9-red-mesh-smcp.yaml"
+TWIN = Path(__file__).parent / "fixtures" / "edit" / "two-space-compact.yaml"  # also red-mesh.local
 UI_LIBRARIES = ("textual", "questionary", "prompt_toolkit")
 
 PROBE = """
@@ -41,7 +42,7 @@ def test_ui_libraries_are_installed():
 
 @pytest.mark.parametrize("argv, code", [
     (["validate", str(SEED)], 0),
-    (["validate", "--format", "json", str(SEED), str(SEED)], 1),  # the same trust domain twice: SMF012
+    (["validate", "--format", "json", str(SEED), str(TWIN)], 1),  # the same trust domain twice: SMF012
     (["generate", "--name", "red-mesh", "--peer", "green-mesh", "--peer",
       "blue-mesh:service=NodePort,tls-node-port=30510,discovery-node-port=32359"], 0),
     (["edit", str(SEED), "--peer", "pink-mesh", "--stdout"], 0),

@@ -103,17 +103,7 @@ def pair_gateways(egress: list[Gateway], ingress: list[Gateway]) -> tuple[list[t
         i, name = match
         rest.remove(i)
         pairs.append((replace(e, peer_hint=name), replace(i, peer_hint=name)))
-    # A gateway whose name carries no peer (`fed-out`: no egress-/-ingress decoration, no other
-    # label) can only be matched by elimination: one such gateway left with one partner left is a peer.
-    if len(unpaired) == 1 and len(rest) == 1 and (_opaque(unpaired[0]) or _opaque(rest[0])):
-        e, i = unpaired[0], rest[0]
-        name = e.peer_hint if _opaque(i) else i.peer_hint
-        return pairs + [(replace(e, peer_hint=name), replace(i, peer_hint=name))], []
     return pairs, unpaired + rest
-
-
-def _opaque(gateway: Gateway) -> bool:
-    return gateway.hints == (gateway.name,)
 
 
 def node_port(gateway: Node, port: int) -> int | None:

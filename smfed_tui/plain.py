@@ -14,6 +14,7 @@ markup.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import shlex
 import sys
@@ -181,7 +182,7 @@ class PlainWizard:
                 return None
             problem = PEER_NAME.problem(name)
             if problem:
-                return f"{PEER_NAME.label} {problem}"
+                return f"{PEER_NAME.label} {problem}; fix: peer names are DNS labels, e.g. green-mesh"
             if self.session.mesh.peer(name) is not None:
                 return f"there is already a peer named {name}; pick another name"
             return None
@@ -220,8 +221,7 @@ class PlainWizard:
         exposure = s.mesh.peer(name).exposure
         has_ports = exposure.tls_node_port is not None or exposure.discovery_node_port is not None
         try:
-            trial = copy.copy(s)  # a scratch copy: only show the pair until the user picks it
-            suggestion = trial.pick_free_node_ports(name)
+            suggestion = scratch(s).pick_free_node_ports(name)  # shown; taken only if the user picks it
         except ValueError as exc:
             suggestion = None
             print(f"no free node ports to suggest: {exc}")
@@ -272,7 +272,7 @@ class PlainWizard:
             first = self.q.Choice("Finish (nothing to change)", value="done")
         else:
             first = self.q.Choice(f"Write {where}", value="write",
-                                  disabled=f"fix the {s.errors} error(s) first" if s.errors else None)
+                                  disabled=None if s.can_write else f"fix the {s.errors} error(s) first")
         choices = [
             first,
             self.q.Choice("Show the full YAML", value="show"),
@@ -281,12 +281,11 @@ class PlainWizard:
             self.q.Choice("Change the exposure", value="exposure"),
             self.q.Choice("Quit without writing", value="quit"),
         ]
-        default = "mesh" if (s.errors and not unchanged) else first.value
+        default = first.value if s.can_write or unchanged else "mesh"
         while True:
             action = self.select("Review", choices, default=default, instruction="what next?")
             if action == "show":
                 print(s.text, end="" if s.text.endswith("\n") else "\n")
-                default = first.value if not s.errors or unchanged else "mesh"
                 continue
             if action == "quit":
                 raise _Quit("quit without writing")
@@ -447,7 +446,7 @@ class PlainWizard:
     def introduced_errors(self, fld: Field, peer_name: str | None, value) -> list[Finding]:
         """Errors on this field (its YAML path and below) that setting `value` would add."""
         s = self.session
-        trial = copy.copy(s)
+        trial = scratch(s)
         trial.set_field(fld, peer_name, value)
         new_name = value if (fld.scope == "peer" and fld.attr == "name") else peer_name
         before = [f for f in s.findings_for(fld, s.mesh.peer(peer_name) if peer_name else None)
@@ -477,6 +476,18 @@ class PlainWizard:
         peer = s.mesh.peer(peer_name) if peer_name else None
         path = fld.path(s.mesh, peer)
         return [f for f in s.findings if path and f.path == path]
+
+
+def scratch(session: Session) -> Session:
+    """A copy of the session to try a value on. It shares the immutable parts (model, parsed source)
+    but has its own lists, dicts and sets (findings, caches, per-field state), so nothing done to the
+    copy shows through in the session."""
+    trial = copy.copy(session)
+    for fld in dataclasses.fields(session):
+        value = getattr(session, fld.name)
+        if isinstance(value, (dict, list, set)):
+            setattr(trial, fld.name, copy.copy(value))
+    return trial
 
 
 def _new_file_problem(text: str) -> str | None:

@@ -185,6 +185,17 @@ def test_field_checks_explain_with_the_core_rule():
     assert wizard.checker(TLS, "green-mesh", "99")("99") is None
 
 
+def test_trying_a_value_leaves_the_session_alone(red_mesh):
+    session = Session.open(str(red_mesh))
+    session.set_text(TLS, "green-mesh", "3x")     # per-peer state the session keeps (the TUI's invalid input)
+    before = (session.text, list(session.findings), dict(session.invalid_inputs), session.changed_lines())
+    wizard = PlainWizard(session)
+    from smfed_tui.fields import PEER_FIELDS
+    wizard.introduced_errors(PEER_FIELDS[0], "green-mesh", "teal-mesh")   # a rename, tried and dropped
+    wizard.checker(TLS, "green-mesh", "")("30510")
+    assert (session.text, session.findings, session.invalid_inputs, session.changed_lines()) == before
+
+
 def test_a_second_peer_may_not_reuse_a_node_port(tmp_path):
     session = Session.open(None)
     session.add_peer("green-mesh")

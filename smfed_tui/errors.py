@@ -21,7 +21,8 @@ class SmfedError(Exception):
         self.hint = hint
 
     def location(self) -> str:
-        parts = [self.path or "<input>"]
+        # no file involved (a bad flag, no terminal): name the program, as argparse does
+        parts = [self.path or "smfed-wizard"]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:

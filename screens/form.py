@@ -8,10 +8,14 @@ the findings.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, Label, Static
 
 from smfed_tui.fields import BOOL, CHOICE, INT, LIST, Field
@@ -21,6 +25,26 @@ from .choice import BLANK, Choice
 from .texts import finding_content
 
 _NOTHING = object()
+class FieldInput(Input):
+    """An Input that hands each new value to the screen while the keystroke is being handled.
+
+    `watch_value` runs synchronously inside the key's handling, before the screen paints: the
+    session recomputes and the views update first, so the frame that shows the typed character
+    already shows the new YAML and messages (through the `Changed` message they would come a frame,
+    up to 16 ms, later)."""
+
+    # Input sets its virtual size on every keystroke; a field has a fixed size, so that needs a repaint,
+    # not a layout pass of the whole screen (Widget declares it with layout=True).
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+    def watch_value(self, value: str) -> None:
+        row = self.parent
+        if isinstance(row, FieldRow) and not row._putting:
+            apply = getattr(self.screen, "apply_field_edit", None) if self.is_attached else None
+            if apply is not None:
+                apply(row, value, True)
+
+
 class FieldRow(Vertical):
     """Label, editor and messages for one declared field."""
 
@@ -28,7 +52,7 @@ class FieldRow(Vertical):
     FieldRow { height: auto; padding: 0 0 1 0; }
     FieldRow > .field-label { color: $text-muted; width: 1fr; }
     FieldRow:focus-within > .field-label { color: $text; text-style: bold; }
-    FieldRow > Input { width: 1fr; }
+    FieldRow > Input { width: 1fr; height: 1; }   /* fixed size: typing needs no layout pass */
     FieldRow > .field-messages { width: 1fr; height: auto; display: none; }
     FieldRow > .field-messages.-shown { display: block; }
     FieldRow.-error > Input { background: $error 15%; }
@@ -50,6 +74,7 @@ class FieldRow(Vertical):
         self._message_key: tuple | None = None
         self._extra_choice = None
         self._shown: object = _NOTHING   # the value last loaded into (or chosen in) a Choice
+        self._putting = False              # True while `load` puts a value in (not an edit)
 
     @property
     def uses_choice(self) -> bool:
@@ -64,7 +89,7 @@ class FieldRow(Vertical):
             placeholder = {INT: "(none)", LIST: "comma-separated"}.get(fld.kind, "")
             if fld.optional and fld.kind not in (INT, LIST):
                 placeholder = "(not set)"
-            editor = Input(compact=True, placeholder=placeholder, id=f"{self.id}-editor", select_on_focus=False)
+            editor = FieldInput(compact=True, placeholder=placeholder, id=f"{self.id}-editor", select_on_focus=False)
             editor.cursor_blink = self.cursor_blink
             yield editor
         yield Static("", classes="field-messages", markup=False)
@@ -91,7 +116,8 @@ class FieldRow(Vertical):
     def load(self, value) -> None:
         """Show `value` without reporting it as an edit."""
         editor = self.editor
-        with self.prevent(Input.Changed, Choice.Changed):
+        self._putting = True
+        with self.prevent(Input.Changed, Choice.Changed), self._loaded():
             if isinstance(editor, Choice):
                 self._shown = value
                 wanted = BLANK if value is None else value
@@ -105,9 +131,15 @@ class FieldRow(Vertical):
                     editor.value = text
                     editor.cursor_position = len(text)
 
+    @contextmanager
+    def _loaded(self):
+        try:
+            yield
+        finally:
+            self._putting = False
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.post_message(self.Edited(self, event.value, True))
+        event.stop()   # already applied by FieldInput.watch_value
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
         event.stop()

@@ -89,7 +89,10 @@ class FormStep(Widget):
             typing = focused is not None and focused.parent is row
             if invalid is None and (force or not typing):
                 row.load(value)
-            row.show_messages(by_field.get((fld.scope, fld.key), []), invalid or _value_problem(fld, value))
+            if invalid is not None:   # the text is not a value: findings about the old value would mislead
+                row.show_messages([], invalid)
+            else:
+                row.show_messages(by_field.get((fld.scope, fld.key), []), _value_problem(fld, value))
         self.sync_extra(session, peer)
 
     def sync_extra(self, session: Session, peer: Peer | None) -> None:
@@ -128,6 +131,7 @@ class PeerFormStep(FormStep):
     """
     list_id = ""
     button: tuple[str, str] | None = None   # (label, id)
+    _titled: str | None = None              # the peer name in the title now
 
     def compose_form(self) -> ComposeResult:
         with Horizontal():
@@ -160,8 +164,10 @@ class PeerFormStep(FormStep):
         if peer is None:
             note.update(Content("No peer meshes yet. Press ctrl+o, or a in the peer list, to add one."))
             return
-        self.query_one(".form-title", Static).update(
-            Content.assemble((f"{self.title}: ", "bold"), (peer.name, "bold")))
+        if peer.name != self._titled:
+            self._titled = peer.name
+            self.query_one(".form-title", Static).update(
+                Content.assemble((f"{self.title}: ", "bold"), (peer.name, "bold")))
         super().sync(session, peer_name, force=force)
 
 

@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -49,8 +49,20 @@ class LineView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._lines: list[str] = []
         self._segment_cache: dict[str, list[Segment]] = {}
+        self._styles: dict[str, Style] = {}
         if lines:
             self.set_lines(lines)
+
+    def style(self, component: str = "") -> Style:
+        """The widget's base style, plus a component class's (cached until the styles change: computing
+        a widget's style walks its ancestors, too slow to do per line)."""
+        style = self._styles.get(component)
+        if style is None:
+            style = self.rich_style
+            if component:
+                style = style + self.get_component_rich_style(component, partial=True)
+            self._styles[component] = style
+        return style
 
     # --- content ------------------------------------------------------------------------------
 
@@ -59,13 +71,39 @@ class LineView(ScrollView, can_focus=True):
         return self._lines
 
     def set_lines(self, lines: list[str]) -> None:
+        previous = self._lines
         self._lines = lines
         if all(line.isascii() for line in lines):
             width = max(map(len, lines), default=0)
         else:
             width = max((cell_len(_printable(line)) for line in lines), default=0)
-        self.virtual_size = Size(width + self.gutter_width(), len(lines))
-        self.refresh()
+        # Widths in steps of 16 columns: typing into a long line rarely changes the virtual size, and
+        # a changed size costs a layout pass of the whole screen.
+        width = (width + self.gutter_width() + 15) // 16 * 16
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self.refresh()
+        else:
+            self.refresh_changed(previous)
+
+    def refresh_changed(self, previous: list[str]) -> None:
+        """Repaint only the visible rows whose line differs from `previous` (typing changes one)."""
+        top = self.scroll_offset.y
+        height = self.size.height
+        width = self.size.width
+        if not height or len(previous) != len(self._lines):
+            self.refresh()
+            return
+        lines = self._lines
+        for y in range(height):
+            index = top + y
+            if index < len(lines) and (lines[index] != previous[index] or self.row_changed(index)):
+                self.refresh(Region(0, y, width, 1))
+
+    def row_changed(self, index: int) -> bool:
+        """Whether something besides the text of line `index` changed (a marker, the focus)."""
+        return False
 
     def set_text(self, text: str) -> None:
         lines = text.split("\n")
@@ -81,10 +119,11 @@ class LineView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._segment_cache.clear()
+        self._styles.clear()
 
     def line_segments(self, text: str) -> list[Segment]:
         """The styled segments of one line (cached by its text)."""
-        return [Segment(_printable(text), self.rich_style)]
+        return [Segment(_printable(text), self.style())]
 
     def _cached_segments(self, text: str) -> list[Segment]:
         segments = self._segment_cache.get(text)
@@ -105,7 +144,7 @@ class LineView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
-        base = self.rich_style
+        base = self.style()
         if index >= len(self._lines):
             return Strip.blank(width, base)
         segments = self.gutter_segments(index) + self.decorate(index, self._cached_segments(self._lines[index]))
@@ -134,8 +173,8 @@ class DiffView(LineView):
         elif text.startswith("@@"):
             name = "diff--hunk"
         else:
-            return [Segment(_printable(text), self.rich_style)]
-        return [Segment(_printable(text), self.rich_style + self.get_component_rich_style(name, partial=True))]
+            return [Segment(_printable(text), self.style())]
+        return [Segment(_printable(text), self.style(name))]
 
 
 # --- YAML ------------------------------------------------------------------------------------------
@@ -255,6 +294,7 @@ class YamlView(LineView):
 
     def show(self, lines: list[str], changed: set[int], focus_line: int | None, *, follow: bool = True) -> None:
         """New content; scrolls so the focused line is in view when `follow`."""
+        self._was = (self._changed, self._focus_line)
         self._changed = changed
         self._focus_line = focus_line
         self.set_lines(lines)
@@ -276,15 +316,22 @@ class YamlView(LineView):
     def gutter_width(self) -> int:
         return (len(str(len(self._lines))) + 2) if self.numbers else 2
 
+    _was: tuple[set[int], int | None] = (set(), None)
+
+    def row_changed(self, index: int) -> bool:
+        changed, focus = self._was
+        number = index + 1
+        return ((number in changed) != (number in self._changed)) or (focus != self._focus_line
+                                                                     and number in (focus, self._focus_line))
+
     def gutter_segments(self, index: int) -> list[Segment]:
         number = index + 1
-        marker = Segment("▌", self.rich_style + self.get_component_rich_style("yaml--changed", partial=True)) \
-            if number in self._changed else Segment(" ", self.rich_style)
+        base = self.style()
+        marker = Segment("▌", self.style("yaml--changed")) if number in self._changed else Segment(" ", base)
         if not self.numbers:
-            return [marker, Segment(" ", self.rich_style)]
+            return [marker, Segment(" ", base)]
         digits = len(str(len(self._lines)))
-        gutter = self.rich_style + self.get_component_rich_style("yaml--gutter", partial=True)
-        return [Segment(str(number).rjust(digits), gutter), marker, Segment(" ", self.rich_style)]
+        return [Segment(str(number).rjust(digits), self.style("yaml--gutter")), marker, Segment(" ", base)]
 
     def decorate(self, index: int, segments: list[Segment]) -> list[Segment]:
         if self._focus_line != index + 1:
@@ -292,18 +339,9 @@ class YamlView(LineView):
         focus = self.get_component_rich_style("yaml--focus", partial=True)
         pad = max(0, self.virtual_size.width - sum(len(text) for text, _s, _c in segments))
         return [Segment(text, (style or Style()) + focus) for text, style, _ in segments] + \
-            [Segment(" " * (pad + self.size.width), self.rich_style + focus)]
+            [Segment(" " * (pad + self.size.width), self.style() + focus)]
 
     def line_segments(self, text: str) -> list[Segment]:
-        base = self.rich_style
-        styles: dict[str, Style] = {}
-        out = []
-        for piece, kind in yaml_tokens(_printable(text)):
-            if not kind:
-                out.append(Segment(piece, base))
-                continue
-            style = styles.get(kind)
-            if style is None:
-                style = styles[kind] = base + self.get_component_rich_style(f"yaml--{kind}", partial=True)
-            out.append(Segment(piece, style))
-        return out
+        base = self.style()
+        return [Segment(piece, self.style(f"yaml--{kind}") if kind else base)
+                for piece, kind in yaml_tokens(_printable(text))]

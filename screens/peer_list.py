@@ -20,8 +20,8 @@ class PeerList(OptionList):
     PeerList:focus { border: round $border; }
     """
     BINDINGS = [
-        Binding("a", "add", "Add peer"),
-        Binding("d,delete", "remove", "Remove peer"),
+        Binding("a", "add", "Add"),
+        Binding("d,delete", "remove", "Remove"),
     ]
 
     class Chosen(Message):

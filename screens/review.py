@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from smfed_tui.findings import ERROR, WARNING, Finding
 from smfed_tui.session import Session
 
-from .texts import HINT_ICON, ICONS, summary
+from .texts import HINT_ICON, ICONS, display_name, summary
 from .lines import DiffView, YamlView
 
 
@@ -35,6 +35,7 @@ class ReviewStep(Widget):
     ReviewStep TabbedContent { height: 1fr; }
     ReviewStep TabPane { padding: 0; height: 1fr; }
     ReviewStep DiffView, ReviewStep YamlView { height: 1fr; }
+    ReviewStep #diff-note { height: auto; color: $text-muted; }
     """
 
     class Jump(Message):
@@ -67,6 +68,7 @@ class ReviewStep(Widget):
         yield findings
         with TabbedContent(id="review-tabs"):
             with TabPane("Changes", id="tab-diff"):
+                yield Static("", id="diff-note", markup=False)
                 yield DiffView(id="review-diff")
             with TabPane("Whole file", id="tab-file"):
                 yield YamlView(id="review-file")
@@ -87,11 +89,17 @@ class ReviewStep(Widget):
             options.set_options([Option(finding_prompt(f)) for f in findings])
             options.display = bool(findings)
         diff = self.query_one("#review-diff", DiffView)
-        if session.is_edit:
-            text = session.diff()
-            diff.set_text(text if text else "No changes: writing leaves the file byte for byte as it is.\n")
+        note = self.query_one("#diff-note", Static)
+        text = session.diff() if session.is_edit else ""
+        if session.is_edit and text:
+            note.update(Content.assemble("Against ", (display_name(session), "bold"), " as it is on disk:"))
+        elif session.is_edit:
+            note.update(Content("No changes: writing would leave the file byte for byte as it is."))
         else:
-            diff.set_text("A new file: every line is new (see Whole file).\n")
+            note.update(Content("A new file: every line is new (see Whole file)."))
+        diff.display = bool(text)
+        if text:
+            diff.set_text(text)
         lines = session.text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()

@@ -19,11 +19,12 @@ from textual.content import Content
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Footer, Static
+from textual.widgets import Button, ContentSwitcher, Static
 
 from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
 from smfed_tui.session import Session
 
+from .footer import KeyFooter
 from .form import FieldRow
 from .form_steps import ExposureStep, FormStep, MeshStep, PeerFormStep, PeersStep
 from .lines import YamlView
@@ -81,6 +82,9 @@ class WizardScreen(Screen):
         self.selected_peer: str | None = session.mesh.peers[0].name if session.mesh.peers else None
         self._preview_key: tuple | None = None
         self._bindings_key: tuple | None = None
+        self._counts_key: tuple | None = None
+        self._title_key: str | None = None
+        self.ready = False   # True once the first step is built and shown
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -100,7 +104,7 @@ class WizardScreen(Screen):
             with Vertical(id="preview-pane"):
                 yield Static("", id="preview-title", markup=False)
                 yield YamlView(id="preview")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def _write_step(self):
         from .write_step import WriteStep
@@ -118,6 +122,7 @@ class WizardScreen(Screen):
         self._refresh_views(force=True)
         first = self.query_one(MeshStep).rows[0]
         first.focus_editor()
+        self.ready = True
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
@@ -133,7 +138,10 @@ class WizardScreen(Screen):
 
     def _refresh_views(self, *, force: bool = False, follow: bool = True) -> None:
         s = self.session
-        self.query_one("#top-counts", Static).update(summary(s), layout=False)
+        counts = (s.blocking, s.warnings, s.hints)
+        if counts != self._counts_key:
+            self._counts_key = counts
+            self.query_one("#top-counts", Static).update(summary(s), layout=False)
         self.query_one(StepList).update_state(self.step, s.step_counts())
         self._show_preview(follow=follow)
         widget = self.current_step_widget()
@@ -161,8 +169,10 @@ class WizardScreen(Screen):
             what = f"{n} line{'s' * (n != 1)} changed" if n else "no changes"
         else:
             what = f"new file · {n} line{'s' * (n != 1)} changed from the defaults" if n else "new file"
-        self.query_one("#preview-title", Static).update(
-            Content.assemble(("Preview", "bold"), (f" · {what}", "$text-muted")), layout=False)
+        if what != self._title_key:
+            self._title_key = what
+            self.query_one("#preview-title", Static).update(
+                Content.assemble(("Preview", "bold"), (f" · {what}", "$text-muted")), layout=False)
         self.query_one("#preview", YamlView).show(lines, changed, s.focus_line, follow=follow)
 
     # --- edits ---------------------------------------------------------------------------------------
@@ -172,7 +182,10 @@ class WizardScreen(Screen):
 
     @on(FieldRow.Edited)
     def _edited(self, event: FieldRow.Edited) -> None:
-        row = event.row
+        self.apply_field_edit(event.row, event.raw, event.typed)
+
+    def apply_field_edit(self, row: FieldRow, raw, typed: bool) -> None:
+        """A field's new text (typed) or value (chosen): through the session, then onto the views."""
         fld = row.fld
         peer = self._peer_for(row)
         s = self.session
@@ -180,10 +193,10 @@ class WizardScreen(Screen):
             if peer is None:
                 return
             index = next((i for i, p in enumerate(s.mesh.peers) if p.name == peer), None)
-        if event.typed:
-            s.set_text(fld, peer, event.raw)
+        if typed:
+            s.set_text(fld, peer, raw)
         else:
-            s.set_value(fld, peer, event.raw)
+            s.set_value(fld, peer, raw)
         if fld.scope != "mesh" and index is not None and index < len(s.mesh.peers):
             self.selected_peer = s.mesh.peers[index].name   # follows a rename
         self._refresh_views()

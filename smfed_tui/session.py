@@ -521,7 +521,8 @@ class Session:
         return added, removed
 
     def diff(self) -> str:
-        name = self.path or "new.yaml"
+        """Unified diff from the file on disk to the result, headed with the file's base name."""
+        name = os.path.basename(self.path) if self.path else "new.yaml"
         return "".join(difflib.unified_diff(self.original_text.splitlines(keepends=True),
                                             self.text.splitlines(keepends=True),
                                             fromfile=f"a/{name}", tofile=f"b/{name}"))

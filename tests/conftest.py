@@ -63,12 +63,22 @@ def new_file(tmp_path) -> Path:
 
 # --- driving the wizard with keys (Pilot) -------------------------------------------------------------
 
+async def wizard_ready(pilot) -> None:
+    """Wait until the wizard's first step is built (snapshot `run_before` runs before that)."""
+    for _ in range(200):
+        if getattr(pilot.app.screen, "ready", False):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the wizard screen never became ready")
+
+
 def editor(app, scope: str, key: str):
     return app.screen.query_one(f"#field-{scope}-{key}-editor")
 
 
 async def type_into(pilot, scope: str, key: str, text: str) -> None:
     """Focus a field, clear it with keys (end, ctrl+u) and type `text` key by key."""
+    await wizard_ready(pilot)
     editor(pilot.app, scope, key).focus()
     await pilot.pause()
     await pilot.press("end", "ctrl+u")
@@ -79,6 +89,7 @@ async def type_into(pilot, scope: str, key: str, text: str) -> None:
 
 async def choose(pilot, scope: str, key: str, value) -> None:
     """Pick `value` in a choice field with the arrow keys."""
+    await wizard_ready(pilot)
     choice = editor(pilot.app, scope, key)
     choice.focus()
     await pilot.pause()
@@ -92,5 +103,6 @@ async def choose(pilot, scope: str, key: str, value) -> None:
 
 
 async def go_to(pilot, step: str) -> None:
+    await wizard_ready(pilot)
     await pilot.app.screen.go_to(step)
     await pilot.pause()

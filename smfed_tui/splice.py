@@ -15,7 +15,7 @@ from .emit import Style, emit_pair, emit_value_lines
 from .errors import InputError
 from .layout import Item, build_tree, path_text
 from .quoting import format_scalar
-from .source import Source
+from .source import Source, get
 
 DELETE = None  # setting a path to None removes it
 
@@ -94,7 +94,7 @@ class Splicer:
 
     def rename_key(self, mapping_path: tuple, old: str, new: str) -> None:
         _, mapping, depth = self._walk(mapping_path)
-        pair = _find(mapping, old) if depth == len(mapping_path) else None
+        pair = get(mapping, old) if depth == len(mapping_path) else None
         if pair is None:
             raise KeyError(path_text(mapping_path + (old,)))
         key = pair[0]
@@ -132,7 +132,7 @@ class Splicer:
                 if nxt is None:
                     return parent, node, depth
             else:
-                pair = _find(node, seg)
+                pair = get(node, seg)
                 if pair is None:
                     return parent, node, depth
                 if _is_alias_of_earlier(*pair):
@@ -187,7 +187,7 @@ class Splicer:
     def _delete(self, mapping: Node, path: tuple) -> None:
         # Recorded now, written at flush: removing every key of a mapping removes the mapping's own
         # key instead, and the two must not become overlapping patches.
-        self._deletions[id(_find(mapping, path[-1])[0])] = path
+        self._deletions[id(get(mapping, path[-1])[0])] = path
 
     def _flush_deletions(self) -> None:
         deleted = dict(self._deletions)
@@ -202,7 +202,7 @@ class Splicer:
                 if depth != len(parent_path) or id(parent) in self._pending:
                     continue
                 if all(id(k) in deleted for k, _ in parent.value):
-                    parent_key = _find(grand, parent_path[-1])[0]
+                    parent_key = get(grand, parent_path[-1])[0]
                     if id(parent_key) not in deleted:
                         deleted[id(parent_key)] = parent_path
                         changed = True
@@ -212,7 +212,7 @@ class Splicer:
             if any(path[:n] in paths for n in range(1, len(path))):
                 continue
             mapping = self._walk(path[:-1])[1]
-            k, v = _find(mapping, path[-1])
+            k, v = get(mapping, path[-1])
             start = self._line_start(k.start_mark.index)
             if self.src.text[start:k.start_mark.index].strip(" "):
                 self._fail(k, f"{path_text(path)} does not start its own line; remove it by hand")
@@ -274,7 +274,7 @@ class Splicer:
     def _fill_empty_value(self, node: Node, base: tuple, tree: dict) -> None:
         """`key:`, `key: {}` or `key: null` becomes `key:` followed by the new block."""
         owner = self._walk(base[:-1])[1]
-        pair = _find(owner, base[-1]) if base else None
+        pair = get(owner, base[-1]) if base else None
         if pair is None:
             self._fail(node, "the document root is empty")
         key = pair[0]
@@ -347,17 +347,8 @@ class Splicer:
 
 # --- helpers ----------------------------------------------------------------------------------------
 
-def _find(mapping: Node, key: str):
-    if not isinstance(mapping, MappingNode):
-        return None
-    for k, v in mapping.value:
-        if isinstance(k, ScalarNode) and k.value == key:
-            return k, v
-    return None
-
-
 def _item_matches(item: Node, seg: Item) -> bool:
-    pair = _find(item, seg.key)
+    pair = get(item, seg.key)
     return bool(pair) and isinstance(pair[1], ScalarNode) and pair[1].value == str(seg.value)
 
 

@@ -73,8 +73,8 @@ def finding_line(f: Finding) -> str:
 
 
 def problem_text(f: Finding) -> str:
-    """One line for a prompt's error toolbar: the core's message and fix."""
-    return f"{f.code} {f.message}; fix: {f.hint}"
+    """Why an answer is refused, the way the core says it: code and message, then the fix."""
+    return f"{f.severity} {f.code}: {f.message}\n    fix: {f.hint}"
 
 
 class PlainWizard:
@@ -182,7 +182,7 @@ class PlainWizard:
                 return None
             problem = PEER_NAME.problem(name)
             if problem:
-                return f"{PEER_NAME.label} {problem}; fix: peer names are DNS labels, e.g. green-mesh"
+                return f"{PEER_NAME.label} {problem}\n    fix: peer names are DNS labels, e.g. green-mesh"
             if self.session.mesh.peer(name) is not None:
                 return f"there is already a peer named {name}; pick another name"
             return None
@@ -320,7 +320,19 @@ class PlainWizard:
             return err.exit_code
         self.written = True
         print(f"wrote {s.path}")
-        return self.offer_apply()
+        code = self.offer_apply()
+        self.print_next_steps()
+        return code
+
+    def print_next_steps(self) -> None:
+        """Step 6 in one line: the resources each peer still needs, and the command that writes them."""
+        peers = [p.name for p in self.session.mesh.peers]
+        if not peers:
+            return
+        first = peers[0]
+        print(f"next steps: each peer needs a ServiceMeshPeer, a CA ConfigMap, an ExportedServiceSet and an "
+              f"ImportedServiceSet here: smfed-wizard bundle {shlex.quote(self.session.path)} "
+              f"--peer-address {first}=ADDRESS --peer-ca {first}=ROOT_CERT.pem")
 
     def offer_apply(self) -> int:
         """Step 5, the cluster side: the same apply as `smfed-wizard apply`, after a confirmation."""
@@ -386,7 +398,14 @@ class PlainWizard:
 
     def ask_text(self, message: str, default: str, instruction: str, check) -> str:
         def validate(text: str):
-            return check(text) or True
+            problem = check(text)
+            if problem is None:
+                return True
+            # The prompt stays open with the problem in its one-line error bar; the whole of it, fix
+            # included, is also printed above the prompt, where it stays (and a screen reader reads it).
+            from prompt_toolkit.application import run_in_terminal
+            run_in_terminal(lambda: print(f"  {problem}"))
+            return problem.replace("\n", " ")
         return self.q.text(message, default=default, instruction=instruction, validate=validate,
                            validate_while_typing=False).unsafe_ask()
 
@@ -468,7 +487,7 @@ class PlainWizard:
                 introduced = []
             if introduced:
                 return problem_text(introduced[0])
-        return f"{fld.label} {problem}; fix: {fld.help}"
+        return f"{fld.label} {problem}\n    fix: {fld.help}"
 
     def own_findings(self, fld: Field, peer_name: str | None) -> list[Finding]:
         """Findings exactly at the field's YAML path (not the whole gateway below a name)."""

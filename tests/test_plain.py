@@ -97,6 +97,8 @@ def test_new_file_from_scratch_equals_generate_with_the_same_answers(tmp_path, c
     assert drive(out, keys) == 0
     printed = capsys.readouterr().out
     assert f"wrote {out}" in printed and f"not applied; later: smfed-wizard apply {out}" in printed
+    assert "next steps: each peer needs a ServiceMeshPeer" in printed
+    assert f"smfed-wizard bundle {out} --peer-address green-mesh=ADDRESS" in printed
     expected = generated(capsys, "--name", "blue-mesh", "--version", "v2.5", "--cluster-name", "east",
                          "--image-pull-policy", "IfNotPresent",
                          "--peer", "green-mesh:service=NodePort,tls-node-port=30000,discovery-node-port=30001,route=false",
@@ -162,10 +164,14 @@ def test_a_bad_node_port_is_reprompted_with_the_core_message_and_corrected(tmp_p
     )
     assert drive(out, keys) == 0
     refused = [v for key, text, v in verdicts if key == "tls-node-port" and text == "99"]
-    assert refused and refused[0].startswith("SMF051 ")
+    assert refused and refused[0].startswith("error SMF051: ")
     assert "99 is not in the valid range 30000-32767" in refused[0]
-    assert "; fix: pick a port in the range" in refused[0]
+    assert "\n    fix: pick a port in the range" in refused[0]
     assert ("tls-node-port", "30510", None) in verdicts
+    # the whole refusal, fix included, is printed above the prompt, not only in its one-line error bar
+    printed = capsys.readouterr().out
+    assert "  error SMF051: provided port is not in the valid range" in printed
+    assert "    fix: pick a port in the range (30000-32767 by default" in printed
     text = out.read_text()
     assert "nodePort: 99" not in text
     assert re.findall(r"nodePort: (\d+)", text) == ["30510", "32359"]
@@ -177,8 +183,8 @@ def test_field_checks_explain_with_the_core_rule():
     wizard = PlainWizard(session)
     from smfed_tui.fields import MESH_FIELDS
     name, _ns, _version, trust = MESH_FIELDS[:4]
-    assert wizard.checker(name, None, "red-mesh")("Red Mesh").startswith("SMF096 ")
-    assert wizard.checker(trust, None, "red-mesh.local")("cluster.local").startswith("SMF011 ")
+    assert wizard.checker(name, None, "red-mesh")("Red Mesh").startswith("error SMF096: ")
+    assert wizard.checker(trust, None, "red-mesh.local")("cluster.local").startswith("error SMF011: ")
     assert "fix:" in wizard.checker(trust, None, "red-mesh.local")("cluster.local")
     assert "is not a number" in wizard.checker(TLS, "green-mesh", "")("abc")
     # keeping the value that is there never blocks, even a bad one read from a file
@@ -204,7 +210,7 @@ def test_a_second_peer_may_not_reuse_a_node_port(tmp_path):
     wizard = PlainWizard(session)
     session.update(session.mesh.with_peer(session.mesh.peer("blue-mesh").with_exposure(service_type="NodePort")))
     verdict = wizard.checker(TLS, "blue-mesh", "")("30000")
-    assert verdict is not None and verdict.startswith("SMF052 ")
+    assert verdict is not None and verdict.startswith("error SMF052: ")
 
 
 # --- editing an existing file -------------------------------------------------------------------------

@@ -288,7 +288,7 @@ def kubectl_on_path(kube, monkeypatch):
 
 
 def test_apply_shows_the_target_and_diff_then_applies(tmp_path, kubectl_on_path, capsys):
-    kube = kubectl_on_path
+    server = kubectl_on_path
     out = tmp_path / "red.yaml"
     assert drive(out, MINIMAL + "y" + "y") == 0   # apply now? yes; apply to the context? yes
     printed = capsys.readouterr().out
@@ -296,38 +296,39 @@ def test_apply_shows_the_target_and_diff_then_applies(tmp_path, kubectl_on_path,
     assert f"Target: ServiceMeshControlPlane red-mesh-system/red-mesh; context {CONTEXT}" in printed
     assert "server-side diff" in printed and "+  version: v2.6" in printed
     assert "watch the operator reconcile it: kubectl get smcp -n red-mesh-system" in printed
-    live = kube.get("red-mesh-system", "red-mesh")
+    live = server.get("red-mesh-system", "red-mesh")
     assert live is not None and live["spec"]["security"]["trust"]["domain"] == "red-mesh.local"
 
 
 def test_declining_the_apply_sends_nothing_and_keeps_the_file(tmp_path, kubectl_on_path, capsys):
-    kube = kubectl_on_path
+    server = kubectl_on_path
     out = tmp_path / "red.yaml"
     assert drive(out, MINIMAL + "y" + "n") == 0
-    assert out.exists() and kube.get("red-mesh-system", "red-mesh") is None
-    assert not kube.requests_for("PATCH", "dryRun=All") or all("dryRun" in r.path for r in kube.requests_for("PATCH"))
+    assert out.exists() and server.get("red-mesh-system", "red-mesh") is None
+    patches = server.requests_for("PATCH")
+    assert patches and all(r.query.get("dryRun") == "All" for r in patches)   # the diff only
     assert f"not applied; {out} is written" in capsys.readouterr().out
 
 
 def test_a_field_manager_conflict_is_explained_and_forcing_is_asked(tmp_path, kubectl_on_path, capsys):
-    kube = kubectl_on_path
-    kube.seed({"apiVersion": "maistra.io/v2", "kind": "ServiceMeshControlPlane",
+    server = kubectl_on_path
+    server.seed({"apiVersion": "maistra.io/v2", "kind": "ServiceMeshControlPlane",
                "metadata": {"name": "red-mesh", "namespace": "red-mesh-system"}, "spec": {"version": "v2.5"}})
     out = tmp_path / "red.yaml"
     assert drive(out, MINIMAL + "y" + "y" + "y") == 0   # apply? yes; force? yes; apply to the context? yes
     printed = capsys.readouterr().out
     assert re.search(r"\.spec\.version +owned by istio-operator", printed)
     assert "again, with --force-conflicts:" in printed
-    assert kube.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.6"
+    assert server.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.6"
 
 
 def test_a_refused_force_leaves_the_cluster_alone_and_exits_1(tmp_path, kubectl_on_path, capsys):
-    kube = kubectl_on_path
-    kube.seed({"apiVersion": "maistra.io/v2", "kind": "ServiceMeshControlPlane",
+    server = kubectl_on_path
+    server.seed({"apiVersion": "maistra.io/v2", "kind": "ServiceMeshControlPlane",
                "metadata": {"name": "red-mesh", "namespace": "red-mesh-system"}, "spec": {"version": "v2.5"}})
     out = tmp_path / "red.yaml"
     assert drive(out, MINIMAL + "y" + "n") == 1
-    assert kube.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.5"
+    assert server.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.5"
     assert out.exists()
 
 

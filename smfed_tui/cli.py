@@ -33,7 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="smfed-wizard", description=(
         "Configure OpenShift Service Mesh 2.x federation: the ServiceMeshControlPlane gateways for each peer "
         "mesh, validated as you go, written in place without disturbing the rest of the file."),
-        epilog="Run `smfed-wizard FILE` for the interactive wizard, or a subcommand for scripts. "
+        epilog="Run `smfed-wizard FILE` for the interactive wizard, or a subcommand for scripts.\n\n"
+               "Examples:\n"
+               "  smfed-wizard red-mesh.yaml                     the wizard (new file or edit in place)\n"
+               "  smfed-wizard --plain red-mesh.yaml             the same, line by line\n"
+               "  smfed-wizard generate --name red-mesh --peer green-mesh -o red-mesh.yaml\n"
+               "  smfed-wizard validate red-mesh.yaml\n\n"
                "Exit codes: 0 fine (warnings allowed), 1 validation errors or conflicts, 2 unusable input "
                "or usage, 130 aborted.",
         formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -21,7 +21,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "apply", help="apply a ServiceMeshControlPlane file to the cluster (server-side apply)",
         description="Shows which cluster and namespace will change and the server-side diff, asks, then runs "
-                    f"`oc apply --server-side --field-manager={kube.FIELD_MANAGER}` (kubectl when there is no oc).")
+                    f"`oc apply --server-side --field-manager={kube.FIELD_MANAGER}` (kubectl when there is no oc).\n\n"
+                    "Examples:\n  smfed-wizard apply red-mesh.yaml --context prod --dry-run\n"
+                    "  smfed-wizard apply red-mesh.yaml --yes",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", metavar="FILE", help="YAML file holding one ServiceMeshControlPlane")
     parser.add_argument("--context", metavar="CTX", help="kubeconfig context (default: the current one)")
     parser.add_argument("--namespace", "-n", metavar="NS",

@@ -52,6 +52,7 @@ def add_parser(subparsers) -> None:
         "topology", help="every SMCP and peer resource of a federation, from one small file",
         description="Write DIR/<mesh>/smcp.yaml and DIR/<mesh>/federation.yaml for every mesh of the topology, "
                     "consistent on both sides of each pair. Node ports are assigned without collisions.\n\n"
+                    "Example:\n  smfed-wizard topology federation.yaml -o out/\n\n"
                     "The topology file:\n" + FORMAT,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     topo.add_argument("topology_file", metavar="TOPOLOGY.yaml")

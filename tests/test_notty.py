@@ -106,15 +106,6 @@ def subcommands() -> list[str]:
     return list(action.choices)
 
 
-# Help texts owned by other modules that had no example command when this test was written; the test
-# reports them as expected failures (and passes as soon as an example is added).
-KNOWN_WITHOUT_EXAMPLE = {
-    "": "the top-level help (cli.build_parser description/epilog) shows no example command",
-    "apply": "cli_apply.add_parser's description has no example command",
-    "topology": "the topology description shows the file format but no example command",
-}
-
-
 def _has_example(help_text: str, command: str) -> bool:
     body = help_text.split("\n\n", 1)[1] if "\n\n" in help_text else ""   # after the usage block
     wanted = f"smfed-wizard {command}".rstrip()
@@ -128,8 +119,6 @@ def test_help_exits_0_with_examples(tmp_path, command):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"usage: smfed-wizard {command}".rstrip())
     if not _has_example(result.stdout, command):
-        if command in KNOWN_WITHOUT_EXAMPLE:
-            pytest.xfail(KNOWN_WITHOUT_EXAMPLE[command])
         pytest.fail(f"`smfed-wizard {command} --help` shows no example:\n{result.stdout}")
 
 

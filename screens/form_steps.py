@@ -1,4 +1,5 @@
-"""The three form steps: Mesh, Peers and Exposure, each rendered from the core's declarations.
+"""The form steps' common part and step 1, Mesh, rendered from the core's declarations
+(Peers and Exposure, which add a peer list, are in `peer_steps`).
 
 A step builds its rows the first time it is shown (so starting the wizard mounts only the Mesh
 form) and, on every change, `sync`s them from the session: values the user is not typing into,
@@ -8,17 +9,16 @@ all come from `smfed_tui.fields` and the session; nothing here knows a rule.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
-from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS, Field
+from smfed_tui.fields import MESH_FIELDS, Field
 from smfed_tui.model import Peer
 from smfed_tui.session import Session
 
 from .form import FieldRow
-from .peer_list import PeerList
 from .texts import finding_content
 
 
@@ -42,6 +42,7 @@ class FormStep(Widget):
     fields: tuple[Field, ...] = ()
     step_id = ""
     title = ""
+    has_peers = False   # True for the steps that show one peer at a time
 
     def __init__(self, *, cursor_blink: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -120,82 +121,3 @@ class MeshStep(FormStep):
         if other:
             box.update(Content.assemble(("Other findings in the file", "bold"), "\n",
                                         finding_content(other)))
-
-
-class PeerFormStep(FormStep):
-    """A peer list on the left, the selected peer's fields on the right."""
-
-    DEFAULT_CSS = """
-    PeerFormStep > Horizontal { height: 1fr; }
-    PeerFormStep .peer-form { width: 1fr; height: 1fr; }
-    """
-    list_id = ""
-    button: tuple[str, str] | None = None   # (label, id)
-    _titled: str | None = None              # the peer name in the title now
-
-    def compose_form(self) -> ComposeResult:
-        with Horizontal():
-            yield PeerList(id=self.list_id)
-            with Vertical(classes="peer-form"):
-                yield Static("", classes="empty-note", markup=False)
-                with VerticalScroll(classes="form-column"):
-                    yield Static("", classes="form-title", markup=False)
-                    for fld in self.fields:
-                        yield FieldRow(fld, cursor_blink=self.cursor_blink)
-                    if self.button:
-                        yield Button(self.button[0], id=self.button[1], compact=True)
-
-    @property
-    def peer_list(self) -> PeerList:
-        return self.query_one(PeerList)
-
-    def sync(self, session: Session, peer_name: str | None, *, force: bool = False) -> None:
-        if not self.built:
-            return
-        mesh = session.mesh
-        names = [p.name for p in mesh.peers]
-        errors = session.peer_error_counts() if names else {}
-        self.peer_list.show_peers(names, errors, peer_name)
-        peer = mesh.peer(peer_name) if peer_name is not None else None
-        note = self.query_one(".empty-note", Static)
-        column = self.query_one(".form-column")
-        note.display = peer is None
-        column.display = peer is not None
-        if peer is None:
-            note.update(Content("No peer meshes yet. Press ctrl+o, or a in the peer list, to add one."))
-            return
-        if peer.name != self._titled:
-            self._titled = peer.name
-            self.query_one(".form-title", Static).update(
-                Content.assemble((f"{self.title}: ", "bold"), (peer.name, "bold")))
-        super().sync(session, peer_name, force=force)
-
-
-class PeersStep(PeerFormStep):
-    """Step 2: add, rename and remove peers; gateway names, network view, labels."""
-
-    fields = PEER_FIELDS
-    step_id = "peers"
-    title = "Peer"
-    list_id = "peers-list"
-    button = ("Remove peer", "remove-peer")
-
-
-class ExposureStep(PeerFormStep):
-    """Step 3: how each peer reaches this mesh's ingress; node ports only for NodePort."""
-
-    fields = EXPOSURE_FIELDS
-    step_id = "exposure"
-    title = "Exposure"
-    list_id = "exposure-list"
-    button = ("Pick free node ports", "pick-ports")
-
-    def sync_extra(self, session: Session, peer: Peer | None) -> None:
-        if peer is None:
-            return
-        exposure = peer.exposure
-        node_port = exposure.service_type == "NodePort"
-        for row in self.rows:
-            if row.fld.attr in ("tls_node_port", "discovery_node_port"):
-                row.display = node_port or row.fld.get(session.mesh, peer) is not None
-        self.query_one("#pick-ports", Button).display = node_port

@@ -19,16 +19,15 @@ from textual.content import Content
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Static
+from textual.widgets import ContentSwitcher, Static
 
 from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
 from smfed_tui.session import Session
 
-from .footer import KeyFooter
+from .footer import KeyBar
 from .form import FieldRow
-from .form_steps import ExposureStep, FormStep, MeshStep, PeerFormStep, PeersStep
+from .form_steps import FormStep, MeshStep
 from .lines import YamlView
-from .peer_list import PeerList
 from .step_list import STEP_IDS, StepList
 from .texts import display_name, summary
 
@@ -71,7 +70,7 @@ class WizardScreen(Screen):
         Binding("ctrl+s", "write", "Write"),
         Binding("ctrl+r", "apply", "Apply"),
         Binding("f1", "help", "Help"),
-        Binding("f2", "toggle_preview", "Preview"),
+        Binding("f2", "toggle_preview", "YAML"),
     ]
 
     def __init__(self, session: Session, *, cursor_blink: bool = True) -> None:
@@ -96,15 +95,23 @@ class WizardScreen(Screen):
             yield StepList(id="step-list")
             with ContentSwitcher(initial="mesh", id="switcher"):
                 yield MeshStep(cursor_blink=self.cursor_blink, id="mesh")
-                yield PeersStep(cursor_blink=self.cursor_blink, id="peers")
-                yield ExposureStep(cursor_blink=self.cursor_blink, id="exposure")
+                yield StepSlot(self._peers_step, id="peers")
+                yield StepSlot(self._exposure_step, id="exposure")
                 yield StepSlot(_review, id="review")
                 yield StepSlot(self._write_step, id="write")
                 yield StepSlot(_next, id="next")
             with Vertical(id="preview-pane"):
                 yield Static("", id="preview-title", markup=False)
                 yield YamlView(id="preview")
-        yield KeyFooter(compact=True)
+        yield KeyBar(id="keys")
+
+    def _peers_step(self):
+        from .peer_steps import PeersStep
+        return PeersStep(cursor_blink=self.cursor_blink, id="peers-step")
+
+    def _exposure_step(self):
+        from .peer_steps import ExposureStep
+        return ExposureStep(cursor_blink=self.cursor_blink, id="exposure-step")
 
     def _write_step(self):
         from .write_step import WriteStep
@@ -168,7 +175,7 @@ class WizardScreen(Screen):
         if s.is_edit:
             what = f"{n} line{'s' * (n != 1)} changed" if n else "no changes"
         else:
-            what = f"new file · {n} line{'s' * (n != 1)} changed from the defaults" if n else "new file"
+            what = f"new file · {n} line{'s' * (n != 1)} changed" if n else "new file"
         if what != self._title_key:
             self._title_key = what
             self.query_one("#preview-title", Static).update(
@@ -217,7 +224,7 @@ class WizardScreen(Screen):
         widget = self.step_widget(step)
         self.step = step
         self.query_one(ContentSwitcher).current = step
-        if isinstance(widget, PeerFormStep) and self.selected_peer is None and self.session.mesh.peers:
+        if getattr(widget, "has_peers", False) and self.selected_peer is None and self.session.mesh.peers:
             self.selected_peer = self.session.mesh.peers[0].name
         self._refresh_views(force=True)
         self._focus_step(widget)
@@ -225,7 +232,7 @@ class WizardScreen(Screen):
     def _focus_step(self, widget) -> None:
         if isinstance(widget, MeshStep):
             widget.rows[0].focus_editor()
-        elif isinstance(widget, PeerFormStep):
+        elif getattr(widget, "has_peers", False):
             widget.peer_list.focus()
             self._follow_peer()
         elif self.step == "review":
@@ -235,7 +242,7 @@ class WizardScreen(Screen):
             else:
                 self.set_focus(None)
         elif self.step == "write":
-            button = self.query_one("#write-button", Button)
+            button = self.query_one("#write-button")
             if not button.disabled:
                 button.focus()
             else:
@@ -282,16 +289,14 @@ class WizardScreen(Screen):
 
     # --- peers -----------------------------------------------------------------------------------------
 
-    @on(PeerList.Chosen)
-    def _peer_chosen(self, event: PeerList.Chosen) -> None:
+    def on_peer_list_chosen(self, event) -> None:
         if event.peer == self.selected_peer:
             return
         self.selected_peer = event.peer
         self._follow_peer()
         self._refresh_views(force=True)
 
-    @on(PeerList.AddRequested)
-    async def _add_requested(self) -> None:
+    async def on_peer_list_add_requested(self, event) -> None:
         await self.action_add_peer()
 
     async def action_add_peer(self) -> None:
@@ -301,21 +306,21 @@ class WizardScreen(Screen):
             await self.go_to("peers")
         self.session.set_focus(PEER_FIELDS[0], peer.name)
         self._refresh_views(force=True)
-        step = self.query_one(PeersStep)
+        step = self.step_widget("peers")
         row = step.row_for(PEER_FIELDS[0])
         if row is not None:
             row.focus_editor()
             editor = row.editor
             editor.select_all()   # typing replaces the generated name
 
-    @on(PeerList.RemoveRequested)
-    def _remove_requested(self, event: PeerList.RemoveRequested) -> None:
+    def on_peer_list_remove_requested(self, event) -> None:
         self.ask_remove(event.peer)
 
-    @on(Button.Pressed, "#remove-peer")
-    def _remove_pressed(self) -> None:
-        if self.selected_peer is not None:
+    def on_button_pressed(self, event) -> None:
+        if event.button.id == "remove-peer" and self.selected_peer is not None:
             self.ask_remove(self.selected_peer)
+        elif event.button.id == "pick-ports":
+            self._pick_ports()
 
     def ask_remove(self, name: str) -> None:
         from .modals import ConfirmModal
@@ -339,7 +344,6 @@ class WizardScreen(Screen):
         self.app.push_screen(ConfirmModal(Content.assemble("Remove peer ", (name, "bold"), "?"), body,
                                           yes="Remove", no="Keep"), done)
 
-    @on(Button.Pressed, "#pick-ports")
     def _pick_ports(self) -> None:
         if self.selected_peer is None:
             return

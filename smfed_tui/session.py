@@ -270,12 +270,13 @@ class Session:
         return self.peer_error_counts().get(peer_name, 0)
 
     def peer_error_counts(self) -> dict[str, int]:
-        """Errors per peer (its gateways' findings plus its fields holding no value), one pass."""
+        """Errors per peer, as its fields show them: its gateways' findings (a node port or label it
+        shares with another peer counts for both), plus its fields holding no value."""
         cached = self._cache.get("peer_errors")
         if cached is None:
             bases = self._gateway_bases()
             cached = {}
-            for f in self.findings:
+            for f in self.findings + self._echoes():
                 if f.severity == ERROR:
                     owner = self._owner_of(f.path, bases)
                     if owner is not None:

@@ -1,0 +1,96 @@
+"""Steps 2 and 3, Peers and Exposure: a peer list on the left, the selected peer's fields (from the
+core's declarations) on the right. Imported and mounted the first time one of them is shown."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Static
+
+from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
+from smfed_tui.model import Peer
+from smfed_tui.session import Session
+
+from .form import FieldRow
+from .form_steps import FormStep
+from .peer_list import PeerList
+
+
+class PeerFormStep(FormStep):
+    """A peer list on the left, the selected peer's fields on the right."""
+
+    DEFAULT_CSS = """
+    PeerFormStep > Horizontal { height: 1fr; }
+    PeerFormStep .peer-form { width: 1fr; height: 1fr; }
+    """
+    has_peers = True
+    list_id = ""
+    button: tuple[str, str] | None = None   # (label, id)
+    _titled: str | None = None              # the peer name in the title now
+
+    def compose_form(self) -> ComposeResult:
+        with Horizontal():
+            yield PeerList(id=self.list_id)
+            with Vertical(classes="peer-form"):
+                yield Static("", classes="empty-note", markup=False)
+                with VerticalScroll(classes="form-column"):
+                    yield Static("", classes="form-title", markup=False)
+                    for fld in self.fields:
+                        yield FieldRow(fld, cursor_blink=self.cursor_blink)
+                    if self.button:
+                        yield Button(self.button[0], id=self.button[1], compact=True)
+
+    @property
+    def peer_list(self) -> PeerList:
+        return self.query_one(PeerList)
+
+    def sync(self, session: Session, peer_name: str | None, *, force: bool = False) -> None:
+        if not self.built:
+            return
+        mesh = session.mesh
+        names = [p.name for p in mesh.peers]
+        errors = session.peer_error_counts() if names else {}
+        self.peer_list.show_peers(names, errors, peer_name)
+        peer = mesh.peer(peer_name) if peer_name is not None else None
+        note = self.query_one(".empty-note", Static)
+        column = self.query_one(".form-column")
+        note.display = peer is None
+        column.display = peer is not None
+        if peer is None:
+            note.update(Content("No peer meshes yet. Press ctrl+o, or a in the peer list, to add one."))
+            return
+        if peer.name != self._titled:
+            self._titled = peer.name
+            self.query_one(".form-title", Static).update(
+                Content.assemble((f"{self.title}: ", "bold"), (peer.name, "bold")))
+        super().sync(session, peer_name, force=force)
+
+
+class PeersStep(PeerFormStep):
+    """Step 2: add, rename and remove peers; gateway names, network view, labels."""
+
+    fields = PEER_FIELDS
+    step_id = "peers"
+    title = "Peer"
+    list_id = "peers-list"
+    button = ("Remove peer", "remove-peer")
+
+
+class ExposureStep(PeerFormStep):
+    """Step 3: how each peer reaches this mesh's ingress; node ports only for NodePort."""
+
+    fields = EXPOSURE_FIELDS
+    step_id = "exposure"
+    title = "Exposure"
+    list_id = "exposure-list"
+    button = ("Pick free node ports", "pick-ports")
+
+    def sync_extra(self, session: Session, peer: Peer | None) -> None:
+        if peer is None:
+            return
+        exposure = peer.exposure
+        node_port = exposure.service_type == "NodePort"
+        for row in self.rows:
+            if row.fld.attr in ("tls_node_port", "discovery_node_port"):
+                row.display = node_port or row.fld.get(session.mesh, peer) is not None
+        self.query_one("#pick-ports", Button).display = node_port

@@ -15,6 +15,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from .texts import wrap_places
+
 BLANK = object()   # the "(not set)" option's value
 
 
@@ -111,13 +113,7 @@ class Choice(Widget, can_focus=True):
 
     def _layout(self, width: int) -> list[tuple[int, int, int]]:
         """(line, start x, end x) of each option, wrapping at `width`."""
-        out, line, x = [], 0, 0
-        for label in self._labels():
-            if x and x + len(label) > max(1, width):
-                line, x = line + 1, 0
-            out.append((line, x, x + len(label)))
-            x += len(label) + 1
-        return out
+        return wrap_places([len(label) for label in self._labels()], width, 1)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         places = self._layout(width)

@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
+from .texts import wrap_places
+
 
 class KeyBar(Widget):
     DEFAULT_CSS = """
@@ -56,13 +58,7 @@ class KeyBar(Widget):
 
     def _layout(self, width: int) -> list[tuple[int, int, int]]:
         """(line, start, end) of each key's label, wrapping at `width`."""
-        out, line, x = [], 0, 0
-        for _i, text, _enabled in self._pieces():
-            if x and x + len(text) > width:
-                line, x = line + 1, 0
-            out.append((line, x, x + len(text)))
-            x += len(text) + 2
-        return out
+        return wrap_places([len(text) for _i, text, _enabled in self._pieces()], width, 2)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         places = self._layout(width)

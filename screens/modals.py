@@ -26,22 +26,19 @@ MODAL_CSS = """
 """
 
 
-class ConfirmModal(ModalScreen[bool]):
-    """A question with Yes/No (keys y / n, esc for no)."""
+class Dialog(ModalScreen):
+    """A title, a body, an optional diff and a row of buttons; subclasses say which buttons."""
 
-    DEFAULT_CSS = MODAL_CSS.format(cls="ConfirmModal")
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
+    focus_button = ""
 
-    def __init__(self, title: str | Content, body: str | Content, *, diff: str | None = None,
-                 yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, title: str | Content, body: str | Content, *, diff: str | None = None) -> None:
         super().__init__()
         self.title_content = Content(title) if isinstance(title, str) else title
         self.body = Content(body) if isinstance(body, str) else body
         self.diff = diff
-        self.yes, self.no = yes, no
+
+    def buttons(self) -> list[Button]:
+        return []
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -50,13 +47,32 @@ class ConfirmModal(ModalScreen[bool]):
             if self.diff is not None:
                 yield DiffView(id="modal-diff")
             with Horizontal(classes="modal-buttons"):
-                yield Button(f"{self.no} (n)", id="no", compact=True)
-                yield Button(f"{self.yes} (y)", id="yes", variant="primary", compact=True)
+                yield from self.buttons()
 
     def on_mount(self) -> None:
         if self.diff is not None:
             self.query_one(DiffView).set_text(self.diff)
-        self.query_one("#yes", Button).focus()
+        self.query_one(f"#{self.focus_button}", Button).focus()
+
+
+class ConfirmModal(Dialog):
+    """A question with Yes/No (keys y / n, esc for no); dismissed with True or False."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="ConfirmModal")
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+    focus_button = "yes"
+
+    def __init__(self, title: str | Content, body: str | Content, *, diff: str | None = None,
+                 yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(title, body, diff=diff)
+        self.yes, self.no = yes, no
+
+    def buttons(self) -> list[Button]:
+        return [Button(f"{self.no} (n)", id="no", compact=True),
+                Button(f"{self.yes} (y)", id="yes", variant="primary", compact=True)]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -65,31 +81,15 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class NoticeModal(ModalScreen[None]):
+class NoticeModal(Dialog):
     """Something the user must read (e.g. the file changed on disk), with an optional diff."""
 
     DEFAULT_CSS = MODAL_CSS.format(cls="NoticeModal")
     BINDINGS = [Binding("escape,enter", "close", "Close")]
+    focus_button = "close"
 
-    def __init__(self, title: str | Content, body: str | Content, *, diff: str | None = None) -> None:
-        super().__init__()
-        self.title_content = Content(title) if isinstance(title, str) else title
-        self.body = Content(body) if isinstance(body, str) else body
-        self.diff = diff
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_content, classes="modal-title", markup=False)
-            yield Static(self.body, classes="modal-body", markup=False)
-            if self.diff is not None:
-                yield DiffView(id="modal-diff")
-            with Horizontal(classes="modal-buttons"):
-                yield Button("Close", id="close", variant="primary", compact=True)
-
-    def on_mount(self) -> None:
-        if self.diff is not None:
-            self.query_one(DiffView).set_text(self.diff)
-        self.query_one("#close", Button).focus()
+    def buttons(self) -> list[Button]:
+        return [Button("Close", id="close", variant="primary", compact=True)]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)

@@ -46,3 +46,15 @@ def finding_content(findings: list[Finding], problem: str | None = None, *, with
         if with_fix and f.hint:
             parts += ["\n", (f"  fix: {f.hint}", "$text-muted")]
     return Content.assemble(*parts)
+
+
+def wrap_places(lengths: list[int], width: int, gap: int) -> list[tuple[int, int, int]]:
+    """(line, start x, end x) of pieces of these lengths laid out left to right, `gap` apart,
+    wrapping to a new line when the next piece would pass `width` (for one-line option bars)."""
+    out, line, x = [], 0, 0
+    for length in lengths:
+        if x and x + length > max(1, width):
+            line, x = line + 1, 0
+        out.append((line, x, x + length))
+        x += length + gap
+    return out

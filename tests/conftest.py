@@ -106,3 +106,13 @@ async def go_to(pilot, step: str) -> None:
     await wizard_ready(pilot)
     await pilot.app.screen.go_to(step)
     await pilot.pause()
+
+
+async def node_ports(pilot, tls: str, discovery: str | None = None) -> None:
+    """On the Exposure step, for the selected peer: NodePort, then the node ports typed in."""
+    if pilot.app.screen.step != "exposure":
+        await go_to(pilot, "exposure")
+    await choose(pilot, "exposure", "service", "NodePort")
+    await type_into(pilot, "exposure", "tls-node-port", tls)
+    if discovery is not None:
+        await type_into(pilot, "exposure", "discovery-node-port", discovery)

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import difflib
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, choose, editor, go_to, make_app, type_into
-from smfed_tui.fields import EXPOSURE_FIELDS
+from conftest import FIXTURES, choose, editor, go_to, make_app, node_ports, type_into
 from smfed_tui.screens.app import run_app
 
 SIZE = (120, 36)
@@ -41,9 +38,7 @@ async def test_new_file_equals_generate(new_file):
         await pilot.press(*"blue-mesh")
         await go_to(pilot, "exposure")
         assert app.screen.selected_peer == "blue-mesh"
-        await choose(pilot, "exposure", "service", "NodePort")
-        await type_into(pilot, "exposure", "tls-node-port", "30510")
-        await type_into(pilot, "exposure", "discovery-node-port", "32359")
+        await node_ports(pilot, "30510", "32359")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.written
@@ -101,9 +96,7 @@ async def test_red_mesh_to_nodeport_yields_the_seed_block(red_mesh):
     async with app.run_test(size=SIZE) as pilot:
         await go_to(pilot, "exposure")
         assert app.screen.selected_peer == "green-mesh"
-        await choose(pilot, "exposure", "service", "NodePort")
-        await type_into(pilot, "exposure", "tls-node-port", "30510")
-        await type_into(pilot, "exposure", "discovery-node-port", "32359")
+        await node_ports(pilot, "30510", "32359")
         await write_and_confirm(pilot)
         assert app.written
     after = red_mesh.read_text()
@@ -176,9 +169,7 @@ async def test_errors_block_write_warnings_do_not(red_mesh):
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert app.session.warnings and screen.check_action("write", ()) is True   # warnings: allowed
-        await go_to(pilot, "exposure")
-        await choose(pilot, "exposure", "service", "NodePort")
-        await type_into(pilot, "exposure", "tls-node-port", "3x")                  # not a number
+        await node_ports(pilot, "3x")                                             # not a number
         assert screen.check_action("write", ()) is None
         assert screen.check_action("apply", ()) is None
         await pilot.press("ctrl+s", "ctrl+r")
@@ -200,9 +191,7 @@ async def test_duplicate_node_port_shows_on_both_fields(red_mesh):
             app.screen.query_one("#exposure-list").highlighted = 0 if peer == "green-mesh" else 1
             await pilot.pause()
             assert app.screen.selected_peer == peer
-            await choose(pilot, "exposure", "service", "NodePort")
-            await type_into(pilot, "exposure", "tls-node-port", "30510")
-            await type_into(pilot, "exposure", "discovery-node-port", "30511" if peer == "green-mesh" else "30512")
+            await node_ports(pilot, "30510", "30511" if peer == "green-mesh" else "30512")
         shown = {}
         for peer in ("green-mesh", "blue-mesh"):
             by_field = app.session.field_findings(peer)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import choose, go_to, make_app, type_into, wizard_ready
+from conftest import choose, go_to, make_app, node_ports, type_into, wizard_ready
 
 pytest.importorskip("pytest_textual_snapshot")
 
@@ -107,16 +107,12 @@ class TestExposureStep:
 
     def test_node_port_not_a_number(self, snap_compare, red_mesh):
         async def run_before(pilot):
-            await go_to(pilot, "exposure")
-            await choose(pilot, "exposure", "service", "NodePort")
-            await type_into(pilot, "exposure", "tls-node-port", "3x")
+            await node_ports(pilot, "3x")
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=run_before)
 
     def test_node_port_out_of_range_and_missing_partner(self, snap_compare, red_mesh):
         async def run_before(pilot):
-            await go_to(pilot, "exposure")
-            await choose(pilot, "exposure", "service", "NodePort")
-            await type_into(pilot, "exposure", "tls-node-port", "99")
+            await node_ports(pilot, "99")
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=run_before)
 
     def test_duplicate_node_port_across_two_peers(self, snap_compare, red_mesh):
@@ -126,9 +122,7 @@ class TestExposureStep:
             for index, discovery in ((0, "32359"), (1, "32360")):
                 pilot.app.screen.query_one("#exposure-list").highlighted = index
                 await pilot.pause()
-                await choose(pilot, "exposure", "service", "NodePort")
-                await type_into(pilot, "exposure", "tls-node-port", "30510")
-                await type_into(pilot, "exposure", "discovery-node-port", discovery)
+                await node_ports(pilot, "30510", discovery)
             pilot.app.screen.query_one("#exposure-list").highlighted = 0
             await pilot.pause()
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=run_before)
@@ -137,10 +131,7 @@ class TestExposureStep:
 class TestReview:
     def test_findings_and_diff(self, snap_compare, red_mesh):
         async def run_before(pilot):
-            await go_to(pilot, "exposure")
-            await choose(pilot, "exposure", "service", "NodePort")
-            await type_into(pilot, "exposure", "tls-node-port", "30510")
-            await type_into(pilot, "exposure", "discovery-node-port", "32359")
+            await node_ports(pilot, "30510", "32359")
             await go_to(pilot, "review")
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=run_before)
 

@@ -5,7 +5,6 @@ Exit codes: 0 after a write (or a normal quit after one), 130 when quitting with
 """
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from textual.binding import Binding
 from smfed_tui.errors import SmfedError, format_error
 from smfed_tui.session import Session
 
+from . import startup_done
 from .wizard import WizardScreen
 
 EXIT_WRITTEN, EXIT_UNUSABLE, EXIT_ABORTED = 0, 2, 130
@@ -38,9 +38,10 @@ class WizardApp(App):
         return WizardScreen(self.session, cursor_blink=self.cursor_blink)
 
     def on_ready(self) -> None:
-        # Everything alive now (Textual, the widgets, the stylesheet) lives as long as the app: keep it
-        # out of the collector's full passes, which otherwise scan it all during typing.
-        gc.freeze()
+        # The first frame is on screen: the collector runs again, and everything alive now (Textual,
+        # the widgets, the stylesheet) stays out of its full passes, which would otherwise scan it
+        # all in the middle of a keystroke.
+        startup_done()
 
     def quit_code(self) -> int:
         return EXIT_WRITTEN if self.written else EXIT_ABORTED
@@ -54,8 +55,12 @@ def run_app(path: str | None, *, headless: bool = False, size: tuple[int, int] |
     try:
         session = Session.open(path)
     except SmfedError as err:
+        startup_done()
         print(format_error(err), file=sys.stderr)
         return EXIT_UNUSABLE
     app = WizardApp(session)
-    app.run(headless=headless, size=size)
+    try:
+        app.run(headless=headless, size=size)
+    finally:
+        startup_done()   # in case the app ended before its first frame
     return EXIT_ABORTED if app.return_code is None else app.return_code

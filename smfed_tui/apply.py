@@ -21,12 +21,13 @@ import yaml
 
 from .errors import (ApplyError, CrdMissing, FieldManagerConflict, Forbidden, InputError, KubectlNotFound,
                      NotLoggedIn, Unreachable, UsageError, WebhookRejected)
+from .i18n import N_, _, ngettext
 
 FIELD_MANAGER = "smfed-wizard"
 DEFAULT_TIMEOUT = "20s"
 KIND = "ServiceMeshControlPlane"
 
-_INSTALL_HINT = ("install the OpenShift CLI (oc) or kubectl and put it on PATH, or pass its path with --kubectl")
+_INSTALL_HINT = N_("install the OpenShift CLI (oc) or kubectl and put it on PATH, or pass its path with --kubectl")
 
 
 def find_binary(explicit: str | None = None) -> str:
@@ -35,16 +36,16 @@ def find_binary(explicit: str | None = None) -> str:
         if os.sep in explicit or (os.altsep and os.altsep in explicit):
             if os.path.isfile(explicit) and os.access(explicit, os.X_OK):
                 return explicit
-            raise KubectlNotFound(f"{explicit} is not an executable file", hint=_INSTALL_HINT)
+            raise KubectlNotFound(_("{path} is not an executable file").format(path=explicit), hint=_(_INSTALL_HINT))
         found = shutil.which(explicit)
         if found:
             return found
-        raise KubectlNotFound(f"{explicit!r} was not found on PATH", hint=_INSTALL_HINT)
+        raise KubectlNotFound(_("{name!r} was not found on PATH").format(name=explicit), hint=_(_INSTALL_HINT))
     for name in ("oc", "kubectl"):
         found = shutil.which(name)
         if found:
             return found
-    raise KubectlNotFound("neither oc nor kubectl was found on PATH", hint=_INSTALL_HINT)
+    raise KubectlNotFound(_("neither oc nor kubectl was found on PATH"), hint=_(_INSTALL_HINT))
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,11 @@ def timeout_seconds(timeout: str) -> float:
         seconds = sum(float(m.group(0).rstrip("nsuµmh")) * _UNIT_SECONDS[m.group(0).lstrip("0123456789.")]
                       for m in _DURATION.finditer(text))
     else:
-        raise UsageError(f"--request-timeout {timeout!r} is not a duration",
-                         hint="use a number with a unit, e.g. 20s, 1m or 1m30s")
+        raise UsageError(_("--request-timeout {value!r} is not a duration").format(value=timeout),
+                         hint=_("use a number with a unit, e.g. 20s, 1m or 1m30s"))
     if seconds <= 0:
-        raise UsageError("--request-timeout must be more than zero (zero would wait forever)",
-                         hint="use e.g. 20s")
+        raise UsageError(_("--request-timeout must be more than zero (zero would wait forever)"),
+                         hint=_("use e.g. 20s"))
     return seconds
 
 
@@ -138,13 +139,15 @@ def _run(argv: list[str], stdin: str, *, kubeconfig: str | None, seconds: float)
         return subprocess.run(argv, input=stdin.encode(), capture_output=True, env=env, timeout=limit,
                               shell=False, close_fds=True)
     except FileNotFoundError:
-        raise KubectlNotFound(f"{argv[0]} was not found", hint=_INSTALL_HINT) from None
+        raise KubectlNotFound(_("{program} was not found").format(program=argv[0]), hint=_(_INSTALL_HINT)) from None
     except PermissionError:
-        raise KubectlNotFound(f"{argv[0]} cannot be run (permission denied)", hint=_INSTALL_HINT) from None
+        raise KubectlNotFound(_("{program} cannot be run (permission denied)").format(program=argv[0]),
+                              hint=_(_INSTALL_HINT)) from None
     except subprocess.TimeoutExpired:
-        raise Unreachable(f"{os.path.basename(argv[0])} did not finish within {limit:.0f} seconds",
-                          hint="check the cluster address, your network or VPN, and any login plugin "
-                               "that may be waiting for input") from None
+        raise Unreachable(_("{program} did not finish within {seconds:.0f} seconds").format(
+                              program=os.path.basename(argv[0]), seconds=limit),
+                          hint=_("check the cluster address, your network or VPN, and any login plugin "
+                                 "that may be waiting for input")) from None
 
 
 def _text(data: bytes) -> str:
@@ -160,9 +163,9 @@ def _warnings(stderr: str) -> tuple[str, ...]:
 def yaml_input_error(exc: yaml.YAMLError, path: str | None = None) -> InputError:
     """A YAML syntax error as an InputError at its line and column."""
     mark = getattr(exc, "problem_mark", None)
-    return InputError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}", path=path,
+    return InputError(_("not valid YAML: {problem}").format(problem=getattr(exc, "problem", None) or exc), path=path,
                       line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
-                      hint="fix the YAML syntax at that place")
+                      hint=_("fix the YAML syntax at that place"))
 
 
 def _manifest_object(manifest_yaml: str) -> dict:
@@ -171,10 +174,11 @@ def _manifest_object(manifest_yaml: str) -> dict:
     except yaml.YAMLError as exc:
         raise yaml_input_error(exc) from None
     if not isinstance(obj, dict) or obj.get("kind") != KIND:
-        raise InputError(f"the manifest is not a {KIND}", hint=f"apply one document with kind: {KIND}")
+        raise InputError(_("the manifest is not a {kind}").format(kind=KIND),
+                         hint=_("apply one document with kind: {kind}").format(kind=KIND))
     meta = obj.get("metadata")
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta["name"]:
-        raise InputError("the manifest has no metadata.name", hint="set metadata.name, e.g. basic")
+        raise InputError(_("the manifest has no metadata.name"), hint=_("set metadata.name, e.g. basic"))
     return obj
 
 
@@ -185,20 +189,21 @@ def describe_target(binary: str, manifest_yaml: str, *, context: str | None = No
     meta = _manifest_object(manifest_yaml)["metadata"]
     ns_in_file = meta.get("namespace") or None
     if ns_in_file is not None and not isinstance(ns_in_file, str):
-        raise InputError("metadata.namespace is not a string", hint="write it as a plain name, e.g. istio-system")
+        raise InputError(_("metadata.namespace is not a string"), hint=_("write it as a plain name, e.g. istio-system"))
     if ns_in_file and namespace and ns_in_file != namespace:
-        raise UsageError(f"the file says namespace {ns_in_file!r} but --namespace says {namespace!r}",
-                         hint=f"drop --namespace, or pass --namespace {ns_in_file}")
+        raise UsageError(_("the file says namespace {file!r} but --namespace says {flag!r}").format(
+                             file=ns_in_file, flag=namespace),
+                         hint=_("drop --namespace, or pass --namespace {namespace}").format(namespace=ns_in_file))
     argv = build_argv(binary, "config-view", context=context)
     proc = _run(argv, "", kubeconfig=kubeconfig_env, seconds=timeout_seconds(DEFAULT_TIMEOUT))
     stderr = _text(proc.stderr)
     if proc.returncode != 0:
         if "current-context must exist" in stderr:
-            raise NotLoggedIn("no current context in the kubeconfig: not logged in to any cluster",
-                              hint="log in with `oc login <api-url>`, or pass --context", stderr=stderr)
+            raise NotLoggedIn(_("no current context in the kubeconfig: not logged in to any cluster"),
+                              hint=_("log in with `oc login <api-url>`, or pass --context"), stderr=stderr)
         if context and re.search(r"cannot locate context|context .* (does not exist|not found)", stderr):
-            raise UsageError(f"no context {context!r} in the kubeconfig",
-                             hint="list the contexts with `oc config get-contexts`")
+            raise UsageError(_("no context {context!r} in the kubeconfig").format(context=context),
+                             hint=_("list the contexts with `oc config get-contexts`"))
         raise classify_failure(proc.returncode, stderr)
     try:
         config = json.loads(proc.stdout)
@@ -207,8 +212,8 @@ def describe_target(binary: str, manifest_yaml: str, *, context: str | None = No
         cluster = (config.get("clusters") or [{}])[0]
         user = (config.get("users") or [{}])[0]
     except (ValueError, AttributeError, IndexError, TypeError):
-        raise ApplyError("could not read the kubeconfig (`config view` printed no usable JSON)",
-                         hint="check the kubeconfig with `oc config view`", stderr=stderr) from None
+        raise ApplyError(_("could not read the kubeconfig (`config view` printed no usable JSON)"),
+                         hint=_("check the kubeconfig with `oc config view`"), stderr=stderr) from None
     return Target(binary=binary, context=ctx.get("name") or context, cluster=cluster.get("name"),
                   server=(cluster.get("cluster") or {}).get("server"), user=user.get("name"),
                   namespace=ns_in_file or namespace or ctx_body.get("namespace") or "default",
@@ -284,12 +289,13 @@ _SERVER_URL = re.compile(r'(https?://[^/"\s?]+)')
 _LOGIN = ("Unauthorized", "You must be logged in to the server", "provide credentials")
 _CRD = ("no matches for kind", "the server doesn't have a resource type", "ensure CRDs are installed",
         "could not find the requested resource", "(NotFound)")
-_SLOW = "no answer within the request timeout"
+# (what kubectl prints, why the cluster cannot be reached: a message id, translated where it is shown)
+_SLOW = N_("no answer within the request timeout")
 _UNREACHABLE = (("Client.Timeout", _SLOW), ("context deadline exceeded", _SLOW), ("i/o timeout", _SLOW),
-                ("TLS handshake timeout", _SLOW), ("connection refused", "the connection was refused"),
-                ("no such host", "its host name does not resolve"), ("no route to host", "there is no route to it"),
-                ("network is unreachable", "the network is unreachable"),
-                ("x509:", "its TLS certificate is not trusted"), ("Unable to connect to the server", "no connection"))
+                ("TLS handshake timeout", _SLOW), ("connection refused", N_("the connection was refused")),
+                ("no such host", N_("its host name does not resolve")), ("no route to host", N_("there is no route to it")),
+                ("network is unreachable", N_("the network is unreachable")),
+                ("x509:", N_("its TLS certificate is not trusted")), ("Unable to connect to the server", N_("no connection")))
 
 
 def _unquote(go_quoted: str) -> str:
@@ -328,55 +334,71 @@ def classify_failure(returncode: int, stderr: str) -> ApplyError:
     text = stderr or ""
     clean = _clean(text)
     if returncode == 127:
-        return KubectlNotFound(clean or "oc/kubectl could not be started", hint=_INSTALL_HINT, stderr=text)
+        return KubectlNotFound(clean or _("oc/kubectl could not be started"), hint=_(_INSTALL_HINT), stderr=text)
     if 'failed to run "diff"' in text:
-        return ApplyError("`diff --server-side` needs the `diff` program, which is not on PATH",
-                          hint="install diffutils (e.g. `dnf install diffutils`)", stderr=text)
+        return ApplyError(_("`diff --server-side` needs the `diff` program, which is not on PATH"),
+                          hint=_("install diffutils (e.g. `dnf install diffutils`)"), stderr=text)
     if re.search(r"Apply failed with \d+ conflicts?", text):
         conflicts = parse_conflicts(text)
-        width = max((len(path) for _, path in conflicts), default=0)
-        listing = "".join(f"\n  {path:<{width}}  owned by {manager}" for manager, path in conflicts)
-        count = f"{len(conflicts)} field{'s' if len(conflicts) != 1 else ''}" if conflicts else "fields"
+        width = max((len(path) for _p, path in conflicts), default=0)
+        listing = "".join("\n  " + _("{path:<{width}}  owned by {manager}").format(path=path, width=width, manager=manager)
+                          for manager, path in conflicts)
+        count = (ngettext("{n} field", "{n} fields", len(conflicts)).format(n=len(conflicts)) if conflicts
+                 else _("fields"))
         return FieldManagerConflict(
-            f"the cluster refused the apply: {count} in the file {'is' if len(conflicts) == 1 else 'are'} "
-            f"managed by another field manager:{listing or ' ' + clean}",
+            ngettext("the cluster refused the apply: {count} in the file is managed by another field manager:{listing}",
+                     "the cluster refused the apply: {count} in the file are managed by another field manager:{listing}",
+                     len(conflicts)).format(count=count, listing=listing or " " + clean),
             conflicts=conflicts, stderr=text,
-            hint=f"--force-conflicts takes ownership of these fields for {FIELD_MANAGER} (the other manager may "
-                 "set them back); or remove them from the file, or set them to the values on the cluster")
+            hint=_("--force-conflicts takes ownership of these fields for {manager} (the other manager may "
+                   "set them back); or remove them from the file, or set them to the values on the cluster").format(
+                       manager=FIELD_MANAGER))
     if m := _WEBHOOK.search(text):
         reason = m.group("reason").strip()
-        return WebhookRejected(f'rejected by admission webhook "{m.group("hook")}": {reason}',
+        return WebhookRejected(_('rejected by admission webhook "{webhook}": {reason}').format(
+                                   webhook=m.group("hook"), reason=reason),
                                webhook=m.group("hook"), reason=reason, stderr=text,
-                               hint="change the file as the message says, then apply again; nothing was changed")
+                               hint=_("change the file as the message says, then apply again; nothing was changed"))
     if any(p in text for p in _LOGIN):
-        return NotLoggedIn("not logged in to the cluster (401 Unauthorized)", stderr=text,
-                           hint="log in with `oc login <api-url>` (your token may have expired), then retry")
+        return NotLoggedIn(_("not logged in to the cluster (401 Unauthorized)"), stderr=text,
+                           hint=_("log in with `oc login <api-url>` (your token may have expired), then retry"))
     if "forbidden" in text.lower() and (m := _FORBIDDEN.search(text)):
         resource = m.group("resource") + (f".{m.group('group')}" if m.group("group") else "")
-        where = f' in namespace "{m.group("ns")}"' if m.group("ns") else ""
         check = f"oc auth can-i {m.group('verb')} {resource}" + (f" -n {m.group('ns')}" if m.group("ns") else "")
-        return Forbidden(f'user "{m.group("user")}" may not {m.group("verb")} {resource}{where} (403 Forbidden)',
-                         verb=m.group("verb"), resource=resource, stderr=text,
-                         hint=f"ask a cluster administrator for a role that allows {m.group('verb')} on "
-                              f"{resource}{where}; check with `{check}`")
+        values = dict(user=m.group("user"), verb=m.group("verb"), resource=resource, namespace=m.group("ns"),
+                      check=check)
+        if m.group("ns"):
+            message = _('user "{user}" may not {verb} {resource} in namespace "{namespace}" (403 Forbidden)')
+            hint = _('ask a cluster administrator for a role that allows {verb} on {resource} in namespace '
+                     '"{namespace}"; check with `{check}`')
+        else:
+            message = _('user "{user}" may not {verb} {resource} (403 Forbidden)')
+            hint = _("ask a cluster administrator for a role that allows {verb} on {resource}; check with `{check}`")
+        return Forbidden(message.format(**values), verb=m.group("verb"), resource=resource, stderr=text,
+                         hint=hint.format(**values))
     if "forbidden" in text.lower():
-        return Forbidden(f"forbidden: {clean}", stderr=text,
-                         hint="ask a cluster administrator for the permission named above")
+        return Forbidden(_("forbidden: {details}").format(details=clean), stderr=text,
+                         hint=_("ask a cluster administrator for the permission named above"))
     if m := _NAMESPACE_MISSING.search(text):
-        return ApplyError(f'namespace "{m.group(1)}" does not exist on the cluster', stderr=text,
-                          hint=f"create it first (`oc new-project {m.group(1)}`) or set metadata.namespace")
+        return ApplyError(_('namespace "{namespace}" does not exist on the cluster').format(namespace=m.group(1)),
+                          stderr=text,
+                          hint=_("create it first (`oc new-project {namespace}`) or set metadata.namespace").format(
+                              namespace=m.group(1)))
     for needle, reason in _UNREACHABLE:
         if needle in text:
             url = _SERVER_URL.search(text)
-            at = f" at {url.group(1)}" if url else ""
-            hint = ("raise --request-timeout if the cluster is just slow; otherwise check your network or VPN"
+            hint = (_("raise --request-timeout if the cluster is just slow; otherwise check your network or VPN")
                     if reason == _SLOW else
-                    "log in again with `oc login` (it offers to trust the certificate) or fix the CA in the kubeconfig"
+                    _("log in again with `oc login` (it offers to trust the certificate) or fix the CA in the kubeconfig")
                     if needle == "x509:" else
-                    "check the server address (`oc whoami --show-server`), your network or VPN, then retry")
-            return Unreachable(f"cannot reach the cluster{at}: {reason}", hint=hint, stderr=text)
+                    _("check the server address (`oc whoami --show-server`), your network or VPN, then retry"))
+            message = (_("cannot reach the cluster at {server}: {reason}") if url else
+                       _("cannot reach the cluster: {reason}"))
+            return Unreachable(message.format(server=url.group(1) if url else None, reason=_(reason)), hint=hint,
+                               stderr=text)
     if any(p in text for p in _CRD):
-        return CrdMissing(f"the cluster does not serve {KIND} (maistra.io/v2)", stderr=text,
-                          hint="is the Service Mesh operator installed? Install OpenShift Service Mesh 2.x "
-                               "from OperatorHub (it adds the CRD), then retry")
-    return ApplyError(clean or f"oc/kubectl failed with exit status {returncode} and printed nothing", stderr=text)
+        return CrdMissing(_("the cluster does not serve {kind} (maistra.io/v2)").format(kind=KIND), stderr=text,
+                          hint=_("is the Service Mesh operator installed? Install OpenShift Service Mesh 2.x "
+                                 "from OperatorHub (it adds the CRD), then retry"))
+    return ApplyError(clean or _("oc/kubectl failed with exit status {status} and printed nothing").format(
+        status=returncode), stderr=text)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .emit import emit_document
+from .i18n import _
 from .model import DISCOVERY_PORT, TLS_PORT, Exposure, Mesh, Peer, default_egress_name, default_namespace, \
     default_trust_domain
 
@@ -56,13 +57,13 @@ class CertificateError(ValueError):
 def _der_element(der: bytes, offset: int) -> tuple[int, int, int]:
     """(tag, start of content, end of content) of the DER element at `offset`."""
     if offset + 2 > len(der):
-        raise CertificateError("the DER data ends early")
+        raise CertificateError(_("the DER data ends early"))
     tag, first = der[offset], der[offset + 1]
     if first < 0x80:
         return tag, offset + 2, offset + 2 + first
     count = first & 0x7F
     if count == 0 or count > 4 or offset + 2 + count > len(der):
-        raise CertificateError("the DER length is not valid")
+        raise CertificateError(_("the DER length is not valid"))
     length = int.from_bytes(der[offset + 2:offset + 2 + count], "big")
     start = offset + 2 + count
     return tag, start, start + length
@@ -73,16 +74,16 @@ def _check_certificate_der(der: bytes) -> None:
     signatureValue BIT STRING } (RFC 5280 §4.1). Enough structure to tell a certificate from other data."""
     tag, start, end = _der_element(der, 0)
     if tag != 0x30 or end != len(der):
-        raise CertificateError("the block is not one DER SEQUENCE")
+        raise CertificateError(_("the block is not one DER SEQUENCE"))
     tags, offset = [], start
     while offset < end:
         inner_tag, _s, inner_end = _der_element(der, offset)
         if inner_end > end:
-            raise CertificateError("the DER data ends early")
+            raise CertificateError(_("the DER data ends early"))
         tags.append(inner_tag)
         offset = inner_end
     if tags != [0x30, 0x30, 0x03]:
-        raise CertificateError("the DER data is not shaped like an X.509 certificate")
+        raise CertificateError(_("the DER data is not shaped like an X.509 certificate"))
 
 
 def normalize_certificates(text: str) -> str:
@@ -92,24 +93,26 @@ def normalize_certificates(text: str) -> str:
     key must never go into a ConfigMap), or the base64/DER is not a certificate."""
     blocks = list(_PEM_BLOCK.finditer(text))
     if not blocks:
-        raise CertificateError("no PEM block (-----BEGIN CERTIFICATE-----) found")
+        raise CertificateError(_("no PEM block (-----BEGIN CERTIFICATE-----) found"))
     out = []
     for number, m in enumerate(blocks, 1):
         label, body, end_label = m.group(1), m.group(2), m.group(3)
         if label != end_label:
-            raise CertificateError(f"block {number} begins as {label} but ends as {end_label}")
+            raise CertificateError(_("block {number} begins as {label} but ends as {end}").format(
+                number=number, label=label, end=end_label))
         if label != "CERTIFICATE":
-            extra = "; a key must never be published in a ConfigMap" if "KEY" in label else ""
-            raise CertificateError(f"block {number} is a {label}, not a CERTIFICATE{extra}")
+            message = (_("block {number} is a {label}, not a CERTIFICATE; a key must never be published in a ConfigMap")
+                       if "KEY" in label else _("block {number} is a {label}, not a CERTIFICATE"))
+            raise CertificateError(message.format(number=number, label=label))
         compact = "".join(body.split())
         try:
             der = base64.b64decode(compact, validate=True)
         except (binascii.Error, ValueError):
-            raise CertificateError(f"block {number} is not valid base64") from None
+            raise CertificateError(_("block {number} is not valid base64").format(number=number)) from None
         try:
             _check_certificate_der(der)
         except CertificateError as exc:
-            raise CertificateError(f"block {number}: {exc}") from None
+            raise CertificateError(_("block {number}: {problem}").format(number=number, problem=exc)) from None
         encoded = base64.b64encode(der).decode("ascii")
         lines = [encoded[i:i + 64] for i in range(0, len(encoded), 64)]
         out.append("-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n")
@@ -139,7 +142,7 @@ def address_problem(address: str) -> str | None:
     except ValueError:
         pass
     if len(address) > 253 or not _DNS_SUBDOMAIN.match(address):
-        return f"{address!r} is neither an IP address nor a DNS name"
+        return _("{address!r} is neither an IP address nor a DNS name").format(address=address)
     return None
 
 
@@ -147,7 +150,7 @@ def parse_service_ref(text: str) -> "ServiceRef":
     """`NS/NAME` (either may be `*`, which matches any, §5.6) -> ServiceRef; ValueError otherwise."""
     namespace, sep, name = text.strip().partition("/")
     if not sep or not _SELECTOR_PART.match(namespace) or not _SELECTOR_PART.match(name):
-        raise ValueError(f"{text!r} is not NAMESPACE/NAME (DNS labels, or * for any)")
+        raise ValueError(_("{text!r} is not NAMESPACE/NAME (DNS labels, or * for any)").format(text=text))
     return ServiceRef(namespace, name)
 
 
@@ -186,8 +189,9 @@ def remote_from_mesh(local_name: str, remote: Mesh, addresses=(), ca_pem: str | 
     """The facts read off the peer's own model: its namespace, trust domain, its gateways for us."""
     ours = remote.peer(local_name)
     if ours is None:
-        known = ", ".join(p.name for p in remote.peers) or "none"
-        raise KeyError(f"mesh {remote.name!r} has no peer named {local_name!r} (its peers: {known})")
+        known = ", ".join(p.name for p in remote.peers) or _("none")
+        raise KeyError(_("mesh {mesh!r} has no peer named {peer!r} (its peers: {known})").format(
+            mesh=remote.name, peer=local_name, known=known))
     service_port, discovery_port, known = remote_ports(ours.exposure)
     return Remote(namespace=remote.namespace or default_namespace(remote.name),
                   trust_domain=remote.trust_domain or default_trust_domain(remote.name),
@@ -295,15 +299,16 @@ def build_bundle(local: Mesh, remotes: dict[str, Remote] | None = None, exports:
     for peer in local.peers:
         remote = remotes.get(peer.name) or default_remote(local, peer)
         if not remote.addresses:
-            bundle.warnings.append(f"{peer.name}: no address for its ingress gateway; the ServiceMeshPeer holds the "
-                                   f"placeholder {placeholder_address(peer.name)!r} (give --peer-address "
-                                   f"{peer.name}=ADDR)")
+            bundle.warnings.append(_("{peer}: no address for its ingress gateway; the ServiceMeshPeer holds the "
+                                     "placeholder {placeholder!r} (give --peer-address {peer}=ADDR)").format(
+                peer=peer.name, placeholder=placeholder_address(peer.name)))
         if remote.ca_pem is None:
-            bundle.warnings.append(f"{peer.name}: no root certificate; ConfigMap {ca_config_map_name(peer.name)} holds a "
-                                   f"placeholder to replace (give --peer-ca {peer.name}=PEM_FILE)")
+            bundle.warnings.append(_("{peer}: no root certificate; ConfigMap {config_map} holds a placeholder to "
+                                     "replace (give --peer-ca {peer}=PEM_FILE)").format(
+                peer=peer.name, config_map=ca_config_map_name(peer.name)))
         if not remote.ports_known:
-            bundle.warnings.append(f"{peer.name}: its ingress is NodePort without fixed node ports; the "
-                                   f"ServiceMeshPeer says 15443/8188: put the real node ports there")
+            bundle.warnings.append(_("{peer}: its ingress is NodePort without fixed node ports; the ServiceMeshPeer "
+                                     "says 15443/8188: put the real node ports there").format(peer=peer.name))
         bundle.documents += [
             ca_config_map(local, peer, remote),
             service_mesh_peer(local, peer, remote),

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from .emit import DEFAULT_STYLE, emit_document
 from .errors import InputError
+from .i18n import _
 from .layout import (EGRESS_MAP, INGRESS_MAP, all_assignments, build_tree, egress_assignments,
                      ingress_assignments, mesh_assignments, mesh_tail_assignments)
 from .model import Mesh, Peer
@@ -99,13 +100,14 @@ def _refuse_shared_gateway_names(mesh: Mesh, path: str) -> None:
         for peer in mesh.peers:
             name = getattr(peer, kind)
             if name in owner:
-                raise InputError(f"peers {owner[name]!r} and {peer.name!r} both use the {kind} gateway name {name!r}",
-                                 path=path, hint=f"give each peer its own {kind} gateway name")
+                raise InputError(_("peers {first!r} and {second!r} both use the {kind} gateway name {name!r}").format(
+                    first=owner[name], second=peer.name, kind=_(kind), name=name),
+                    path=path, hint=_("give each peer its own {kind} gateway name").format(kind=_(kind)))
             owner[name] = peer.name
 
 
 def _refuse_taken_names(src: Source, smcp, peer: Peer) -> None:
     for gmap, name in ((EGRESS_MAP, peer.egress), (INGRESS_MAP, peer.ingress)):
         if get_value(smcp, *gmap, name) is not None:
-            raise InputError(f"a gateway named {name!r} already exists in {'.'.join(gmap)}", path=src.path,
-                             hint=f"choose other gateway names for peer {peer.name!r}")
+            raise InputError(_("a gateway named {name!r} already exists in {map}").format(name=name, map=".".join(gmap)),
+                             path=src.path, hint=_("choose other gateway names for peer {peer!r}").format(peer=peer.name))

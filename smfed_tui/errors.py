@@ -5,6 +5,8 @@ traceback. `exit_code` follows the CLI contract: 2 unusable input or usage, 1 co
 """
 from __future__ import annotations
 
+from .i18n import _
+
 
 class SmfedError(Exception):
     """A failure a user can act on. Never raised for programming errors."""
@@ -60,10 +62,15 @@ class LockedError(WriteError):
 
 def format_error(err: SmfedError) -> str:
     """`file:line:col: error: message` then the fix, the way compilers print it."""
-    text = f"{err.location()}: error: {err.message}"
+    text = _("{location}: error: {message}").format(location=err.location(), message=err.message)
     if err.hint:
-        text += f"\n  fix: {err.hint}"
+        text += "\n  " + fix_line(err.hint)
     return text
+
+
+def fix_line(hint: str) -> str:
+    """`fix: <hint>`, the line under a message that says what to do (callers indent it)."""
+    return _("fix: {hint}").format(hint=hint)
 
 
 class ApplyError(SmfedError):

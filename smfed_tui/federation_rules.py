@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .bundle import CA_KEY, FEDERATION_API, PLACEHOLDER_DOMAIN, ca_config_map_name, client_id, \
     is_certificate, service_account
 from .findings import ERROR, HINT, WARNING, Finding
+from .i18n import N_, _
 from .layout import EGRESS_MAP, INGRESS_MAP, Item
 from .model import DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, TLS_PORT
 from .reader import federation_gateways, is_federation_gateway, node_port, pair_gateways
@@ -32,81 +33,92 @@ FEDERATION_KINDS = (PEER, EXPORT, IMPORT)
 # (code, severity, title, fix). `rules.RULES` takes these in, so every code lives in one table.
 RULE_TABLE = [
     # §5.4: peer resources live in the local control-plane namespace
-    ("SMF100", WARNING, "no ServiceMeshControlPlane for this namespace among the files",
-     "pass the SMCP of this control-plane namespace too, so the peer resources can be checked against it"),
+    ("SMF100", WARNING, N_("no ServiceMeshControlPlane for this namespace among the files"),
+     N_("pass the SMCP of this control-plane namespace too, so the peer resources can be checked against it")),
     # §6.2 DERIVED: gateway names equal the SMCP map keys
-    ("SMF101", ERROR, "ServiceMeshPeer names a gateway its SMCP does not have",
-     "spec.gateways.ingress/egress.name must be keys of this SMCP's additionalIngress/additionalEgress"),
+    ("SMF101", ERROR, N_("ServiceMeshPeer names a gateway its SMCP does not have"),
+     N_("spec.gateways.ingress/egress.name must be keys of this SMCP's additionalIngress/additionalEgress")),
     # §6.1: 15443 and 8188 are fixed
-    ("SMF102", ERROR, "ServiceMeshPeer gateway is not a federation gateway",
-     "give the gateway ports 15443 (tls) and 8188 (http-discovery on egress, https-discovery on ingress)"),
+    ("SMF102", ERROR, N_("ServiceMeshPeer gateway is not a federation gateway"),
+     N_("give the gateway ports 15443 (tls) and 8188 (http-discovery on egress, https-discovery on ingress)")),
     # §2.4, §5.4, §6.4
-    ("SMF103", ERROR, "ServiceMeshPeer trust domain is wrong",
-     "spec.security.trustDomain is the peer mesh's own trust domain, different from this mesh's"),
+    ("SMF103", ERROR, N_("ServiceMeshPeer trust domain is wrong"),
+     N_("spec.security.trustDomain is the peer mesh's own trust domain, different from this mesh's")),
     # §5.4, §9.9; §6.2: a wrong clientID is denied discovery
-    ("SMF104", ERROR, "ServiceMeshPeer clientID is wrong",
-     "clientID is <peer trust domain>/ns/<peer namespace>/sa/<peer's egress gateway for this mesh>-service-account"),
+    ("SMF104", ERROR, N_("ServiceMeshPeer clientID is wrong"),
+     N_("clientID is <peer trust domain>/ns/<peer namespace>/sa/<peer's egress gateway for this mesh>-service-account")),
     # §5.3, §5.4
-    ("SMF105", ERROR, "ServiceMeshPeer port does not match the peer's ingress",
-     "use 15443/8188 for a LoadBalancer ingress, the ingress's node ports for NodePort"),
+    ("SMF105", ERROR, N_("ServiceMeshPeer port does not match the peer's ingress"),
+     N_("use 15443/8188 for a LoadBalancer ingress, the ingress's node ports for NodePort")),
     # §5.3, §5.4
-    ("SMF106", ERROR, "ServiceMeshPeer has no remote address",
-     "list the peer ingress gateway's load balancer address (or node IPs for NodePort) in spec.remote.addresses"),
+    ("SMF106", ERROR, N_("ServiceMeshPeer has no remote address"),
+     N_("list the peer ingress gateway's load balancer address (or node IPs for NodePort) in spec.remote.addresses")),
     # §5.3 (our own placeholder, RFC 2606 .invalid)
-    ("SMF107", WARNING, "ServiceMeshPeer address is a placeholder",
-     "replace it with the peer ingress gateway's load balancer address (or node IPs for NodePort)"),
+    ("SMF107", WARNING, N_("ServiceMeshPeer address is a placeholder"),
+     N_("replace it with the peer ingress gateway's load balancer address (or node IPs for NodePort)")),
     # §5.4: only kind "" or ConfigMap is read
-    ("SMF108", ERROR, "certificateChain is not a ConfigMap",
-     "set certificateChain kind: ConfigMap (the only kind the federation code reads)"),
+    ("SMF108", ERROR, N_("certificateChain is not a ConfigMap"),
+     N_("set certificateChain kind: ConfigMap (the only kind the federation code reads)")),
     # §5.4, §5.5, §9.9
-    ("SMF110", ERROR, "no CA ConfigMap for the peer",
-     "create ConfigMap <peer>-ca-root-cert with the peer's root certificate in root-cert.pem (or pass the file holding it)"),
+    ("SMF110", ERROR, N_("no CA ConfigMap for the peer"),
+     N_("create ConfigMap <peer>-ca-root-cert with the peer's root certificate in root-cert.pem (or pass the file holding it)")),
     # §5.5: `missing entry root-cert.pem`
-    ("SMF111", ERROR, "CA ConfigMap without root-cert.pem", "put the peer's root certificate under data key root-cert.pem"),
+    ("SMF111", ERROR, N_("CA ConfigMap without root-cert.pem"),
+     N_("put the peer's root certificate under data key root-cert.pem")),
     # §5.5
-    ("SMF112", WARNING, "root-cert.pem is not a PEM certificate",
-     "paste the peer's root certificate (oc get configmap istio-ca-root-cert -n <peer ns> -o jsonpath='{.data.root-cert\\.pem}')"),
+    ("SMF112", WARNING, N_("root-cert.pem is not a PEM certificate"),
+     N_("paste the peer's root certificate (oc get configmap istio-ca-root-cert -n <peer ns> -o jsonpath='{.data.root-cert\\.pem}')")),
     # §5.6, §5.7: name = ServiceMeshPeer name
-    ("SMF120", ERROR, "service set named after no ServiceMeshPeer",
-     "name the ExportedServiceSet/ImportedServiceSet exactly like the ServiceMeshPeer of that mesh"),
+    ("SMF120", ERROR, N_("service set named after no ServiceMeshPeer"),
+     N_("name the ExportedServiceSet/ImportedServiceSet exactly like the ServiceMeshPeer of that mesh")),
     # §5.7: `unknown selector type`
-    ("SMF121", ERROR, "import rule is not a NameSelector", "ImportedServiceSet rules support only type: NameSelector"),
+    ("SMF121", ERROR, N_("import rule is not a NameSelector"),
+     N_("ImportedServiceSet rules support only type: NameSelector")),
     # §5.7: `cannot use importAsLocal without setting a fixed namespace alias`
-    ("SMF122", ERROR, "importAsLocal without a fixed alias namespace",
-     "set nameSelector.alias.namespace to a fixed namespace, or drop importAsLocal"),
+    ("SMF122", ERROR, N_("importAsLocal without a fixed alias namespace"),
+     N_("set nameSelector.alias.namespace to a fixed namespace, or drop importAsLocal")),
     # §7: create-import's mistake
-    ("SMF123", ERROR, "importAsLocal inside nameSelector", "move importAsLocal up to the rule, beside type (the docs misplace it)"),
+    ("SMF123", ERROR, N_("importAsLocal inside nameSelector"),
+     N_("move importAsLocal up to the rule, beside type (the docs misplace it)")),
     # §7: config-export's mistake
-    ("SMF124", ERROR, "labelSelector.Selector is capitalised", "write `selector:` (lower case; the docs print `Selector:`)"),
+    ("SMF124", ERROR, N_("labelSelector.Selector is capitalised"),
+     N_("write `selector:` (lower case; the docs print `Selector:`)")),
     # §7: config-export's mistake
-    ("SMF125", ERROR, "alias under labelSelector", "labelSelector takes `aliases:`, a list of {namespace, name, alias} mappings"),
+    ("SMF125", ERROR, N_("alias under labelSelector"),
+     N_("labelSelector takes `aliases:`, a list of {namespace, name, alias} mappings")),
     # §5.6: type is required; unknown type or null selector: `skipping rule`
-    ("SMF126", ERROR, "service set rule without a usable selector",
-     "give the rule type NameSelector with nameSelector (or LabelSelector with labelSelector.selector)"),
+    ("SMF126", ERROR, N_("service set rule without a usable selector"),
+     N_("give the rule type NameSelector with nameSelector (or LabelSelector with labelSelector.selector)")),
     # §5.6, §5.7: one per peer
-    ("SMF127", ERROR, "the same federation resource twice", "keep one per name and namespace"),
+    ("SMF127", ERROR, N_("the same federation resource twice"), N_("keep one per name and namespace")),
     # §5.7: `use importAsLocal instead`
-    ("SMF128", ERROR, "import domainSuffix is the cluster's own", "use importAsLocal instead of domainSuffix cluster.local"),
+    ("SMF128", ERROR, N_("import domainSuffix is the cluster's own"),
+     N_("use importAsLocal instead of domainSuffix cluster.local")),
     # §5.7: zone needs region; subzone needs zone and region
-    ("SMF129", ERROR, "locality level without its parent", "zone needs region; subzone needs zone and region"),
+    ("SMF129", ERROR, N_("locality level without its parent"),
+     N_("zone needs region; subzone needs zone and region")),
     # §5.4: federation.maistra.io/v1
-    ("SMF130", ERROR, "federation resource with the wrong apiVersion", f"use apiVersion: {FEDERATION_API}"),
+    ("SMF130", ERROR, N_("federation resource with the wrong apiVersion"),
+     N_("use apiVersion: federation.maistra.io/v1")),
     # §5.4, §5.6, §5.7: control-plane namespace
-    ("SMF131", WARNING, "federation resource without a namespace",
-     "set metadata.namespace to the control-plane namespace; otherwise it lands wherever you apply it"),
+    ("SMF131", WARNING, N_("federation resource without a namespace"),
+     N_("set metadata.namespace to the control-plane namespace; otherwise it lands wherever you apply it")),
     # §6.2: the peer name is in hostnames, keep a DNS-1123 label
-    ("SMF132", ERROR, "federation resource name missing or not a DNS-1123 label",
-     "name it after the peer mesh: lower-case letters, digits and '-'"),
+    ("SMF132", ERROR, N_("federation resource name missing or not a DNS-1123 label"),
+     N_("name it after the peer mesh: lower-case letters, digits and '-'")),
     # §5.4: one ServiceMeshPeer per ordered pair
-    ("SMF133", WARNING, "two ServiceMeshPeers for the same mesh", "keep one ServiceMeshPeer per peer mesh"),
+    ("SMF133", WARNING, N_("two ServiceMeshPeers for the same mesh"), N_("keep one ServiceMeshPeer per peer mesh")),
     # §5.1, §5.2: one egress and one ingress gateway for each peer
-    ("SMF134", ERROR, "two ServiceMeshPeers share a gateway", "each peer needs its own egress and ingress gateway"),
+    ("SMF134", ERROR, N_("two ServiceMeshPeers share a gateway"),
+     N_("each peer needs its own egress and ingress gateway")),
     # §5.1 checklist: one ServiceMeshPeer per pair
-    ("SMF135", HINT, "federation gateways without a ServiceMeshPeer",
-     "add the ServiceMeshPeer for this peer, or remove its gateways"),
+    ("SMF135", HINT, N_("federation gateways without a ServiceMeshPeer"),
+     N_("add the ServiceMeshPeer for this peer, or remove its gateways")),
 ]
 
 CLUSTER_SUFFIXES = ("cluster.local", "svc.cluster.local")
+# the parts of a clientID, as a message names the wrong ones
+_TRUST_DOMAIN, _NAMESPACE, _SERVICE_ACCOUNT = N_("trust domain"), N_("namespace"), N_("service account")
 _CLIENT_ID = re.compile(r"^([^/]+)/ns/([^/]+)/sa/([^/]+)$")
 
 _NAME_MAPPING = {"namespace": None, "name": None, "alias": {"namespace": None, "name": None}}
@@ -283,24 +295,26 @@ def check_shape(rep: Reporter, doc: Doc) -> None:
     api = get(doc.node, "apiVersion")
     if api is None or doc.at("apiVersion") != FEDERATION_API:
         rep.report(doc.src, "SMF130", api[1] if api else doc.node, ("apiVersion",),
-                   f"{doc.kind} apiVersion is {doc.at('apiVersion')!r}; the federation API is {FEDERATION_API} (§5.4)")
+                   _("{kind} apiVersion is {api!r}; the federation API is {expected} (§5.4)").format(
+                       kind=doc.kind, api=doc.at("apiVersion"), expected=FEDERATION_API))
     name_node = get_value(doc.node, "metadata", "name")
     problem = dns1123_problem(doc.name or "")
     if problem:
         # §6.2: the peer name appears in hostnames, so it must be a DNS-1123 label.
         rep.report(doc.src, "SMF132", name_node or doc.node, ("metadata", "name"),
-                   f"{doc.kind} metadata.name {doc.name or ''!r} {problem}")
+                   _("{kind} metadata.name {name!r} {problem}").format(kind=doc.kind, name=doc.name or "", problem=problem))
     if doc.namespace is None:
         rep.report(doc.src, "SMF131", get_value(doc.node, "metadata") or doc.node, ("metadata", "namespace"),
-                   f"{doc.kind} {doc.name} has no metadata.namespace; it must be in the control-plane namespace (§5.4, §5.6, §5.7)")
+                   _("{kind} {name} has no metadata.namespace; it must be in the control-plane namespace "
+                     "(§5.4, §5.6, §5.7)").format(kind=doc.kind, name=doc.name))
     checker = rep.on(doc.src)
     before = len(checker.findings)
     check_keys(checker, doc.node, SCHEMAS[doc.kind], ())
     for index in range(before, len(checker.findings)):  # the SMF082 fix names the SMCP reference
         f = checker.findings[index]
         if f.code == "SMF082":
-            checker.findings[index] = replace(f, hint=f"check the {doc.kind} reference (federation.maistra.io/v1); "
-                                                      "the API server drops unknown keys")
+            checker.findings[index] = replace(f, hint=_("check the {kind} reference (federation.maistra.io/v1); "
+                                                        "the API server drops unknown keys").format(kind=doc.kind))
     if doc.kind == PEER:
         check_peer_shape(rep, doc)
 
@@ -311,33 +325,39 @@ def check_peer_shape(rep: Reporter, doc: Doc) -> None:
     path = ("spec", "remote", "addresses")
     if not isinstance(addresses, SequenceNode) or not addresses.value:
         rep.report(doc.src, "SMF106", addresses if addresses is not None else _value_or_parent(doc.node, *path), path,
-                   f"ServiceMeshPeer {doc.name} lists no spec.remote.addresses: its discovery cannot connect (§5.3, §5.4)")
+                   _("ServiceMeshPeer {name} lists no spec.remote.addresses: its discovery cannot connect "
+                     "(§5.3, §5.4)").format(name=doc.name))
     else:
         for item in addresses.value:
             if isinstance(item, ScalarNode) and item.value.endswith(PLACEHOLDER_DOMAIN):
-                rep.report(doc.src, "SMF107", item, path, f"address {item.value!r} is a placeholder")
+                rep.report(doc.src, "SMF107", item, path,
+                           _("address {address!r} is a placeholder").format(address=item.value))
     for key in ("discoveryPort", "servicePort"):
         node = get_value(doc.node, "spec", "remote", key)
         if node is not None and not is_null(node) and not 1 <= (int_value(node) or 0) <= 65535:
-            rep.report(doc.src, "SMF045", node, ("spec", "remote", key), f"{key} {node.value!r} is not a port number")
+            rep.report(doc.src, "SMF045", node, ("spec", "remote", key),
+                       _("{key} {value!r} is not a port number").format(key=key, value=node.value))
     for kind in ("ingress", "egress"):
         if doc.at("spec", "gateways", kind, "name") is None:
             rep.report(doc.src, "SMF101", _value_or_parent(doc.node, "spec", "gateways", kind, "name"),
-                       ("spec", "gateways", kind, "name"), f"ServiceMeshPeer {doc.name} names no {kind} gateway (§5.4)")
+                       ("spec", "gateways", kind, "name"),
+                       _("ServiceMeshPeer {name} names no {kind} gateway (§5.4)").format(name=doc.name, kind=_(kind)))
     if not doc.at("spec", "security", "trustDomain"):
         # §6.4: the peer's root cert is loaded only when its trust domain is set and differs from ours.
         rep.report(doc.src, "SMF103", _value_or_parent(doc.node, "spec", "security", "trustDomain"),
                    ("spec", "security", "trustDomain"),
-                   f"ServiceMeshPeer {doc.name} has no trustDomain: the peer's root certificate is never loaded (§6.4)")
+                   _("ServiceMeshPeer {name} has no trustDomain: the peer's root certificate is never loaded "
+                     "(§6.4)").format(name=doc.name))
     client = get_value(doc.node, "spec", "security", "clientID")
     if client is None or is_null(client):
         rep.report(doc.src, "SMF104", _value_or_parent(doc.node, "spec", "security", "clientID"),
-                   ("spec", "security", "clientID"), f"ServiceMeshPeer {doc.name} has no clientID (§5.4)")
+                   ("spec", "security", "clientID"), _("ServiceMeshPeer {name} has no clientID (§5.4)").format(name=doc.name))
     chain_kind = get_value(doc.node, "spec", "security", "certificateChain", "kind")
     if isinstance(chain_kind, ScalarNode) and chain_kind.value not in ("", "ConfigMap"):
         # §5.4/§5.5: `unknown Kind for CertificateChain object reference`.
         rep.report(doc.src, "SMF108", chain_kind, ("spec", "security", "certificateChain", "kind"),
-                   f"certificateChain kind {chain_kind.value!r}: the federation code reads only a ConfigMap")
+                   _("certificateChain kind {value!r}: the federation code reads only a ConfigMap").format(
+                       value=chain_kind.value))
 
 
 def check_duplicates(rep: Reporter, inv: Inventory) -> None:
@@ -350,7 +370,8 @@ def check_duplicates(rep: Reporter, inv: Inventory) -> None:
         if first is not doc:
             # §5.6/§5.7: at most one set per peer; a second object of the same name replaces the first.
             rep.report(doc.src, "SMF127", get_value(doc.node, "metadata", "name"), ("metadata", "name"),
-                       f"{doc.kind} {doc.name} in {doc.namespace} is also defined at {_where(first.node, first.src)}")
+                       _("{kind} {name} in {namespace} is also defined at {where}").format(
+                           kind=doc.kind, name=doc.name, namespace=doc.namespace, where=_where(first.node, first.src)))
 
 
 # --- a ServiceMeshPeer against both SMCPs --------------------------------------------------------------
@@ -396,7 +417,8 @@ def check_peer(rep: Reporter, inv: Inventory, doc: Doc) -> None:
     if local is None:
         if inv.meshes and doc.namespace:
             rep.report(doc.src, "SMF100", get_value(doc.node, "metadata", "namespace"), ("metadata", "namespace"),
-                       f"no ServiceMeshControlPlane in namespace {doc.namespace} among the files for ServiceMeshPeer {doc.name}")
+                       _("no ServiceMeshControlPlane in namespace {namespace} among the files for ServiceMeshPeer "
+                         "{name}").format(namespace=doc.namespace, name=doc.name))
     else:
         check_peer_gateways(rep, doc, local)
     remote = remote_of(doc, inv)
@@ -422,14 +444,19 @@ def check_peer_gateways(rep: Reporter, doc: Doc, local: MeshDoc) -> None:
         if gateway is None:
             names = [k.value for k, _v in gateways.value] if isinstance(gateways, MappingNode) else []
             if get_value(get_value(local.node, *other_map), name) is not None:
-                why = f"{name!r} is in {other_map[-1]}, not {gmap[-1]}"
+                why = _("{name!r} is in {found}, not {wanted}").format(name=name, found=other_map[-1], wanted=gmap[-1])
             else:
                 close = difflib.get_close_matches(name, names, n=1)
-                why = f"{local.src.path} has no {gmap[-1]} gateway {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
-            rep.report(doc.src, "SMF101", name_node, path, f"ServiceMeshPeer {doc.name}: {why}")
+                why = (_("{file} has no {map} gateway {name!r}; did you mean {close!r}?") if close else
+                       _("{file} has no {map} gateway {name!r}")).format(
+                    file=local.src.path, map=gmap[-1], name=name, close=close[0] if close else None)
+            rep.report(doc.src, "SMF101", name_node, path,
+                       _("ServiceMeshPeer {name}: {why}").format(name=doc.name, why=why))
         elif not is_federation_gateway(gateway, label):
             rep.report(doc.src, "SMF102", name_node, path,
-                       f"{kind} gateway {name!r} ({_where(gateway, local.src)}) has neither port {TLS_PORT} nor {DISCOVERY_PORT} (§6.1)")
+                       _("{kind} gateway {name!r} ({where}) has neither port {tls} nor {discovery} (§6.1)").format(
+                           kind=_(kind), name=name, where=_where(gateway, local.src), tls=TLS_PORT,
+                           discovery=DISCOVERY_PORT))
 
 
 def check_peer_trust_domain(rep: Reporter, doc: Doc, local: MeshDoc | None, remote: RemoteView | None) -> None:
@@ -440,12 +467,14 @@ def check_peer_trust_domain(rep: Reporter, doc: Doc, local: MeshDoc | None, remo
     path = ("spec", "security", "trustDomain")
     if local is not None and td == local.trust_domain:
         rep.report(doc.src, "SMF103", td_node, path,
-                   f"trustDomain {td!r} is this mesh's own: the peer's root certificate is ignored (§6.4)")
+                   _("trustDomain {domain!r} is this mesh's own: the peer's root certificate is ignored (§6.4)").format(
+                       domain=td))
     elif remote is not None and remote.mesh.trust_domain and td != remote.mesh.trust_domain:
         rep.report(doc.src, "SMF103", td_node, path,
-                   f"trustDomain {td!r} is not the trust domain of {remote.mesh.name} "
-                   f"({remote.mesh.trust_domain!r} at {_where(remote.mesh.trust_domain_node, remote.mesh.src)})",
-                   f"set trustDomain: {remote.mesh.trust_domain}")
+                   _("trustDomain {domain!r} is not the trust domain of {mesh} ({expected!r} at {where})").format(
+                       domain=td, mesh=remote.mesh.name, expected=remote.mesh.trust_domain,
+                       where=_where(remote.mesh.trust_domain_node, remote.mesh.src)),
+                   _("set trustDomain: {domain}").format(domain=remote.mesh.trust_domain))
 
 
 def check_client_id(rep: Reporter, doc: Doc, remote: RemoteView | None) -> None:
@@ -457,7 +486,8 @@ def check_client_id(rep: Reporter, doc: Doc, remote: RemoteView | None) -> None:
     value = node.value
     m = _CLIENT_ID.match(value)
     if m is None:
-        rep.report(doc.src, "SMF104", node, path, f"clientID {value!r} is not <trust domain>/ns/<namespace>/sa/<service account>")
+        rep.report(doc.src, "SMF104", node, path,
+                   _("clientID {value!r} is not <trust domain>/ns/<namespace>/sa/<service account>").format(value=value))
         return
     td, ns, sa = m.groups()
     if remote is not None:
@@ -467,27 +497,34 @@ def check_client_id(rep: Reporter, doc: Doc, remote: RemoteView | None) -> None:
             expected = client_id(expected_td, peer.namespace or ns, remote.egress_for_us)
             if value != expected:
                 want_td, want_ns, want_sa = _CLIENT_ID.match(expected).groups()
-                wrong = [what for what, got, want in (("trust domain", td, want_td), ("namespace", ns, want_ns),
-                                                      ("service account", sa, want_sa)) if got != want]
+                wrong = [_(what) for what, got, want in ((_TRUST_DOMAIN, td, want_td), (_NAMESPACE, ns, want_ns),
+                                                         (_SERVICE_ACCOUNT, sa, want_sa)) if got != want]
                 rep.report(doc.src, "SMF104", node, path,
-                           f"clientID {value!r} has the wrong {' and '.join(wrong)} for {peer.name}'s egress gateway "
-                           f"for this mesh: expected {expected!r}", f"set clientID: {expected}")
+                           _("clientID {value!r} has the wrong {parts} for {mesh}'s egress gateway for this mesh: "
+                             "expected {expected!r}").format(value=value, parts=_(" and ").join(wrong), mesh=peer.name,
+                                                             expected=expected),
+                           _("set clientID: {expected}").format(expected=expected))
             return
         egress_accounts = {service_account(g.name) for g in federation_gateways(peer.node, "egress")}
-        wrong = [what for what, got, want in (("trust domain", td, peer.trust_domain), ("namespace", ns, peer.namespace))
+        wrong = [_(what) for what, got, want in ((_TRUST_DOMAIN, td, peer.trust_domain), (_NAMESPACE, ns, peer.namespace))
                  if want and got != want]
         if sa not in egress_accounts:
-            wrong.append(f"service account (not one of {', '.join(sorted(egress_accounts)) or 'no egress gateways'})")
+            wrong.append(_("service account (not one of {accounts})").format(
+                accounts=", ".join(sorted(egress_accounts)) or _("no egress gateways")))
         if wrong:
-            rep.report(doc.src, "SMF104", node, path, f"clientID {value!r}: wrong {', '.join(wrong)} for {peer.name}")
+            rep.report(doc.src, "SMF104", node, path, _("clientID {value!r}: wrong {parts} for {mesh}").format(
+                value=value, parts=", ".join(wrong), mesh=peer.name))
         return
     own_td = doc.at("spec", "security", "trustDomain")
     if own_td and td != own_td:
-        rep.report(doc.src, "SMF104", node, path, f"clientID trust domain {td!r} differs from spec.security.trustDomain {own_td!r}",
-                   f"set clientID: {own_td}/ns/{ns}/sa/{sa}")
+        rep.report(doc.src, "SMF104", node, path,
+                   _("clientID trust domain {domain!r} differs from spec.security.trustDomain {expected!r}").format(
+                       domain=td, expected=own_td),
+                   _("set clientID: {expected}").format(expected=f"{own_td}/ns/{ns}/sa/{sa}"))
     elif not sa.endswith("-service-account"):
         rep.report(doc.src, "SMF104", node, path,
-                   f"clientID service account {sa!r}: the operator names gateway accounts <gateway>-service-account (§2.3)")
+                   _("clientID service account {account!r}: the operator names gateway accounts "
+                     "<gateway>-service-account (§2.3)").format(account=sa))
 
 
 def check_remote_ports(rep: Reporter, doc: Doc, remote: RemoteView) -> None:
@@ -506,15 +543,18 @@ def check_remote_ports(rep: Reporter, doc: Doc, remote: RemoteView) -> None:
         if None in node_ports.values():
             return  # no fixed node ports (SMF054 on the peer's SMCP): nothing to compare with
         wanted = node_ports
-        how = f"NodePort {peer.name}/{remote.ingress_for_us}, node ports at {_where(gateway, peer.src)}"
+        how = _("NodePort {mesh}/{gateway}, node ports at {where}").format(
+            mesh=peer.name, gateway=remote.ingress_for_us, where=_where(gateway, peer.src))
     for key, want in wanted.items():
         node = get_value(doc.node, "spec", "remote", key)
         got = int_value(node) if node is not None and not is_null(node) else (TLS_PORT if key == "servicePort" else DISCOVERY_PORT)
         if got != want:
             where = node if node is not None else _value_or_parent(doc.node, "spec", "remote", key)
             rep.report(doc.src, "SMF105", where, ("spec", "remote", key),
-                       f"{key} is {got}{'' if node is not None else ' (the default)'} but the peer's ingress ({how}) "
-                       f"is reached on {want}", f"set {key}: {want}")
+                       (_("{key} is {got} but the peer's ingress ({how}) is reached on {want}") if node is not None else
+                        _("{key} is {got} (the default) but the peer's ingress ({how}) is reached on {want}")).format(
+                           key=key, got=got, how=how, want=want),
+                       _("set {key}: {want}").format(key=key, want=want))
 
 
 def check_ca(rep: Reporter, inv: Inventory, doc: Doc) -> None:
@@ -527,15 +567,18 @@ def check_ca(rep: Reporter, inv: Inventory, doc: Doc) -> None:
         doc.node, "spec", "security", "certificateChain")
     if not maps:
         rep.report(doc.src, "SMF110", chain, ("spec", "security", "certificateChain", "name"),
-                   f"no ConfigMap {name} in {doc.namespace} among the files: istiod cannot load {doc.name}'s root certificate")
+                   _("no ConfigMap {name} in {namespace} among the files: istiod cannot load {peer}'s root "
+                     "certificate").format(name=name, namespace=doc.namespace, peer=doc.name))
         return
     cm = maps[0]
     value = get_value(cm.node, "data", CA_KEY)
     if value is None:
         rep.report(cm.src, "SMF111", _value_or_parent(cm.node, "data"), ("data", CA_KEY),
-                   f"ConfigMap {name} has no {CA_KEY}: istiod logs `missing entry root-cert.pem` (§5.5)")
+                   _("ConfigMap {name} has no {key}: istiod logs `missing entry root-cert.pem` (§5.5)").format(
+                       name=name, key=CA_KEY))
     elif not (isinstance(value, ScalarNode) and is_certificate(value.value)):
-        rep.report(cm.src, "SMF112", value, ("data", CA_KEY), f"{CA_KEY} of ConfigMap {name} is not a PEM certificate")
+        rep.report(cm.src, "SMF112", value, ("data", CA_KEY),
+                   _("{key} of ConfigMap {name} is not a PEM certificate").format(key=CA_KEY, name=name))
 
 
 def check_shared_gateways(rep: Reporter, inv: Inventory) -> None:
@@ -551,14 +594,16 @@ def check_shared_gateways(rep: Reporter, inv: Inventory) -> None:
             if first is not doc and first.name != doc.name:
                 rep.report(doc.src, "SMF134", get_value(doc.node, "spec", "gateways", kind, "name"),
                            ("spec", "gateways", kind, "name"),
-                           f"{kind} gateway {name!r} also serves ServiceMeshPeer {first.name} ({_where(first.node, first.src)})")
+                           _("{kind} gateway {name!r} also serves ServiceMeshPeer {peer} ({where})").format(
+                               kind=_(kind), name=name, peer=first.name, where=_where(first.node, first.src)))
         td = doc.at("spec", "security", "trustDomain")
         if td:
             first = remotes.setdefault((doc.scope, td), doc)
             if first is not doc and first.name != doc.name:
                 rep.report(doc.src, "SMF133", get_value(doc.node, "spec", "security", "trustDomain"),
                            ("spec", "security", "trustDomain"),
-                           f"ServiceMeshPeer {first.name} ({_where(first.node, first.src)}) already points at trust domain {td!r}")
+                           _("ServiceMeshPeer {peer} ({where}) already points at trust domain {domain!r}").format(
+                               peer=first.name, where=_where(first.node, first.src), domain=td))
 
 
 def check_gateways_without_peer(rep: Reporter, inv: Inventory) -> None:
@@ -570,7 +615,8 @@ def check_gateways_without_peer(rep: Reporter, inv: Inventory) -> None:
         for hint, (e, i) in mesh.by_hint.items():
             if e.name not in named and i.name not in named:
                 rep.report(mesh.src, "SMF135", e.key, EGRESS_MAP + (e.name,),
-                           f"gateways {e.name}/{i.name} (peer {hint!r}) are used by no ServiceMeshPeer in {mesh.namespace}")
+                           _("gateways {egress}/{ingress} (peer {peer!r}) are used by no ServiceMeshPeer in "
+                             "{namespace}").format(egress=e.name, ingress=i.name, peer=hint, namespace=mesh.namespace))
 
 
 # --- ExportedServiceSet / ImportedServiceSet ----------------------------------------------------------
@@ -583,8 +629,10 @@ def check_service_set_peer(rep: Reporter, inv: Inventory, doc: Doc) -> None:
     import difflib
     close = difflib.get_close_matches(doc.name, [p.name for p in peers if p.name], n=1)
     rep.report(doc.src, "SMF120", get_value(doc.node, "metadata", "name"), ("metadata", "name"),
-               f"{doc.kind} {doc.name!r} names no ServiceMeshPeer in {doc.namespace}"
-               + (f"; did you mean {close[0]!r}?" if close else f" (peers: {', '.join(sorted(p.name for p in peers if p.name))})"))
+               (_("{kind} {name!r} names no ServiceMeshPeer in {namespace}; did you mean {close!r}?") if close else
+                _("{kind} {name!r} names no ServiceMeshPeer in {namespace} (peers: {peers})")).format(
+                   kind=doc.kind, name=doc.name, namespace=doc.namespace, close=close[0] if close else None,
+                   peers=", ".join(sorted(p.name for p in peers if p.name))))
 
 
 def _rules(doc: Doc, key: str):
@@ -606,24 +654,27 @@ def check_export_rules(rep: Reporter, doc: Doc) -> None:
         selector_key = {"NameSelector": "nameSelector", "LabelSelector": "labelSelector"}.get(kind or "")
         if selector_key is None:
             rep.report(doc.src, "SMF126", get_value(rule, "type") or rule, path + ("type",),
-                       f"export rule type {kind!r} is not NameSelector or LabelSelector: istiod skips the rule")
+                       _("export rule type {kind!r} is not NameSelector or LabelSelector: istiod skips the rule").format(
+                           kind=kind))
         elif not _has_value(get_value(rule, selector_key)):
             rep.report(doc.src, "SMF126", get_value(rule, "type"), path + (selector_key,),
-                       f"{kind} rule without {selector_key}: istiod skips the rule (null selector)")
+                       _("{kind} rule without {selector}: istiod skips the rule (null selector)").format(
+                           kind=kind, selector=selector_key))
         label = get_value(rule, "labelSelector")
         if not isinstance(label, MappingNode):
             continue
         wrong = get(label, "Selector")
         if wrong:
             rep.report(doc.src, "SMF124", wrong[0], path + ("labelSelector", "Selector"),
-                       "`Selector:` (as the docs print it) is not a field; the API reads `selector:`", "rename it to `selector`")
+                       _("`Selector:` (as the docs print it) is not a field; the API reads `selector:`"),
+                       _("rename it to `selector`"))
         alias = get(label, "alias")
         if alias:
             rep.report(doc.src, "SMF125", alias[0], path + ("labelSelector", "alias"),
-                       "labelSelector has no `alias` (the docs' mistake): it takes `aliases`, a list of mappings")
+                       _("labelSelector has no `alias` (the docs' mistake): it takes `aliases`, a list of mappings"))
         if kind == "LabelSelector" and not _has_value(get_value(label, "selector")) and not wrong:
             rep.report(doc.src, "SMF126", label, path + ("labelSelector", "selector"),
-                       "labelSelector without selector: istiod skips the rule (null selector)")
+                       _("labelSelector without selector: istiod skips the rule (null selector)"))
 
 
 def check_import_rules(rep: Reporter, doc: Doc) -> None:
@@ -631,32 +682,34 @@ def check_import_rules(rep: Reporter, doc: Doc) -> None:
     suffix = get_value(doc.node, "spec", "domainSuffix")
     if isinstance(suffix, ScalarNode) and suffix.value in CLUSTER_SUFFIXES:
         rep.report(doc.src, "SMF128", suffix, ("spec", "domainSuffix"),
-                   f"domainSuffix {suffix.value!r} is rejected by istiod: use importAsLocal instead")
+                   _("domainSuffix {value!r} is rejected by istiod: use importAsLocal instead").format(value=suffix.value))
     locality = get_value(doc.node, "spec", "locality")
     for level, parent in (("zone", "region"), ("subzone", "zone")):
         node = get_value(locality, level)
         if _has_value(node) and not scalar_at(locality, parent):
-            rep.report(doc.src, "SMF129", node, ("spec", "locality", level), f"locality {level} without {parent}")
+            rep.report(doc.src, "SMF129", node, ("spec", "locality", level),
+                       _("locality {level} without {parent}").format(level=level, parent=parent))
     for path, rule in _rules(doc, "importRules"):
         kind = scalar_at(rule, "type")
         if kind != "NameSelector":
             rep.report(doc.src, "SMF121", get_value(rule, "type") or rule, path + ("type",),
-                       f"import rule type {kind!r}: istiod skips it with `unknown selector type`")
+                       _("import rule type {kind!r}: istiod skips it with `unknown selector type`").format(kind=kind))
         selector = get_value(rule, "nameSelector")
         if kind == "NameSelector" and not _has_value(selector):
             rep.report(doc.src, "SMF126", get_value(rule, "type"), path + ("nameSelector",),
-                       "NameSelector rule without nameSelector: istiod skips the rule")
+                       _("NameSelector rule without nameSelector: istiod skips the rule"))
         misplaced = get(selector, "importAsLocal")
         if misplaced:
             rep.report(doc.src, "SMF123", misplaced[0], path + ("nameSelector", "importAsLocal"),
-                       "importAsLocal inside nameSelector (as the docs print it) is dropped; it belongs on the rule")
+                       _("importAsLocal inside nameSelector (as the docs print it) is dropped; it belongs on the rule"))
         local = bool_value(get_value(rule, "importAsLocal"))
         alias_ns = scalar_at(selector, "alias", "namespace")
         if local and (not alias_ns or alias_ns == "*"):
             rep.report(doc.src, "SMF122", get_value(rule, "importAsLocal"), path + ("importAsLocal",),
-                       "importAsLocal without a fixed alias namespace: istiod skips the rule (`cannot use importAsLocal "
-                       "without setting a fixed namespace alias`)")
+                       _("importAsLocal without a fixed alias namespace: istiod skips the rule (`cannot use importAsLocal "
+                         "without setting a fixed namespace alias`)"))
         rule_suffix = get_value(rule, "domainSuffix")
         if isinstance(rule_suffix, ScalarNode) and rule_suffix.value in CLUSTER_SUFFIXES:
             rep.report(doc.src, "SMF128", rule_suffix, path + ("domainSuffix",),
-                       f"domainSuffix {rule_suffix.value!r} is rejected by istiod: use importAsLocal instead")
+                       _("domainSuffix {value!r} is rejected by istiod: use importAsLocal instead").format(
+                           value=rule_suffix.value))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from .i18n import N_, _
 from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, NLB_ANNOTATION,
                     ROUTER_MODES, SERVICE_TYPES, TLS_PORT, VERSIONS, Mesh, Peer)
@@ -22,13 +23,21 @@ class Field:
     key: str                    # CLI name: `--<key>` for the mesh, `--peer NAME:<key>=...` for a peer
     scope: str                  # "mesh" | "peer" | "exposure"
     attr: str                   # attribute on Mesh / Peer / Exposure
-    label: str
-    help: str                   # what the docs say it is (reference §5.2, tables 1.7 and 1.8)
+    label_msgid: str            # the label and the help are English message ids, shown translated
+    help_msgid: str             # what the docs say it is (reference §5.2, tables 1.7 and 1.8)
     kind: str = TEXT
     choices: tuple = ()
     optional: bool = False
     check: Callable[[str], str | None] | None = None   # a problem with one value, or None
     yaml: Callable[[Mesh, Peer | None], tuple] | None = None  # where the value lives in the SMCP
+
+    @property
+    def label(self) -> str:
+        return _(self.label_msgid)
+
+    @property
+    def help(self) -> str:
+        return _(self.help_msgid)
 
     def parse(self, text: str):
         """Turn what the user typed into a model value; ValueError with a message when it cannot."""
@@ -36,22 +45,22 @@ class Field:
         if text == "":
             if self.optional:
                 return None
-            raise ValueError("is required")
+            raise ValueError(_("is required"))
         if self.kind == INT:
             if not text.isdigit():
-                raise ValueError(f"{text!r} is not a number")
+                raise ValueError(_("{text!r} is not a number").format(text=text))
             value = int(text)
         elif self.kind == BOOL:
             lowered = text.lower()
             if lowered not in ("true", "false", "yes", "no", "on", "off"):
-                raise ValueError(f"{text!r} is not true or false")
+                raise ValueError(_("{text!r} is not true or false").format(text=text))
             value = lowered in ("true", "yes", "on")
         elif self.kind == LIST:
             value = tuple(part.strip() for part in text.replace("+", ",").split(",") if part.strip())
         else:
             value = text
         if self.kind == CHOICE and value not in self.choices:
-            raise ValueError(f"{text!r} is not one of {', '.join(self.choices)}")
+            raise ValueError(_("{text!r} is not one of {choices}").format(text=text, choices=", ".join(self.choices)))
         if self.check:
             for item in (value if self.kind == LIST else (value,)):
                 problem = self.check(item)
@@ -96,9 +105,9 @@ class Field:
 
 def _trust_domain_problem(value: str) -> str | None:
     if value == "cluster.local":
-        return "cluster.local is every mesh's default; federation needs a unique domain, e.g. <mesh>.local"
+        return _("cluster.local is every mesh's default; federation needs a unique domain, e.g. <mesh>.local")
     if any(c.isspace() or c in "/:" for c in value):
-        return "must not contain spaces, '/' or ':'"
+        return _("must not contain spaces, '/' or ':'")
     return None
 
 
@@ -115,82 +124,83 @@ def _ingress(mesh, peer):
 
 
 MESH_FIELDS = (
-    Field("name", "mesh", "name", "Mesh name",
-          "metadata.name of the ServiceMeshControlPlane; also the default for the namespace and the trust domain.",
+    Field("name", "mesh", "name", N_("Mesh name"),
+          N_("metadata.name of the ServiceMeshControlPlane; also the default for the namespace and the trust domain."),
           check=dns1123_problem, yaml=lambda m, p: ("metadata", "name")),
-    Field("namespace", "mesh", "namespace", "Control plane namespace",
-          "The project the control plane runs in (default <name>-system). Federation gateways run here too.",
+    Field("namespace", "mesh", "namespace", N_("Control plane namespace"),
+          N_("The project the control plane runs in (default <name>-system). Federation gateways run here too."),
           check=dns1123_problem, yaml=lambda m, p: ("metadata", "namespace")),
-    Field("version", "mesh", "version", "Version",
-          "spec.version: federation needs v2.1 or later; current operators serve v2.4 to v2.6.",
+    Field("version", "mesh", "version", N_("Version"),
+          N_("spec.version: federation needs v2.1 or later; current operators serve v2.4 to v2.6."),
           kind=CHOICE, choices=VERSIONS, yaml=lambda m, p: ("spec", "version")),
-    Field("trust-domain", "mesh", "trust_domain", "Trust domain",
-          "spec.security.trust.domain: each mesh in the federation must have its own unique trust domain "
-          "(convention <mesh-name>.local).",
+    Field("trust-domain", "mesh", "trust_domain", N_("Trust domain"),
+          N_("spec.security.trust.domain: each mesh in the federation must have its own unique trust domain "
+             "(convention <mesh-name>.local)."),
           check=_trust_domain_problem, yaml=lambda m, p: ("spec", "security", "trust", "domain")),
-    Field("cluster-name", "mesh", "cluster_name", "Cluster name",
-          "spec.cluster.name: the name of the cluster. Not required, but helpful for troubleshooting.",
+    Field("cluster-name", "mesh", "cluster_name", N_("Cluster name"),
+          N_("spec.cluster.name: the name of the cluster. Not required, but helpful for troubleshooting."),
           optional=True, yaml=lambda m, p: ("spec", "cluster", "name")),
-    Field("network", "mesh", "network", "Cluster network",
-          "spec.cluster.network: the name of the cluster network. Not required, but helpful for "
-          "configuration and troubleshooting.",
+    Field("network", "mesh", "network", N_("Cluster network"),
+          N_("spec.cluster.network: the name of the cluster network. Not required, but helpful for "
+             "configuration and troubleshooting."),
           optional=True, yaml=lambda m, p: ("spec", "cluster", "network")),
-    Field("image-pull-policy", "mesh", "image_pull_policy", "Image pull policy",
-          "spec.runtime.defaults.container.imagePullPolicy for every control plane component.",
+    Field("image-pull-policy", "mesh", "image_pull_policy", N_("Image pull policy"),
+          N_("spec.runtime.defaults.container.imagePullPolicy for every control plane component."),
           kind=CHOICE, choices=IMAGE_PULL_POLICIES, optional=True,
           yaml=lambda m, p: ("spec", "runtime", "defaults", "container", "imagePullPolicy")),
 )
 
 PEER_FIELDS = (
-    Field("name", "peer", "name", "Peer mesh name",
-          "The name of the ServiceMeshPeer for this peer: it identifies the 'cluster' imported services "
-          "belong to and appears in host names, so it must be a DNS label.",
+    Field("name", "peer", "name", N_("Peer mesh name"),
+          N_("The name of the ServiceMeshPeer for this peer: it identifies the 'cluster' imported services "
+             "belong to and appears in host names, so it must be a DNS label."),
           check=dns1123_problem),
-    Field("egress", "peer", "egress", "Egress gateway",
-          "additionalEgress.<egressName>: an additional egress gateway for each mesh peer in the federation.",
+    Field("egress", "peer", "egress", N_("Egress gateway"),
+          N_("additionalEgress.<egressName>: an additional egress gateway for each mesh peer in the federation."),
           check=dns1035_problem, yaml=_egress),
-    Field("ingress", "peer", "ingress", "Ingress gateway",
-          "additionalIngress.<ingressName>: an additional ingress gateway for each mesh peer in the federation.",
+    Field("ingress", "peer", "ingress", N_("Ingress gateway"),
+          N_("additionalIngress.<ingressName>: an additional ingress gateway for each mesh peer in the federation."),
           check=dns1035_problem, yaml=_ingress),
-    Field("network", "peer", "network_view", "Requested network view",
-          "requestedNetworkView: networks associated with exported services. The docs say <peer>-network; "
-          "the federation code names the peer's network network-<peer>, which is the default here.",
+    Field("network", "peer", "network_view", N_("Requested network view"),
+          N_("requestedNetworkView: networks associated with exported services. The docs say <peer>-network; "
+             "the federation code names the peer's network network-<peer>, which is the default here."),
           kind=LIST, optional=True, yaml=lambda m, p: _egress(m, p) + ("requestedNetworkView",)),
-    Field("egress-label", "peer", "egress_label", "Egress label (egress-for)",
-          "federation.maistra.io/egress-for: a unique label for the gateway to prevent federated traffic "
-          "from flowing through the cluster's default system gateways.",
+    Field("egress-label", "peer", "egress_label", N_("Egress label (egress-for)"),
+          N_("federation.maistra.io/egress-for: a unique label for the gateway to prevent federated traffic "
+             "from flowing through the cluster's default system gateways."),
           optional=True, check=label_value_problem,
           yaml=lambda m, p: _egress(m, p) + ("service", "metadata", "labels", EGRESS_LABEL)),
-    Field("ingress-label", "peer", "ingress_label", "Ingress label (ingress-for)",
-          "federation.maistra.io/ingress-for: a unique label for the gateway to prevent federated traffic "
-          "from flowing through the cluster's default system gateways.",
+    Field("ingress-label", "peer", "ingress_label", N_("Ingress label (ingress-for)"),
+          N_("federation.maistra.io/ingress-for: a unique label for the gateway to prevent federated traffic "
+             "from flowing through the cluster's default system gateways."),
           optional=True, check=label_value_problem,
           yaml=lambda m, p: _ingress(m, p) + ("service", "metadata", "labels", INGRESS_LABEL)),
-    Field("router-mode", "peer", "router_mode", "Router mode",
-          "routerMode: the router mode for the gateways. Only v2.1 reads it; leave it empty for v2.2+.",
+    Field("router-mode", "peer", "router_mode", N_("Router mode"),
+          N_("routerMode: the router mode for the gateways. Only v2.1 reads it; leave it empty for v2.2+."),
           kind=CHOICE, choices=ROUTER_MODES, optional=True, yaml=lambda m, p: _egress(m, p) + ("routerMode",)),
 )
 
 EXPOSURE_FIELDS = (
-    Field("service", "exposure", "service_type", "Ingress service type",
-          "service.type: the ingress gateway must be exposed through a layer-4, publicly available load "
-          "balancer (LoadBalancer); if the cluster has no LoadBalancer services, use NodePort.",
+    Field("service", "exposure", "service_type", N_("Ingress service type"),
+          N_("service.type: the ingress gateway must be exposed through a layer-4, publicly available load "
+             "balancer (LoadBalancer); if the cluster has no LoadBalancer services, use NodePort."),
           kind=CHOICE, choices=SERVICE_TYPES, optional=True, yaml=lambda m, p: _ingress(m, p) + ("service", "type")),
-    Field("tls-node-port", "exposure", "tls_node_port", "TLS node port (15443)",
-          "service.ports.nodePort for port 15443: if given, both ports need one; it must be in the range "
-          "30000-32767 (or the cluster's configured range).",
+    Field("tls-node-port", "exposure", "tls_node_port", N_("TLS node port (15443)"),
+          N_("service.ports.nodePort for port 15443: if given, both ports need one; it must be in the range "
+             "30000-32767 (or the cluster's configured range)."),
           kind=INT, optional=True, check=_node_port,
           yaml=lambda m, p: _ingress(m, p) + ("service", "ports", Item("port", TLS_PORT), "nodePort")),
-    Field("discovery-node-port", "exposure", "discovery_node_port", "Discovery node port (8188)",
-          "service.ports.nodePort for port 8188 (service discovery): both ports or neither.",
+    Field("discovery-node-port", "exposure", "discovery_node_port", N_("Discovery node port (8188)"),
+          N_("service.ports.nodePort for port 8188 (service discovery): both ports or neither."),
           kind=INT, optional=True, check=_node_port,
           yaml=lambda m, p: _ingress(m, p) + ("service", "ports", Item("port", DISCOVERY_PORT), "nodePort")),
-    Field("nlb", "exposure", "aws_nlb", "AWS network load balancer",
-          f"Adds the annotation {NLB_ANNOTATION}: nlb, which AWS requires for a layer-4 load balancer.",
+    Field("nlb", "exposure", "aws_nlb", N_("AWS network load balancer"),
+          N_("Adds the annotation service.beta.kubernetes.io/aws-load-balancer-type: nlb, which AWS requires for "
+             "a layer-4 load balancer."),
           kind=BOOL, yaml=lambda m, p: _ingress(m, p) + ("service", "metadata", "annotations", NLB_ANNOTATION)),
-    Field("route", "exposure", "route_enabled", "OpenShift Route",
-          "routeConfig.enabled: the operator creates a Route for every additional ingress unless this is "
-          "false; a federation ingress does not need one.",
+    Field("route", "exposure", "route_enabled", N_("OpenShift Route"),
+          N_("routeConfig.enabled: the operator creates a Route for every additional ingress unless this is "
+             "false; a federation ingress does not need one."),
           kind=BOOL, optional=True, yaml=lambda m, p: _ingress(m, p) + ("routeConfig", "enabled")),
 )
 

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .i18n import N_, _
+
 ERROR, WARNING, HINT = "error", "warning", "hint"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, HINT: 2}
+SEVERITY_LABELS = {ERROR: N_("error"), WARNING: N_("warning"), HINT: N_("hint")}
+
+
+def severity_label(severity: str) -> str:
+    """The severity as a user reads it (the JSON output keeps the English word, as machines read it)."""
+    return _(SEVERITY_LABELS.get(severity, severity))
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,7 @@ class Finding:
         where = self.file or "<input>"
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        return f"{where}: {self.severity} {self.code} {self.message}"
+        return f"{where}: {severity_label(self.severity)} {self.code} {self.message}"
 
 
 def sort_key(f: Finding):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .i18n import _
+
 SERVICE_TYPES = ("LoadBalancer", "NodePort", "ClusterIP")
 VERSIONS = ("v2.1", "v2.2", "v2.3", "v2.4", "v2.5", "v2.6")
 DEFAULT_VERSION = "v2.6"
@@ -172,5 +174,5 @@ def free_node_ports(mesh: Mesh, peer_name: str, node_port_range: tuple[int, int]
             free.append(port)
         port += 1
     if len(free) < 2:
-        raise ValueError(f"no two free node ports left in {lo}-{hi}")
+        raise ValueError(_("no two free node ports left in {lo}-{hi}").format(lo=lo, hi=hi))
     return free[0], free[1]

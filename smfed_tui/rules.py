@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .findings import ERROR, HINT, WARNING, Finding, sort_key
+from .i18n import N_, _
 from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .model import (DEFAULT_NODE_PORT_RANGE, DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES,
                     INGRESS_LABEL, ROUTER_MODES, SERVICE_TYPES, TLS_PORT, VERSIONS)
@@ -24,77 +25,103 @@ from .source import SMCP_API, Source, bool_value, get, get_value, int_value, is_
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule's code and severity, and its title and fix as English message ids (shown translated)."""
+
     code: str
     severity: str
-    title: str
-    fix: str
+    title_msgid: str
+    fix_msgid: str
+
+    @property
+    def title(self) -> str:
+        return _(self.title_msgid)
+
+    @property
+    def fix(self) -> str:
+        return _(self.fix_msgid)
 
 
 _RULES = [
-    Rule("SMF005", ERROR, "not a maistra.io/v2 ServiceMeshControlPlane",
-         "federation needs apiVersion maistra.io/v2 (OSSM 2.x); convert the v1 resource first"),
-    Rule("SMF001", ERROR, "spec.version cannot federate", "set spec.version to v2.4 or later (v2.6 is current)"),
-    Rule("SMF002", WARNING, "spec.version is no longer served by current operators",
-         "OSSM 2.4 dropped v2.1 and 2.5 dropped v2.2: move to v2.4 or later"),
-    Rule("SMF003", HINT, "spec.version is not set", "the operator fills in its latest version; write it out to know what you get"),
-    Rule("SMF004", WARNING, "spec.version is not a version the operator knows", "use one of v2.1 ... v2.6"),
-    Rule("SMF010", ERROR, "no trust domain while federating",
-         "set spec.security.trust.domain to a unique domain, e.g. <mesh-name>.local"),
-    Rule("SMF011", ERROR, "trust domain is cluster.local",
-         "every federated mesh needs its own trust domain, e.g. <mesh-name>.local"),
-    Rule("SMF012", ERROR, "two meshes share a trust domain",
-         "give each mesh its own trust domain; with equal domains the peer CA is ignored"),
-    Rule("SMF020", ERROR, "gateway name is not a DNS-1035 label",
-         "use lower-case letters, digits and '-', starting with a letter, at most 63 characters"),
-    Rule("SMF021", ERROR, "gateway name is reserved", "istio-ingressgateway and istio-egressgateway are the default gateways; pick another name"),
-    Rule("SMF022", ERROR, "gateway name used twice in the namespace", "each additional gateway needs its own name across additionalIngress and additionalEgress"),
-    Rule("SMF023", ERROR, "gateway name plus namespace longer than 63",
-         "the operator labels pods `maistra.io/gateway: <name>.<namespace>`; shorten the name"),
-    Rule("SMF024", ERROR, "federation gateway outside the control-plane namespace",
-         "remove `namespace:` (federation gateways must run in the control-plane namespace)"),
-    Rule("SMF030", ERROR, "federation gateway is not enabled",
-         "write `enabled: true`: the operator skips an additional gateway without it, even though the docs say it defaults to true"),
-    Rule("SMF040", ERROR, "federation port missing", "federation needs port 15443 (name tls) and port 8188 on each federation gateway"),
-    Rule("SMF041", ERROR, "federation port has the wrong name",
-         "15443 is `tls`; 8188 is `http-discovery` on egress and `https-discovery` on ingress"),
-    Rule("SMF042", ERROR, "the same port twice in one gateway", "list each port once"),
-    Rule("SMF043", ERROR, "port name is not a valid service port name",
-         "at most 15 lower-case letters, digits and single '-', with a letter, not http-envoy-prom"),
-    Rule("SMF044", WARNING, "targetPort differs from port", "remove targetPort: the federation gateways listen on 15443 and 8188"),
-    Rule("SMF045", ERROR, "port number is not between 1 and 65535", "use a number from 1 to 65535"),
-    Rule("SMF050", ERROR, "nodePort without a NodePort service", "set service.type: NodePort, or remove nodePort"),
-    Rule("SMF051", ERROR, "nodePort outside the cluster's node port range",
-         "pick a port in the range (30000-32767 by default; see --node-port-range)"),
-    Rule("SMF052", ERROR, "the same nodePort twice", "node ports are unique across the whole cluster; pick another"),
-    Rule("SMF053", ERROR, "only one of the two node ports is set",
-         "give both 15443 and 8188 a nodePort, or neither (the docs require both when one is set)"),
-    Rule("SMF054", HINT, "NodePort without fixed node ports",
-         "Kubernetes picks random node ports; fix them so the peer's ServiceMeshPeer can name them"),
-    Rule("SMF055", WARNING, "nodePort on a LoadBalancer service", "peers reach a LoadBalancer on 15443/8188; node ports are only needed for NodePort"),
-    Rule("SMF060", ERROR, "label value is not valid", "at most 63 characters: letters, digits, '-', '_', '.', starting and ending alphanumeric"),
-    Rule("SMF061", ERROR, "two federation gateways share a label value",
-         "the labels are also the Service selector: give each gateway its own value"),
-    Rule("SMF062", WARNING, "federation gateway without its federation label",
-         "add service.metadata.labels federation.maistra.io/<egress|ingress>-for so the Service does not select the default gateway pods"),
-    Rule("SMF070", WARNING, "requestedNetworkView uses the docs' <peer>-network",
-         "the federation code names the peer network `network-<peer>` (the maintained samples agree)"),
-    Rule("SMF071", HINT, "no requestedNetworkView", "without it the egress gateway sees every network; `network-<peer>` limits it to the peer"),
-    Rule("SMF080", ERROR, "spec.gateways.enabled is false", "this disables every gateway, the federation ones included: remove it or set true"),
-    Rule("SMF081", ERROR, "misspelled key", "rename the key; an unknown key is dropped by the API server"),
-    Rule("SMF082", WARNING, "unknown key", "check the ServiceMeshControlPlane v2 reference; the API server drops unknown keys"),
-    Rule("SMF083", ERROR, "wrong type for this key", "see the expected shape in the message"),
-    Rule("SMF090", HINT, "routerMode has no effect after v2.1", "remove routerMode (the docs dropped it with OSSM 2.1's end of life)"),
-    Rule("SMF091", WARNING, "routerMode value unknown", "use sni-dnat or standard, or remove it"),
-    Rule("SMF092", HINT, "the operator will create a Route for this ingress",
-         "set routeConfig.enabled: false unless you want a Route; federation ingresses do not serve port 8080"),
-    Rule("SMF093", WARNING, "federation gateway without a partner",
-         "each peer needs one egress and one ingress gateway; add the missing one"),
-    Rule("SMF094", WARNING, "federation ingress not reachable from another cluster",
-         "use LoadBalancer (or NodePort where the cluster has no load balancers)"),
-    Rule("SMF095", ERROR, "unknown service type", "use LoadBalancer, NodePort or ClusterIP"),
-    Rule("SMF096", ERROR, "metadata name or namespace invalid", "use a DNS-1123 label: lower-case letters, digits and '-'"),
-    Rule("SMF097", ERROR, "unknown imagePullPolicy", "use Always, IfNotPresent or Never"),
-    Rule("SMF098", WARNING, "editing gateway labels recreates the gateway", "expect the gateway Deployment to be deleted and recreated (a short outage)"),
+    Rule("SMF005", ERROR, N_("not a maistra.io/v2 ServiceMeshControlPlane"),
+         N_("federation needs apiVersion maistra.io/v2 (OSSM 2.x); convert the v1 resource first")),
+    Rule("SMF001", ERROR, N_("spec.version cannot federate"),
+         N_("set spec.version to v2.4 or later (v2.6 is current)")),
+    Rule("SMF002", WARNING, N_("spec.version is no longer served by current operators"),
+         N_("OSSM 2.4 dropped v2.1 and 2.5 dropped v2.2: move to v2.4 or later")),
+    Rule("SMF003", HINT, N_("spec.version is not set"),
+         N_("the operator fills in its latest version; write it out to know what you get")),
+    Rule("SMF004", WARNING, N_("spec.version is not a version the operator knows"), N_("use one of v2.1 ... v2.6")),
+    Rule("SMF010", ERROR, N_("no trust domain while federating"),
+         N_("set spec.security.trust.domain to a unique domain, e.g. <mesh-name>.local")),
+    Rule("SMF011", ERROR, N_("trust domain is cluster.local"),
+         N_("every federated mesh needs its own trust domain, e.g. <mesh-name>.local")),
+    Rule("SMF012", ERROR, N_("two meshes share a trust domain"),
+         N_("give each mesh its own trust domain; with equal domains the peer CA is ignored")),
+    Rule("SMF020", ERROR, N_("gateway name is not a DNS-1035 label"),
+         N_("use lower-case letters, digits and '-', starting with a letter, at most 63 characters")),
+    Rule("SMF021", ERROR, N_("gateway name is reserved"),
+         N_("istio-ingressgateway and istio-egressgateway are the default gateways; pick another name")),
+    Rule("SMF022", ERROR, N_("gateway name used twice in the namespace"),
+         N_("each additional gateway needs its own name across additionalIngress and additionalEgress")),
+    Rule("SMF023", ERROR, N_("gateway name plus namespace longer than 63"),
+         N_("the operator labels pods `maistra.io/gateway: <name>.<namespace>`; shorten the name")),
+    Rule("SMF024", ERROR, N_("federation gateway outside the control-plane namespace"),
+         N_("remove `namespace:` (federation gateways must run in the control-plane namespace)")),
+    Rule("SMF030", ERROR, N_("federation gateway is not enabled"),
+         N_("write `enabled: true`: the operator skips an additional gateway without it, even though the docs say it defaults to true")),
+    Rule("SMF040", ERROR, N_("federation port missing"),
+         N_("federation needs port 15443 (name tls) and port 8188 on each federation gateway")),
+    Rule("SMF041", ERROR, N_("federation port has the wrong name"),
+         N_("15443 is `tls`; 8188 is `http-discovery` on egress and `https-discovery` on ingress")),
+    Rule("SMF042", ERROR, N_("the same port twice in one gateway"), N_("list each port once")),
+    Rule("SMF043", ERROR, N_("port name is not a valid service port name"),
+         N_("at most 15 lower-case letters, digits and single '-', with a letter, not http-envoy-prom")),
+    Rule("SMF044", WARNING, N_("targetPort differs from port"),
+         N_("remove targetPort: the federation gateways listen on 15443 and 8188")),
+    Rule("SMF045", ERROR, N_("port number is not between 1 and 65535"), N_("use a number from 1 to 65535")),
+    Rule("SMF050", ERROR, N_("nodePort without a NodePort service"),
+         N_("set service.type: NodePort, or remove nodePort")),
+    Rule("SMF051", ERROR, N_("nodePort outside the cluster's node port range"),
+         N_("pick a port in the range (30000-32767 by default; see --node-port-range)")),
+    Rule("SMF052", ERROR, N_("the same nodePort twice"),
+         N_("node ports are unique across the whole cluster; pick another")),
+    Rule("SMF053", ERROR, N_("only one of the two node ports is set"),
+         N_("give both 15443 and 8188 a nodePort, or neither (the docs require both when one is set)")),
+    Rule("SMF054", HINT, N_("NodePort without fixed node ports"),
+         N_("Kubernetes picks random node ports; fix them so the peer's ServiceMeshPeer can name them")),
+    Rule("SMF055", WARNING, N_("nodePort on a LoadBalancer service"),
+         N_("peers reach a LoadBalancer on 15443/8188; node ports are only needed for NodePort")),
+    Rule("SMF060", ERROR, N_("label value is not valid"),
+         N_("at most 63 characters: letters, digits, '-', '_', '.', starting and ending alphanumeric")),
+    Rule("SMF061", ERROR, N_("two federation gateways share a label value"),
+         N_("the labels are also the Service selector: give each gateway its own value")),
+    Rule("SMF062", WARNING, N_("federation gateway without its federation label"),
+         N_("add service.metadata.labels federation.maistra.io/<egress|ingress>-for so the Service does not select the default gateway pods")),
+    Rule("SMF070", WARNING, N_("requestedNetworkView uses the docs' <peer>-network"),
+         N_("the federation code names the peer network `network-<peer>` (the maintained samples agree)")),
+    Rule("SMF071", HINT, N_("no requestedNetworkView"),
+         N_("without it the egress gateway sees every network; `network-<peer>` limits it to the peer")),
+    Rule("SMF080", ERROR, N_("spec.gateways.enabled is false"),
+         N_("this disables every gateway, the federation ones included: remove it or set true")),
+    Rule("SMF081", ERROR, N_("misspelled key"), N_("rename the key; an unknown key is dropped by the API server")),
+    Rule("SMF082", WARNING, N_("unknown key"),
+         N_("check the ServiceMeshControlPlane v2 reference; the API server drops unknown keys")),
+    Rule("SMF083", ERROR, N_("wrong type for this key"), N_("see the expected shape in the message")),
+    Rule("SMF090", HINT, N_("routerMode has no effect after v2.1"),
+         N_("remove routerMode (the docs dropped it with OSSM 2.1's end of life)")),
+    Rule("SMF091", WARNING, N_("routerMode value unknown"), N_("use sni-dnat or standard, or remove it")),
+    Rule("SMF092", HINT, N_("the operator will create a Route for this ingress"),
+         N_("set routeConfig.enabled: false unless you want a Route; federation ingresses do not serve port 8080")),
+    Rule("SMF093", WARNING, N_("federation gateway without a partner"),
+         N_("each peer needs one egress and one ingress gateway; add the missing one")),
+    Rule("SMF094", WARNING, N_("federation ingress not reachable from another cluster"),
+         N_("use LoadBalancer (or NodePort where the cluster has no load balancers)")),
+    Rule("SMF095", ERROR, N_("unknown service type"), N_("use LoadBalancer, NodePort or ClusterIP")),
+    Rule("SMF096", ERROR, N_("metadata name or namespace invalid"),
+         N_("use a DNS-1123 label: lower-case letters, digits and '-'")),
+    Rule("SMF097", ERROR, N_("unknown imagePullPolicy"), N_("use Always, IfNotPresent or Never")),
+    Rule("SMF098", WARNING, N_("editing gateway labels recreates the gateway"),
+         N_("expect the gateway Deployment to be deleted and recreated (a short outage)")),
 ]
 RULES = {r.code: r for r in _RULES}
 
@@ -102,6 +129,8 @@ DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 RESERVED_GATEWAYS = ("istio-ingressgateway", "istio-egressgateway")
+# A gateway's kind as messages name it: `_(gw.kind)` (the YAML keeps "egress"/"ingress" in every language).
+GATEWAY_KINDS = (N_("egress"), N_("ingress"))
 VERSION_RE = re.compile(r"^v(\d+)\.(\d+)$")
 
 
@@ -109,54 +138,54 @@ VERSION_RE = re.compile(r"^v(\d+)\.(\d+)$")
 
 def dns1035_problem(name: str) -> str | None:
     if not name:
-        return "must not be empty"
+        return _("must not be empty")
     if len(name) > 63:
-        return f"is {len(name)} characters long; at most 63"
+        return _("is {length} characters long; at most 63").format(length=len(name))
     if not DNS1035.match(name):
-        return ("must consist of lower-case letters, digits or '-', start with a letter and end "
-                "with a letter or digit")
+        return _("must consist of lower-case letters, digits or '-', start with a letter and end "
+                 "with a letter or digit")
     return None
 
 
 def dns1123_problem(name: str) -> str | None:
     if not name:
-        return "must not be empty"
+        return _("must not be empty")
     if len(name) > 63:
-        return f"is {len(name)} characters long; at most 63"
+        return _("is {length} characters long; at most 63").format(length=len(name))
     if not DNS1123.match(name):
-        return "must consist of lower-case letters, digits or '-', and start and end with a letter or digit"
+        return _("must consist of lower-case letters, digits or '-', and start and end with a letter or digit")
     return None
 
 
 def label_value_problem(value: str) -> str | None:
     if len(value) > 63:
-        return f"is {len(value)} characters long; at most 63"
+        return _("is {length} characters long; at most 63").format(length=len(value))
     if not LABEL_VALUE.match(value):
-        return "may hold letters, digits, '-', '_' and '.', and must start and end with a letter or digit"
+        return _("may hold letters, digits, '-', '_' and '.', and must start and end with a letter or digit")
     return None
 
 
 def port_name_problem(name: str) -> str | None:
     """Kubernetes IANA_SVC_NAME, which container port names must pass (reference §3.3, §4)."""
     if len(name) > 15:
-        return "must be no more than 15 characters"
+        return _("must be no more than 15 characters")
     if not re.fullmatch(r"[-a-z0-9]+", name):
-        return "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"
+        return _("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
     if not re.search(r"[a-z]", name):
-        return "must contain at least one letter (a-z)"
+        return _("must contain at least one letter (a-z)")
     if "--" in name:
-        return "must not contain consecutive hyphens"
+        return _("must not contain consecutive hyphens")
     if name.startswith("-") or name.endswith("-"):
-        return "must not begin or end with a hyphen"
+        return _("must not begin or end with a hyphen")
     if name == "http-envoy-prom":
-        return "is taken by the gateway's own metrics port"
+        return _("is taken by the gateway's own metrics port")
     return None
 
 
 def node_port_problem(port: int, node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE) -> str | None:
     lo, hi = node_port_range
     if not lo <= port <= hi:
-        return f"{port} is not in the valid range {lo}-{hi}"
+        return _("{port} is not in the valid range {lo}-{hi}").format(port=port, lo=lo, hi=hi)
     return None
 
 
@@ -229,7 +258,8 @@ def check_source(src: Source, options: Options | None = None) -> list[Finding]:
     api = get(smcp, "apiVersion")
     if api is None or scalar_at(smcp, "apiVersion") != SMCP_API:
         checker.report("SMF005", api[1] if api else smcp, ("apiVersion",),
-                       f"apiVersion is {scalar_at(smcp, 'apiVersion')!r}; the rules here are for {SMCP_API}")
+                       _("apiVersion is {api!r}; the rules here are for {expected}").format(
+                           api=scalar_at(smcp, "apiVersion"), expected=SMCP_API))
         return checker.findings
     check_keys(checker, smcp, SCHEMA, ())
     check_metadata(checker, smcp)
@@ -251,8 +281,9 @@ def check_source(src: Source, options: Options | None = None) -> list[Finding]:
     for gw in alone:
         other = "ingress" if gw.kind == "egress" else "egress"
         base = (EGRESS_MAP if gw.kind == "egress" else INGRESS_MAP) + (gw.name,)
-        checker.report("SMF093", gw.key, base, f"{gw.kind} gateway {gw.name!r} (peer {gw.peer_hint!r}) has no "
-                                               f"{other} gateway for the same peer")
+        checker.report("SMF093", gw.key, base, _("{kind} gateway {name!r} (peer {peer!r}) has no {other} gateway "
+                                                 "for the same peer").format(kind=_(gw.kind), name=gw.name,
+                                                                             peer=gw.peer_hint, other=_(other)))
     for e, _i in pairs:
         check_network_view(checker, e)
     return sorted(checker.findings, key=sort_key)
@@ -278,20 +309,23 @@ def check_keys(c: Checker, node: Node, schema, path: tuple) -> None:
                     for item in v.value:
                         check_keys(c, item, sub[0], path + (key,))
                 elif not is_null(v):
-                    c.report("SMF083", v, path + (key,), f"{path_text(path + (key,))} must be a list")
+                    c.report("SMF083", v, path + (key,), _("{path} must be a list").format(path=path_text(path + (key,))))
             elif isinstance(sub, dict):
                 if not isinstance(v, MappingNode) and not is_null(v):
-                    c.report("SMF083", v, path + (key,), f"{path_text(path + (key,))} must be a mapping")
+                    c.report("SMF083", v, path + (key,),
+                             _("{path} must be a mapping").format(path=path_text(path + (key,))))
                 else:
                     check_keys(c, v, sub, path + (key,))
             continue
         close = difflib.get_close_matches(key, [s for s in schema if s != "*"], n=1, cutoff=0.75)
         where = path_text(path + (key,))
         if close:
-            c.report("SMF081", k, path + (key,), f"unknown key {key!r} in {path_text(path) or 'the document'}: "
-                                                 f"did you mean {close[0]!r}?", f"rename {key!r} to {close[0]!r}")
+            c.report("SMF081", k, path + (key,),
+                     _("unknown key {key!r} in {where}: did you mean {close!r}?").format(
+                         key=key, where=path_text(path) or _("the document"), close=close[0]),
+                     _("rename {key!r} to {close!r}").format(key=key, close=close[0]))
         elif path and path[0] == "spec":
-            c.report("SMF082", k, path + (key,), f"unknown key {where!r}")
+            c.report("SMF082", k, path + (key,), _("unknown key {where!r}").format(where=where))
 
 
 def check_metadata(c: Checker, smcp: MappingNode) -> None:
@@ -299,48 +333,55 @@ def check_metadata(c: Checker, smcp: MappingNode) -> None:
         pair = get(get_value(smcp, "metadata"), key)
         if pair is None:
             if key == "name":
-                c.report("SMF096", smcp, ("metadata",), "metadata.name is missing")
+                c.report("SMF096", smcp, ("metadata",), _("metadata.name is missing"))
             continue
         value = pair[1].value if isinstance(pair[1], ScalarNode) else ""
         problem = dns1123_problem(value)
         if problem:
-            c.report("SMF096", pair[1], ("metadata", key), f"metadata.{key} {value!r} {problem}")
+            c.report("SMF096", pair[1], ("metadata", key),
+                     _("metadata.{key} {value!r} {problem}").format(key=key, value=value, problem=problem))
     policy = get(get_value(smcp, "spec", "runtime", "defaults", "container"), "imagePullPolicy")
     if policy and isinstance(policy[1], ScalarNode) and policy[1].value not in IMAGE_PULL_POLICIES:
         c.report("SMF097", policy[1], ("spec", "runtime", "defaults", "container", "imagePullPolicy"),
-                 f"imagePullPolicy {policy[1].value!r} is not one of {', '.join(IMAGE_PULL_POLICIES)}")
+                 _("imagePullPolicy {value!r} is not one of {choices}").format(
+                     value=policy[1].value, choices=", ".join(IMAGE_PULL_POLICIES)))
 
 
 def check_version(c: Checker, smcp: MappingNode) -> None:
     pair = get(get_value(smcp, "spec"), "version")
     path = ("spec", "version")
     if pair is None or is_null(pair[1]):
-        c.report("SMF003", get_value(smcp, "spec") or smcp, path, "spec.version is not set")
+        c.report("SMF003", get_value(smcp, "spec") or smcp, path, _("spec.version is not set"))
         return
     value = pair[1].value if isinstance(pair[1], ScalarNode) else ""
     parsed = version_tuple(value)
     if parsed is not None and parsed < (2, 1):
-        c.report("SMF001", pair[1], path, f"spec.version {value} has no federation (it arrived in v2.1)")
+        c.report("SMF001", pair[1], path,
+                 _("spec.version {value} has no federation (it arrived in v2.1)").format(value=value))
     elif value not in VERSIONS:
-        c.report("SMF004", pair[1], path, f"spec.version {value!r} is not one of {', '.join(VERSIONS)}")
+        c.report("SMF004", pair[1], path,
+                 _("spec.version {value!r} is not one of {choices}").format(value=value, choices=", ".join(VERSIONS)))
     elif parsed < (2, 4):
-        c.report("SMF002", pair[1], path, f"spec.version {value} is no longer served by current Service Mesh operators")
+        c.report("SMF002", pair[1], path,
+                 _("spec.version {value} is no longer served by current Service Mesh operators").format(value=value))
 
 
 def check_trust_domain(c: Checker, smcp: MappingNode, federating: bool) -> None:
     domain = get_value(smcp, "spec", "security", "trust", "domain")
     path = ("spec", "security", "trust", "domain")
     if isinstance(domain, ScalarNode) and domain.value == "cluster.local":
-        c.report("SMF011", domain, path, "trust domain is cluster.local, the default every mesh has")
+        c.report("SMF011", domain, path, _("trust domain is cluster.local, the default every mesh has"))
     elif federating and (domain is None or is_null(domain) or scalar_at(smcp, *path) == ""):
         c.report("SMF010", get_value(smcp, "spec") or smcp, path,
-                 "federation gateways are defined but spec.security.trust.domain is not set (it defaults to cluster.local)")
+                 _("federation gateways are defined but spec.security.trust.domain is not set "
+                   "(it defaults to cluster.local)"))
 
 
 def check_gateways_switch(c: Checker, smcp: MappingNode, federating: bool) -> None:
     node = get_value(smcp, "spec", "gateways", "enabled")
     if federating and bool_value(node) is False:
-        c.report("SMF080", node, ("spec", "gateways", "enabled"), "spec.gateways.enabled: false turns off the federation gateways")
+        c.report("SMF080", node, ("spec", "gateways", "enabled"),
+                 _("spec.gateways.enabled: false turns off the federation gateways"))
 
 
 def check_gateway_names(c: Checker, smcp: MappingNode) -> None:
@@ -351,57 +392,64 @@ def check_gateway_names(c: Checker, smcp: MappingNode) -> None:
         node = get_value(smcp, *gmap)
         if not isinstance(node, MappingNode):
             if node is not None and not is_null(node):
-                c.report("SMF083", node, gmap, f"{path_text(gmap)} must be a mapping of gateway name to settings")
+                c.report("SMF083", node, gmap,
+                         _("{path} must be a mapping of gateway name to settings").format(path=path_text(gmap)))
             continue
         for k, v in node.value:
             name = k.value if isinstance(k, ScalarNode) else ""
             path = gmap + (name,)
             if name in RESERVED_GATEWAYS:
-                c.report("SMF021", k, path, f"cannot define additional gateway named {name!r}")
+                c.report("SMF021", k, path, _("cannot define additional gateway named {name!r}").format(name=name))
             else:
                 problem = dns1035_problem(name)
                 if problem:
-                    c.report("SMF020", k, path, f"gateway name {name!r} {problem}")
+                    c.report("SMF020", k, path, _("gateway name {name!r} {problem}").format(name=name, problem=problem))
             gw_ns = scalar_at(v, "namespace") or namespace
             if (gw_ns, name) in seen:
-                c.report("SMF022", k, path, f"multiple gateways defined for \"{gw_ns}/{name}\"")
+                c.report("SMF022", k, path, _("multiple gateways defined for \"{namespace}/{name}\"").format(
+                    namespace=gw_ns, name=name))
             seen[(gw_ns, name)] = path
             if gw_ns and len(name) + 1 + len(gw_ns) > 63:
-                c.report("SMF023", k, path, f"{name}.{gw_ns} is {len(name) + 1 + len(gw_ns)} characters; "
-                                            "the maistra.io/gateway label value allows 63")
+                c.report("SMF023", k, path, _("{name}.{namespace} is {length} characters; the maistra.io/gateway "
+                                              "label value allows 63").format(
+                    name=name, namespace=gw_ns, length=len(name) + 1 + len(gw_ns)))
 
 
 def check_federation_gateway(c: Checker, gw, base: tuple, namespace: str | None, version) -> None:
     node = gw.node
     enabled = get(node, "enabled")
     if enabled is None or is_null(enabled[1]):
-        c.report("SMF030", gw.key, base + ("enabled",), f"{gw.name} has no `enabled: true`: the operator will not deploy it")
+        c.report("SMF030", gw.key, base + ("enabled",),
+                 _("{name} has no `enabled: true`: the operator will not deploy it").format(name=gw.name))
     elif bool_value(enabled[1]) is False:
-        c.report("SMF030", enabled[1], base + ("enabled",), f"{gw.name} is disabled: federation with "
-                                                            f"{gw.peer_hint!r} will not work", "set enabled: true")
+        c.report("SMF030", enabled[1], base + ("enabled",),
+                 _("{name} is disabled: federation with {peer!r} will not work").format(name=gw.name, peer=gw.peer_hint),
+                 _("set enabled: true"))
     ns = get(node, "namespace")
     if ns and isinstance(ns[1], ScalarNode) and ns[1].value and ns[1].value != namespace:
-        c.report("SMF024", ns[1], base + ("namespace",), f"{gw.name} is placed in namespace {ns[1].value!r}, "
-                                                         f"not the control plane's {namespace!r}")
+        c.report("SMF024", ns[1], base + ("namespace",),
+                 _("{name} is placed in namespace {namespace!r}, not the control plane's {expected!r}").format(
+                     name=gw.name, namespace=ns[1].value, expected=namespace))
     router = get(node, "routerMode")
     if router and isinstance(router[1], ScalarNode):
         if router[1].value not in ROUTER_MODES:
-            c.report("SMF091", router[1], base + ("routerMode",), f"routerMode {router[1].value!r} is not sni-dnat or standard")
+            c.report("SMF091", router[1], base + ("routerMode",),
+                     _("routerMode {value!r} is not sni-dnat or standard").format(value=router[1].value))
         elif version and version >= (2, 2):
-            c.report("SMF090", router[0], base + ("routerMode",), "routerMode is ignored since v2.2")
+            c.report("SMF090", router[0], base + ("routerMode",), _("routerMode is ignored since v2.2"))
     label_key = EGRESS_LABEL if gw.kind == "egress" else INGRESS_LABEL
     labels = get_value(node, "service", "metadata", "labels")
     label = get(labels, label_key)
     label_path = base + ("service", "metadata", "labels", label_key)
     if label is None:
-        c.report("SMF062", gw.key, label_path, f"{gw.name} has no {label_key} label")
+        c.report("SMF062", gw.key, label_path, _("{name} has no {label} label").format(name=gw.name, label=label_key))
     if isinstance(labels, MappingNode):
         for k, v in labels.value:
             value = v.value if isinstance(v, ScalarNode) else ""
             problem = label_value_problem(value)
             if problem:
                 c.report("SMF060", v, base + ("service", "metadata", "labels", k.value),
-                         f"label value {value!r} {problem}")
+                         _("label value {value!r} {problem}").format(value=value, problem=problem))
     check_ports(c, gw, base)
     if gw.kind == "ingress":
         check_exposure(c, gw, base)
@@ -412,7 +460,8 @@ def check_ports(c: Checker, gw, base: tuple) -> None:
     path = base + ("service", "ports")
     wanted = {TLS_PORT: "tls", DISCOVERY_PORT: "http-discovery" if gw.kind == "egress" else "https-discovery"}
     if not isinstance(ports, SequenceNode):
-        c.report("SMF040", gw.key, path, f"{gw.name} lists no ports; it needs 15443 (tls) and 8188 ({wanted[DISCOVERY_PORT]})")
+        c.report("SMF040", gw.key, path, _("{name} lists no ports; it needs 15443 (tls) and 8188 ({discovery})").format(
+            name=gw.name, discovery=wanted[DISCOVERY_PORT]))
         return
     seen: dict[int, Node] = {}
     names: set[str] = set()
@@ -421,34 +470,40 @@ def check_ports(c: Checker, gw, base: tuple) -> None:
         number = int_value(number_node)
         item_path = path + (Item("port", number) if number is not None else Item("index", index),)
         if number is None:
-            c.report("SMF045", number_node or item, item_path + ("port",), "port is missing or not a number")
+            c.report("SMF045", number_node or item, item_path + ("port",), _("port is missing or not a number"))
             continue
         if not 1 <= number <= 65535:
-            c.report("SMF045", number_node, item_path + ("port",), f"port {number} must be between 1 and 65535, inclusive")
+            c.report("SMF045", number_node, item_path + ("port",),
+                     _("port {port} must be between 1 and 65535, inclusive").format(port=number))
         if number in seen:
-            c.report("SMF042", number_node, item_path + ("port",), f"port {number} is listed twice in {gw.name}")
+            c.report("SMF042", number_node, item_path + ("port",),
+                     _("port {port} is listed twice in {gateway}").format(port=number, gateway=gw.name))
         seen[number] = item
         name_node = get_value(item, "name")
         name = name_node.value if isinstance(name_node, ScalarNode) and not is_null(name_node) else None
         if name is not None:
             problem = port_name_problem(name)
             if problem:
-                c.report("SMF043", name_node, item_path + ("name",), f"port name {name!r} {problem}")
+                c.report("SMF043", name_node, item_path + ("name",),
+                         _("port name {name!r} {problem}").format(name=name, problem=problem))
             names.add(name)
         if number in wanted and name != wanted[number]:
             where = name_node if name is not None else number_node
+            message = (_("port {port} on the {kind} gateway {gateway} must be named {wanted!r}, not {name!r}") if name
+                       else _("port {port} on the {kind} gateway {gateway} must be named {wanted!r}"))
             c.report("SMF041", where, item_path + ("name",),
-                     f"port {number} on the {gw.kind} gateway {gw.name} must be named {wanted[number]!r}"
-                     + (f", not {name!r}" if name else ""),
-                     f"set `name: {wanted[number]}`")
+                     message.format(port=number, kind=_(gw.kind), gateway=gw.name, wanted=wanted[number], name=name),
+                     _("set `name: {wanted}`").format(wanted=wanted[number]))
         target = get_value(item, "targetPort")
         if target is not None and not is_null(target) and int_value(target) != number:
             c.report("SMF044", target, item_path + ("targetPort",),
-                     f"targetPort {target.value} differs from port {number}")
+                     _("targetPort {target} differs from port {port}").format(target=target.value, port=number))
     for number in wanted:
         if number not in seen:
-            c.report("SMF040", ports, path, f"{gw.name} does not list port {number} ({wanted[number]})",
-                     f"add `- port: {number}` with `name: {wanted[number]}`")
+            c.report("SMF040", ports, path,
+                     _("{gateway} does not list port {port} ({wanted})").format(
+                         gateway=gw.name, port=number, wanted=wanted[number]),
+                     _("add `- port: {port}` with `name: {wanted}`").format(port=number, wanted=wanted[number]))
 
 
 def check_exposure(c: Checker, gw, base: tuple) -> None:
@@ -456,35 +511,39 @@ def check_exposure(c: Checker, gw, base: tuple) -> None:
     service_type = type_node.value if isinstance(type_node, ScalarNode) and not is_null(type_node) else None
     type_path = base + ("service", "type")
     if service_type is not None and service_type not in SERVICE_TYPES + ("ExternalName",):
-        c.report("SMF095", type_node, type_path, f"service type {service_type!r} is not LoadBalancer, NodePort or ClusterIP")
+        c.report("SMF095", type_node, type_path,
+                 _("service type {value!r} is not LoadBalancer, NodePort or ClusterIP").format(value=service_type))
     elif service_type in (None, "ClusterIP"):
-        c.report("SMF094", type_node or gw.key, type_path,
-                 f"{gw.name} is a ClusterIP service{' (the default)' if service_type is None else ''}: "
-                 "meshes in other clusters cannot reach it")
+        message = (_("{name} is a ClusterIP service (the default): meshes in other clusters cannot reach it")
+                   if service_type is None else
+                   _("{name} is a ClusterIP service: meshes in other clusters cannot reach it"))
+        c.report("SMF094", type_node or gw.key, type_path, message.format(name=gw.name))
     ports = node_ports_of(gw)
     given = [(number, port, node) for number, port, node in ports if port is not None]
     for number, port, node in given:
         path = base + ("service", "ports", Item("port", number), "nodePort")
         if service_type in (None, "ClusterIP"):
-            c.report("SMF050", node, path, f"nodePort may not be used when type is 'ClusterIP'")
+            c.report("SMF050", node, path, _("nodePort may not be used when type is 'ClusterIP'"))
         elif service_type == "LoadBalancer":
-            c.report("SMF055", node, path, f"nodePort {port} on a LoadBalancer service")
+            c.report("SMF055", node, path, _("nodePort {port} on a LoadBalancer service").format(port=port))
         problem = node_port_problem(port, c.options.node_port_range)
         if problem:
-            c.report("SMF051", node, path, f"provided port is not in the valid range: {problem}")
+            c.report("SMF051", node, path, _("provided port is not in the valid range: {problem}").format(problem=problem))
     federation = [(n, p, node) for n, p, node in ports if n in (TLS_PORT, DISCOVERY_PORT)]
     with_port = [x for x in federation if x[1] is not None]
     if service_type == "NodePort" and len(federation) == 2:
         if len(with_port) == 1:
             missing = next(n for n, p, _ in federation if p is None)
             c.report("SMF053", with_port[0][2], base + ("service", "ports", Item("port", missing), "nodePort"),
-                     f"port {with_port[0][0]} has nodePort {with_port[0][1]} but port {missing} has none")
+                     _("port {port} has nodePort {node_port} but port {missing} has none").format(
+                         port=with_port[0][0], node_port=with_port[0][1], missing=missing))
         elif not with_port:
-            c.report("SMF054", type_node, type_path, f"{gw.name} is NodePort without fixed node ports")
+            c.report("SMF054", type_node, type_path, _("{name} is NodePort without fixed node ports").format(name=gw.name))
     route = bool_value(get_value(gw.node, "routeConfig", "enabled"))
     if route is None:
         c.report("SMF092", gw.key, base + ("routeConfig", "enabled"),
-                 f"{gw.name} will get an OpenShift Route to port 8080, which a federation ingress does not serve")
+                 _("{name} will get an OpenShift Route to port 8080, which a federation ingress does not serve").format(
+                     name=gw.name))
 
 
 def node_ports_of(gw) -> list[tuple[int, int | None, Node | None]]:
@@ -511,7 +570,8 @@ def check_labels_distinct(c: Checker, gateways) -> None:
         base = (EGRESS_MAP if gw.kind == "egress" else INGRESS_MAP) + (gw.name,)
         if key in seen:
             c.report("SMF061", value_node, base + ("service", "metadata", "labels", label_key),
-                     f"{label_key}: {value_node.value} is also on {seen[key]}")
+                     _("{label}: {value} is also on {gateway}").format(
+                         label=label_key, value=value_node.value, gateway=seen[key]))
         else:
             seen[key] = gw.name
 
@@ -524,9 +584,9 @@ def check_node_ports_distinct(c: Checker, ingress) -> None:
                 continue
             path = INGRESS_MAP + (gw.name, "service", "ports", Item("port", number), "nodePort")
             if port in seen:
-                c.report("SMF052", node, path, f"nodePort {port} is also used by {seen[port]}")
+                c.report("SMF052", node, path, _("nodePort {port} is also used by {owner}").format(port=port, owner=seen[port]))
             else:
-                seen[port] = f"{gw.name} port {number}"
+                seen[port] = _("{gateway} port {port}").format(gateway=gw.name, port=number)
 
 
 def check_network_view(c: Checker, egress) -> None:
@@ -534,14 +594,15 @@ def check_network_view(c: Checker, egress) -> None:
     view = get_value(egress.node, "requestedNetworkView")
     peer = egress.peer_hint
     if view is None or is_null(view):
-        c.report("SMF071", egress.key, base + ("requestedNetworkView",), f"{egress.name} has no requestedNetworkView")
+        c.report("SMF071", egress.key, base + ("requestedNetworkView",),
+                 _("{name} has no requestedNetworkView").format(name=egress.name))
         return
     if isinstance(view, SequenceNode):
         for item in view.value:
             if isinstance(item, ScalarNode) and item.value.endswith("-network") and not item.value.startswith("network-"):
                 c.report("SMF070", item, base + ("requestedNetworkView",),
-                         f"{item.value!r} follows the docs; the federation code uses 'network-<peer>'",
-                         f"use 'network-{peer}' if {peer!r} is the ServiceMeshPeer name")
+                         _("{value!r} follows the docs; the federation code uses 'network-<peer>'").format(value=item.value),
+                         _("use 'network-{peer}' if {peer!r} is the ServiceMeshPeer name").format(peer=peer))
 
 
 # --- several files ------------------------------------------------------------------------------
@@ -562,13 +623,15 @@ def check_across(sources: list[Source]) -> list[Finding]:
                 path = INGRESS_MAP + (gw.name, "service", "ports", Item("port", number), "nodePort")
                 owner = f"{src.path} ({gw.name})"
                 if port in ports and not ports[port].startswith(src.path + " "):
-                    checker.report("SMF052", node, path, f"nodePort {port} is also used by {ports[port]}")
+                    checker.report("SMF052", node, path,
+                                   _("nodePort {port} is also used by {owner}").format(port=port, owner=ports[port]))
                 ports.setdefault(port, owner)
         domain = get_value(src.smcp, "spec", "security", "trust", "domain")
         if isinstance(domain, ScalarNode) and domain.value and domain.value != "cluster.local":
             if domain.value in domains:
                 checker.report("SMF012", domain, ("spec", "security", "trust", "domain"),
-                               f"trust domain {domain.value!r} is also used by {domains[domain.value]}")
+                               _("trust domain {domain!r} is also used by {owner}").format(
+                                   domain=domain.value, owner=domains[domain.value]))
             domains.setdefault(domain.value, src.path)
         findings.extend(checker.findings)
     return findings
@@ -593,8 +656,9 @@ def check_edit(old, new, src: Source) -> list[Finding]:
             if old_value != new_value and old_value is not None and name == old_name:
                 path = gmap + (name, "service", "metadata", "labels", label_key)
                 node = get_value(src.smcp, *path) if src.smcp is not None else None
-                checker.report("SMF098", node, path, f"changing {label_key} on the existing {kind} gateway {name} "
-                                                     "recreates its Deployment")
+                checker.report("SMF098", node, path, _("changing {label} on the existing {kind} gateway {name} "
+                                                       "recreates its Deployment").format(
+                    label=label_key, kind=_(kind), name=name))
     return checker.findings
 
 

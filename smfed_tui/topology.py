@@ -16,10 +16,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .bundle import CertificateError, ServiceRef, address_problem, build_bundle, normalize_certificates, \
     parse_service_ref, remote_from_mesh
 from .errors import InputError
+from .i18n import N_, _
 from .model import DEFAULT_NODE_PORT_RANGE, DEFAULT_VERSION, Exposure, Mesh, Peer, default_namespace, \
     default_trust_domain, free_node_ports
 
-FORMAT = """\
+# An example topology file, shown in `topology --help` (translated there: the comments explain the keys).
+FORMAT = N_("""\
 meshes:
   - name: red-mesh
     namespace: red-mesh-system     # default <name>-system
@@ -31,7 +33,7 @@ meshes:
     exports: [bookinfo/ratings]    # optional: NS/NAME exported to every peer, imported by every peer
     rootCertFile: red-root.pem     # optional: this mesh's root certificate, for its peers' CA ConfigMaps
 federate: all                      # or a list of pairs: [[red-mesh, green-mesh], ...]
-"""
+""")
 
 TOP_KEYS = ("meshes", "federate")
 MESH_KEYS = ("name", "namespace", "trustDomain", "exposure", "addresses", "nodePortBase", "version", "exports",
@@ -98,24 +100,26 @@ class _Reader:
                 out[key] = (k, v)
                 continue
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            self.error(k, f"unknown key {key!r} in {where}" + (f": did you mean {close[0]!r}?" if close else ""),
-                       f"the keys are: {', '.join(known)}")
+            message = (_("unknown key {key!r} in {where}: did you mean {close!r}?") if close else
+                       _("unknown key {key!r} in {where}"))
+            self.error(k, message.format(key=key, where=where, close=close[0] if close else None),
+                       _("the keys are: {keys}").format(keys=", ".join(known)))
         return out
 
     def string(self, node: Node, what: str) -> str | None:
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str" and node.value != "":
             return node.value
-        self.error(node, f"{what} must be a non-empty string")
+        self.error(node, _("{what} must be a non-empty string").format(what=what))
         return None
 
     def strings(self, node: Node, what: str) -> list[tuple[str, Node]]:
         items = node.value if isinstance(node, SequenceNode) else None
         if items is None:
-            self.error(node, f"{what} must be a list, e.g. [a, b]")
+            self.error(node, _("{what} must be a list, e.g. [a, b]").format(what=what))
             return []
         out = []
         for item in items:
-            value = self.string(item, f"each entry of {what}")
+            value = self.string(item, _("each entry of {what}").format(what=what))
             if value is not None:
                 out.append((value, item))
         return out
@@ -135,32 +139,34 @@ def parse_topology(data: bytes, path: str, read_cert=None) -> Topology:
     src = parse(data, path)
     r = _Reader(path, read_cert)
     if len(src.documents) != 1 or not isinstance(src.documents[0], MappingNode):
-        raise InputError("a topology file holds one mapping with `meshes:` and `federate:`", path=path, line=1, column=1,
-                         hint="see `smfed-wizard topology --help` for the format")
+        raise InputError(_("a topology file holds one mapping with `meshes:` and `federate:`"), path=path, line=1,
+                         column=1, hint=_("see `smfed-wizard topology --help` for the format"))
     root = src.documents[0]
-    top = r.keys(root, TOP_KEYS, "the topology")
+    top = r.keys(root, TOP_KEYS, _("the topology"))
     meshes: list[MeshSpec] = []
     if "meshes" not in top:
-        r.error(root, "the topology has no `meshes:` list")
+        r.error(root, _("the topology has no `meshes:` list"))
     else:
         seen: dict[str, Node] = {}
         domains: dict[str, Node] = {}
         items = top["meshes"][1].value if isinstance(top["meshes"][1], SequenceNode) else None
         if items is None:
-            r.error(top["meshes"][1], "`meshes` must be a list of meshes")
+            r.error(top["meshes"][1], _("`meshes` must be a list of meshes"))
         for item in items or ():
             spec = _mesh(r, item)
             if spec is None:
                 continue
             if spec.name in seen:
                 first = seen[spec.name].start_mark.line + 1
-                r.error(item, f"mesh {spec.name!r} is listed twice (first at line {first})", "give each mesh its own name")
+                r.error(item, _("mesh {name!r} is listed twice (first at line {first})").format(name=spec.name, first=first),
+                        _("give each mesh its own name"))
                 continue
             if spec.trust_domain in domains:
                 first = domains[spec.trust_domain].start_mark.line + 1
                 # §2.4, §6.4: each mesh needs its own trust domain, or the peer CA is ignored.
-                r.error(item, f"mesh {spec.name!r} has trust domain {spec.trust_domain!r}, like the mesh at line {first}",
-                        "each mesh in a federation needs its own trust domain")
+                r.error(item, _("mesh {name!r} has trust domain {domain!r}, like the mesh at line {first}").format(
+                            name=spec.name, domain=spec.trust_domain, first=first),
+                        _("each mesh in a federation needs its own trust domain"))
             seen[spec.name] = item
             domains.setdefault(spec.trust_domain, item)
             meshes.append(spec)
@@ -169,25 +175,25 @@ def parse_topology(data: bytes, path: str, read_cert=None) -> Topology:
     if r.errors:
         raise TopologyError(r.errors)
     linked = {n for pair in pairs for n in pair}
-    warnings = tuple(f"mesh {n!r} federates with no other mesh" for n in names if n not in linked)
+    warnings = tuple(_("mesh {name!r} federates with no other mesh").format(name=n) for n in names if n not in linked)
     return Topology(path, tuple(meshes), tuple(pairs), warnings)
 
 
 def _mesh(r: _Reader, node: Node) -> MeshSpec | None:
     if not isinstance(node, MappingNode):
-        r.error(node, "each mesh is a mapping with at least `name:` and `addresses:`")
+        r.error(node, _("each mesh is a mapping with at least `name:` and `addresses:`"))
         return None
-    keys = r.keys(node, MESH_KEYS, "a mesh")
+    keys = r.keys(node, MESH_KEYS, _("a mesh"))
     before = len(r.errors)
     if "name" not in keys:
-        r.error(node, "this mesh has no `name:`")
+        r.error(node, _("this mesh has no `name:`"))
         return None
     name = r.string(keys["name"][1], "name")
     if name is None:
         return None
     problem = mesh_field_problem("name", name)
     if problem:
-        r.error(keys["name"][1], f"mesh name {name!r}: {problem}")
+        r.error(keys["name"][1], _("mesh name {name!r}: {problem}").format(name=name, problem=problem))
     values: dict = {"name": name, "namespace": default_namespace(name), "trust_domain": default_trust_domain(name),
                     "exposure": "LoadBalancer", "position": (node.start_mark.line + 1, node.start_mark.column + 1)}
     for key, attr, field_key in (("namespace", "namespace", "namespace"), ("trustDomain", "trust_domain", "trust-domain"),
@@ -196,35 +202,36 @@ def _mesh(r: _Reader, node: Node) -> MeshSpec | None:
             value = r.string(keys[key][1], key)
             problem = mesh_field_problem(field_key, value) if value is not None else None
             if problem:
-                r.error(keys[key][1], f"{key} {value!r}: {problem}")
+                r.error(keys[key][1], _("{key} {value!r}: {problem}").format(key=key, value=value, problem=problem))
             elif value is not None:
                 values[attr] = value
     if "exposure" in keys:
         value = r.string(keys["exposure"][1], "exposure")
         if value is not None and value not in EXPOSURES:
-            r.error(keys["exposure"][1], f"exposure {value!r} is not LoadBalancer or NodePort",
-                    "peers in other clusters reach a mesh through a LoadBalancer, or NodePort without one (§5.3)")
+            r.error(keys["exposure"][1], _("exposure {value!r} is not LoadBalancer or NodePort").format(value=value),
+                    _("peers in other clusters reach a mesh through a LoadBalancer, or NodePort without one (§5.3)"))
         elif value is not None:
             values["exposure"] = value
     if "addresses" not in keys:
-        r.error(node, f"mesh {name!r} has no `addresses:`", "list how peers reach its ingress: LB address or node IPs")
+        r.error(node, _("mesh {name!r} has no `addresses:`").format(name=name),
+                _("list how peers reach its ingress: LB address or node IPs"))
     else:
         addresses = r.strings(keys["addresses"][1], "addresses")
         for address, item in addresses:
             problem = address_problem(address)
             if problem:
-                r.error(item, f"address {problem}")
+                r.error(item, _("address {problem}").format(problem=problem))
         if not addresses and isinstance(keys["addresses"][1], SequenceNode):
-            r.error(keys["addresses"][1], f"mesh {name!r} lists no address")
+            r.error(keys["addresses"][1], _("mesh {name!r} lists no address").format(name=name))
         values["addresses"] = tuple(a for a, _ in addresses)
     if "nodePortBase" in keys:
         base_node = keys["nodePortBase"][1]
         base = int(base_node.value) if isinstance(base_node, ScalarNode) and base_node.tag.endswith(":int") else None
         lo, hi = DEFAULT_NODE_PORT_RANGE
         if values["exposure"] != "NodePort":
-            r.error(keys["nodePortBase"][0], "nodePortBase is for `exposure: NodePort` only")
+            r.error(keys["nodePortBase"][0], _("nodePortBase is for `exposure: NodePort` only"))
         elif base is None or not lo <= base <= hi:
-            r.error(base_node, f"nodePortBase must be a number from {lo} to {hi}")
+            r.error(base_node, _("nodePortBase must be a number from {lo} to {hi}").format(lo=lo, hi=hi))
         else:
             values["node_port_base"] = base
             values["position"] = (base_node.start_mark.line + 1, base_node.start_mark.column + 1)
@@ -246,51 +253,54 @@ def _root_cert(r: _Reader, node: Node) -> str | None:
     if rel is None:
         return None
     if r.read_cert is None:
-        r.error(node, "rootCertFile cannot be read here")
+        r.error(node, _("rootCertFile cannot be read here"))
         return None
     try:
         return normalize_certificates(r.read_cert(rel))
     except CertificateError as exc:
-        r.error(node, f"rootCertFile {rel!r}: {exc}", "give the mesh's root CA certificate in PEM")
+        r.error(node, _("rootCertFile {path!r}: {problem}").format(path=rel, problem=exc),
+                _("give the mesh's root CA certificate in PEM"))
     except InputError as exc:
-        r.error(node, f"rootCertFile {rel!r}: {exc.message}", exc.hint)
+        r.error(node, _("rootCertFile {path!r}: {problem}").format(path=rel, problem=exc.message), exc.hint)
     return None
 
 
 def _pairs(r: _Reader, entry, names: list[str], root: Node) -> list[tuple[str, str]]:
     if entry is None:
-        r.error(root, "the topology has no `federate:` (all, or a list of pairs)")
+        r.error(root, _("the topology has no `federate:` (all, or a list of pairs)"))
         return []
     node = entry[1]
     if isinstance(node, ScalarNode) and node.value == "all":
         return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
     if not isinstance(node, SequenceNode):
-        r.error(node, "federate must be `all` or a list of pairs, e.g. [[red-mesh, green-mesh]]")
+        r.error(node, _("federate must be `all` or a list of pairs, e.g. [[red-mesh, green-mesh]]"))
         return []
     pairs: list[tuple[str, str]] = []
     seen: dict[frozenset, int] = {}
     for item in node.value:
-        members = r.strings(item, "a pair") if isinstance(item, SequenceNode) else None
+        members = r.strings(item, _("a pair")) if isinstance(item, SequenceNode) else None
         if members is None or len(members) != 2 or len(item.value) != 2:
             if members is None:
-                r.error(item, "each pair is a list of two mesh names, e.g. [red-mesh, green-mesh]")
+                r.error(item, _("each pair is a list of two mesh names, e.g. [red-mesh, green-mesh]"))
             elif len(item.value) != 2:
-                r.error(item, f"a pair names two meshes, not {len(item.value)}")
+                r.error(item, _("a pair names two meshes, not {count}").format(count=len(item.value)))
             continue
         ok = True
         for name, name_node in members:
             if name not in names:
                 close = difflib.get_close_matches(name, names, n=1)
-                r.error(name_node, f"unknown mesh {name!r} in federate" + (f": did you mean {close[0]!r}?" if close else ""),
-                        f"the meshes are: {', '.join(names)}")
+                message = (_("unknown mesh {name!r} in federate: did you mean {close!r}?") if close else
+                           _("unknown mesh {name!r} in federate"))
+                r.error(name_node, message.format(name=name, close=close[0] if close else None),
+                        _("the meshes are: {names}").format(names=", ".join(names)))
                 ok = False
-        (a, _), (b, _) = members
+        (a, _a_node), (b, _b_node) = members
         if ok and a == b:
-            r.error(item, f"mesh {a!r} cannot federate with itself")
+            r.error(item, _("mesh {name!r} cannot federate with itself").format(name=a))
             ok = False
         key = frozenset((a, b))
         if ok and key in seen:
-            r.error(item, f"the pair {a}/{b} is listed twice (first at line {seen[key]})")
+            r.error(item, _("the pair {a}/{b} is listed twice (first at line {first})").format(a=a, b=b, first=seen[key]))
             ok = False
         if ok:
             seen[key] = item.start_mark.line + 1
@@ -308,7 +318,7 @@ def load_topology(path: str) -> Topology:
         try:
             return loaded.data.decode("utf-8")
         except UnicodeDecodeError:
-            raise InputError("not a UTF-8 text file", path=rel) from None
+            raise InputError(_("not a UTF-8 text file"), path=rel) from None
 
     return parse_topology(read_file(path).data, path, read_cert)
 
@@ -332,9 +342,10 @@ def assign_node_ports(topo: Topology, node_port_range: tuple[int, int] = DEFAULT
             try:
                 tls, discovery = free_node_ports(Mesh.new(spec.name), peer, (lo, node_port_range[1]), used)
             except ValueError as exc:
-                errors.append(InputError(f"mesh {spec.name!r}: {exc} for peer {peer!r}", path=topo.path,
+                errors.append(InputError(_("mesh {name!r}: {problem} for peer {peer!r}").format(
+                                             name=spec.name, problem=exc, peer=peer), path=topo.path,
                                          line=spec.position[0], column=spec.position[1],
-                                         hint="lower nodePortBase (node ports are unique across the topology)"))
+                                         hint=_("lower nodePortBase (node ports are unique across the topology)")))
                 break
             used.update((tls, discovery))
             out[(spec.name, peer)] = (tls, discovery)

@@ -9,7 +9,6 @@ all come from `smfed_tui.fields` and the session; nothing here knows a rule.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
@@ -19,7 +18,7 @@ from smfed_tui.model import Peer
 from smfed_tui.session import Session
 
 from .form import FieldRow
-from .texts import finding_content
+from .texts import Column, finding_content
 
 
 def _value_problem(fld: Field, value) -> str | None:
@@ -61,7 +60,7 @@ class FormStep(Widget):
         await self.recompose()
 
     def compose_form(self) -> ComposeResult:
-        with VerticalScroll(classes="form-column"):
+        with Column(classes="form-column"):
             yield Static(Content.styled(self.title, "bold"), classes="form-title")
             for fld in self.fields:
                 yield FieldRow(fld, cursor_blink=self.cursor_blink)
@@ -108,7 +107,7 @@ class MeshStep(FormStep):
     title = "Mesh"
 
     def compose_form(self) -> ComposeResult:
-        with VerticalScroll(classes="form-column"):
+        with Column(classes="form-column"):
             yield Static(Content.styled(self.title, "bold"), classes="form-title")
             for fld in self.fields:
                 yield FieldRow(fld, cursor_blink=self.cursor_blink)

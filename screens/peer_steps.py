@@ -3,7 +3,7 @@ core's declarations) on the right. Imported and mounted the first time one of th
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
@@ -12,6 +12,7 @@ from smfed_tui.model import Peer
 from smfed_tui.session import Session
 
 from .form import FieldRow
+from .texts import Column
 from .form_steps import FormStep
 from .peer_list import PeerList
 
@@ -33,7 +34,7 @@ class PeerFormStep(FormStep):
             yield PeerList(id=self.list_id)
             with Vertical(classes="peer-form"):
                 yield Static("", classes="empty-note", markup=False)
-                with VerticalScroll(classes="form-column"):
+                with Column(classes="form-column"):
                     yield Static("", classes="form-title", markup=False)
                     for fld in self.fields:
                         yield FieldRow(fld, cursor_blink=self.cursor_blink)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 
+from textual.containers import VerticalScroll
 from textual.content import Content
 
 from smfed_tui.findings import ERROR, HINT, WARNING, Finding
 from smfed_tui.session import Session
+
+class Column(VerticalScroll, can_focus=False):
+    """A scrolling column that tab skips (Textual's scroll containers take focus themselves): tab goes
+    from field to field; the mouse wheel and the focused field scroll it."""
+
 
 ICONS = {ERROR: ("✗", "$text-error"), WARNING: ("⚠", "$text-warning")}
 HINT_ICON = ("ℹ", "$text-secondary")

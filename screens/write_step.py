@@ -10,7 +10,7 @@ import asyncio
 import shlex
 
 from textual import work
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
@@ -22,7 +22,7 @@ from smfed_tui.session import Session
 
 from .lines import DiffView
 from .modals import ConfirmModal
-from .texts import display_name
+from .texts import Column, display_name
 
 
 def error_content(err: SmfedError) -> Content:
@@ -38,7 +38,7 @@ def error_content(err: SmfedError) -> Content:
 class WriteStep(Widget):
     DEFAULT_CSS = """
     WriteStep { height: 1fr; }
-    WriteStep > VerticalScroll { padding: 0 1; height: 1fr; }
+    WriteStep > Column { padding: 0 1; height: 1fr; }
     WriteStep .section-title { text-style: bold; padding: 0 0 1 0; }
     WriteStep .block { height: auto; padding: 0 0 1 0; }
     WriteStep Horizontal { height: auto; padding: 0 0 1 0; }
@@ -61,7 +61,7 @@ class WriteStep(Widget):
         if self.built:
             return
         self.built = True
-        await self.mount(VerticalScroll(
+        await self.mount(Column(
             Static(Content.styled("Write", "bold"), classes="section-title"),
             Static("", id="write-status", classes="block", markup=False),
             Horizontal(Button("Write file  ctrl+s", id="write-button", variant="primary", compact=True)),

@@ -141,11 +141,21 @@ def _acquire_lock(lock: str, real: str) -> bool:
                 os.unlink(lock)
                 raise
             return recovered
-        try:
-            with open(lock, "rb") as f:
-                st, text = os.fstat(f.fileno()), f.read(64).strip()
+        try:  # never follow a symlink or block on a FIFO planted there: either would loop or hang forever
+            fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             continue  # released meanwhile: try again
+        except OSError:  # ELOOP: a symlink
+            fd = None
+        try:
+            st = os.fstat(fd) if fd is not None else None
+            if st is None or not stat.S_ISREG(st.st_mode):
+                raise LockedError(f"{lock} is in the way: it is not a lock file (a symlink, directory or special file)",
+                                  path=real, hint=f"remove {lock} if nothing uses it")
+            text = os.read(fd, 64).strip()
+        finally:
+            if fd is not None:
+                os.close(fd)
         pid = int(text) if text.isdigit() else None
         if pid is not None and _alive(pid):
             raise LockedError(f"the file is being written by another process (pid {pid}, lock {lock})", path=real,

@@ -73,6 +73,14 @@ def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
         data = data[3:]
+    # UTF-16/32 without a BOM, told by where the NULs of the first character are (YAML 1.2 §5.2);
+    # decoded as UTF-8 it would only say "NUL character", which does not tell what to do
+    head = data[:4]
+    guess = ("UTF-32" if len(head) == 4 and (head[:3] == b"\0\0\0" or head[1:] == b"\0\0\0") else
+             "UTF-16" if len(head) >= 2 and (head[0] == 0) != (head[1] == 0) else None)
+    if guess and not bom:
+        raise InputError(f"the file looks like {guess} (no byte order mark), not UTF-8", path=path, line=1,
+                         column=1, hint=f"save it as UTF-8 (e.g. `iconv -f {guess} -t UTF-8`)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -95,6 +103,11 @@ def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
                          hint="convert the file to one style, e.g. `dos2unix FILE`")
     if crlf:
         text = text.replace("\r\n", "\n")
+    cr = text.find("\r")
+    if cr >= 0:  # YAML breaks lines there too: every line number and every inserted line would be off
+        raise InputError("a line ends with a bare CR (classic Mac OS line ending)", path=path,
+                         line=text.count("\n", 0, cr) + 1, column=cr - (text.rfind("\n", 0, cr) + 1) + 1,
+                         hint="convert the file to LF line endings, e.g. `tr '\\r' '\\n' < FILE`")
     return text, bom, crlf
 
 
@@ -131,6 +144,14 @@ def parse(data: bytes, path: str, *, trusted: bool = False) -> Source:
         raise InputError(f"not valid YAML: {problem}", path=path,
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                          hint="fix the YAML syntax at this position") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (ESC, other C0/C1 controls)
+        index = exc.position
+        if _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes
+            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+        line, col = text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+        raise InputError(f"not valid YAML: {exc.reason}: U+{exc.character:04X}", path=path, line=line, column=col,
+                         hint="remove the character, or write it as an escape inside double quotes (e.g. \"\\e\")"
+                         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", path=path, line=1, column=1) from None
     except RecursionError:

@@ -89,6 +89,8 @@ class Splicer:
             return
         if value is DELETE:
             return  # already absent
+        if isinstance(node, SequenceNode) and not isinstance(path[depth], Item):  # a key under a list
+            self._fail(node, f"{path_text(path[:depth])} holds a list, expected a mapping")
         pending = self._pending.setdefault(id(node), (node, path[:depth], []))
         pending[2].append((path[depth:], value, order))
 
@@ -103,6 +105,7 @@ class Splicer:
     def result(self) -> str:
         self._flush_pending()
         self._flush_deletions()
+        self._check_anchors()
         text = self.src.text
         out = []
         last = len(text)
@@ -117,6 +120,34 @@ class Splicer:
         if text and not text.endswith("\n") and result.endswith("\n"):
             result = result[:-1]  # the file's last block was deleted: still no final newline
         return result
+
+    def _check_anchors(self) -> None:
+        """Text that an edit removes or replaces must not hold an anchor used outside it: the alias
+        would be left pointing at nothing and the file would no longer parse."""
+        ranges = [(p[0], p[1]) for p in self.patches if p[0] < p[1]]
+        if not ranges or "&" not in self.src.text:
+            return
+        refs: dict[int, tuple[Node, list[int]]] = {}  # node -> where each reference to it is written
+        stack: list[tuple[Node, int]] = [(self.root, self.root.start_mark.index)]
+        while stack:
+            node, at = stack.pop()
+            if id(node) in refs:
+                refs[id(node)][1].append(at)
+                continue
+            refs[id(node)] = (node, [at])
+            if isinstance(node, MappingNode):
+                for k, v in node.value:
+                    stack += [(k, k.start_mark.index), (v, k.start_mark.index)]
+            elif isinstance(node, SequenceNode):
+                stack += [(item, node.start_mark.index) for item in node.value]
+
+        def removed(index: int) -> bool:
+            return any(start <= index < end for start, end in ranges)
+
+        for node, ats in refs.values():  # several references: an anchor and its aliases
+            if len(ats) > 1 and removed(node.start_mark.index) and not all(removed(at) for at in ats):
+                self._fail(node, "this edit would remove an anchor (`&name`) that is used elsewhere in the "
+                                 "file; the aliases (`*name`) would point at nothing")
 
     # --- walking --------------------------------------------------------------------------------
 
@@ -235,8 +266,9 @@ class Splicer:
             elif _is_empty_value(node):
                 self._fill_empty_value(node, base, tree)
             else:
+                flow = " in flow style `{...}`, e.g. JSON" if getattr(node, "flow_style", False) else ""
                 self._fail(node, f"cannot add {', '.join(map(str, tree))} under {path_text(base)} "
-                                 f"(a {_kind(node)}); write it in block style first")
+                                 f"(a {_kind(node)}{flow}); write it in block style first")
 
     def _insert_into_mapping(self, mapping: MappingNode, base: tuple, tree: dict, order: list) -> None:
         column = mapping.value[0][0].start_mark.column
@@ -277,6 +309,9 @@ class Splicer:
         pair = get(owner, base[-1]) if base else None
         if pair is None:
             self._fail(node, "the document root is empty")
+        if getattr(owner, "flow_style", False):  # block lines inside `{...}` (JSON too) would not parse
+            self._fail(node, f"cannot add {', '.join(map(str, tree))} under {path_text(base)} "
+                             "(inside a flow-style mapping, e.g. JSON); write it in block style first")
         key = pair[0]
         column = key.start_mark.column + self.style.indent
         lines = emit_value_lines(tree, column, self.style)
@@ -376,10 +411,34 @@ def _last_line_end(text: str, node: Node) -> int:
         if _is_alias_of_earlier(k, v):
             return k.end_mark.index
         return max(k.end_mark.index, _last_line_end(text, v))
-    last = node.value[-1]
-    if last.start_mark.index < node.start_mark.index:  # an alias item
-        return node.start_mark.index
-    return _last_line_end(text, last)
+    return _block_sequence_end(text, node)
+
+
+def _block_sequence_end(text: str, seq: SequenceNode) -> int:
+    """`_last_line_end` of a block sequence. An alias item carries its anchor's marks, not its own: when
+    the last item is one, the lines after the last real item that still belong to the list (indented
+    deeper than its `-`, or a `-` at its column) are found in the text."""
+    prev_end, last_real, alias_last = seq.start_mark.index, None, False
+    for item in seq.value:
+        alias_last = item.start_mark.index < prev_end  # points back at an anchor before it
+        if not alias_last:
+            last_real, prev_end = item, item.end_mark.index
+    end = seq.start_mark.index if last_real is None else _last_line_end(text, last_real)
+    if not alias_last:
+        return end
+    column = seq.start_mark.column
+    nl = text.find("\n", end)
+    while nl >= 0:
+        nxt = text.find("\n", nl + 1)
+        line = text[nl + 1:nxt if nxt >= 0 else len(text)]
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if stripped and not stripped.startswith("#"):
+            if not (indent > column or (indent == column and (stripped == "-" or stripped.startswith("- ")))):
+                break
+            end = nl + 1 + len(line.rstrip(" "))
+        nl = nxt
+    return end
 
 
 def _keys_in_order(order: list[tuple], base: tuple) -> list[str]:

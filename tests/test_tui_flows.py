@@ -338,3 +338,44 @@ async def test_apply_flow_with_a_stand_in_client(red_mesh, monkeypatch):
     assert calls[0] == "target" and calls[1][0] == "diff" and calls[2] == "apply"
     assert calls[1][1].startswith("apiVersion: maistra.io/v2")
     assert red_mesh.read_text() == (FIXTURES / "red-mesh.yaml").read_text()   # applying does not write
+
+
+async def test_tab_goes_from_field_to_field(red_mesh):
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "exposure")
+        assert app.screen.focused.id == "exposure-list"
+        await pilot.press("tab")
+        assert app.screen.focused is editor(app, "exposure", "service")
+        await pilot.press("right")                      # LoadBalancer -> NodePort
+        assert app.session.mesh.peer("green-mesh").exposure.service_type == "NodePort"
+        await pilot.press("tab")
+        assert app.screen.focused is editor(app, "exposure", "tls-node-port")
+
+
+async def test_key_bar_shows_every_key_at_80_columns(red_mesh):
+    app = make_app(red_mesh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "peers")
+        bar = app.screen.query_one("#keys")
+        text = str(bar.render())
+        for label in ("a Add", "d Remove", "^n Next", "^b Back", "^s Write", "^r Apply", "f1 Help", "f2 YAML",
+                      "^q Quit"):
+            assert label in text
+        assert all(len(line) <= 80 for line in text.splitlines())
+        assert bar.size.height == len(text.splitlines())
+
+
+async def test_help_lists_every_field_with_its_docs_text(red_mesh):
+    from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS
+    from textual.widgets import Static
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        text = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        for fld in MESH_FIELDS + PEER_FIELDS + EXPOSURE_FIELDS:
+            assert fld.label in text and fld.help in text
+        assert "ctrl+q" in text
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "WizardScreen"

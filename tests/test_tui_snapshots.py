@@ -94,6 +94,9 @@ class TestPeersStep:
 
 
 class TestExposureStep:
+    def test_no_peers_yet(self, snap_compare, new_file):
+        assert snap_compare(make_app(new_file), terminal_size=WIDE, run_before=steps("exposure"))
+
     def test_filled(self, snap_compare, red_mesh):
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=steps("exposure"))
 
@@ -129,6 +132,9 @@ class TestExposureStep:
 
 
 class TestReview:
+    def test_new_file_without_findings(self, snap_compare, new_file):
+        assert snap_compare(make_app(new_file), terminal_size=WIDE, run_before=steps("review"))
+
     def test_findings_and_diff(self, snap_compare, red_mesh):
         async def run_before(pilot):
             await node_ports(pilot, "30510", "32359")
@@ -146,6 +152,9 @@ class TestReview:
 
 
 class TestWrite:
+    def test_new_file(self, snap_compare, new_file):
+        assert snap_compare(make_app(new_file), terminal_size=WIDE, run_before=steps("write"))
+
     def test_write_step(self, snap_compare, red_mesh):
         async def run_before(pilot):
             await type_into(pilot, "mesh", "cluster-name", "east")
@@ -174,6 +183,9 @@ class TestWrite:
 
 
 class TestNextSteps:
+    def test_no_peers_yet(self, snap_compare, new_file):
+        assert snap_compare(make_app(new_file), terminal_size=WIDE, run_before=steps("next"))
+
     def test_follow_on_resources(self, snap_compare, red_mesh):
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=steps("next"))
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gettext
 import json
 import os
 import sys
 from dataclasses import dataclass
 
 from . import __version__
-from .errors import SmfedError, UsageError, format_error
+from .errors import SmfedError, UsageError, fix_line, format_error
 from .findings import ERROR, Finding, count, sort_key
+from .i18n import LANGUAGES, N_, _, choose_language, gettext_fallback, language, ngettext, set_language
 
 SUBCOMMANDS = ("generate", "edit", "validate", "apply", "bundle", "topology", "completion")
 
@@ -24,37 +26,67 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on usage errors already; route its message through our format."""
 
     def error(self, message: str):  # noqa: D401 - argparse API
-        raise UsageError(message, hint=f"see `{self.prog} --help`")
+        raise UsageError(message, hint=_("see `{prog} --help`").format(prog=self.prog))
+
+
+# argparse's own words (usage, headings, its error messages) go through the standard library's gettext;
+# these are the ones a user of this command can see, in the catalog with the rest (`_localize_argparse`).
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"), N_("unrecognized arguments: %s"),
+    N_("not allowed with argument %s"), N_("ignored explicit argument %r"),
+    N_("the following arguments are required: %s"), N_("one of the arguments %s is required"),
+    N_("expected one argument"), N_("expected at most one argument"), N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("unexpected option string: %s"),
+    N_("invalid %(type)s value: %(value)r"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+)
+
+
+def _localize_argparse() -> None:
+    """Let argparse's own messages come from our catalog (the rest still from the standard gettext)."""
+    if not getattr(argparse._, "smfed", False):
+        translate = gettext_fallback(gettext.gettext)
+        translate.smfed = True
+        argparse._ = translate
+
+
+def _add_lang_flag(parser: argparse.ArgumentParser) -> None:
+    """`--lang` is read by `main` before any parsing (it may stand anywhere); declared here for help and completion."""
+    parser.add_argument("--lang", choices=LANGUAGES, help=_(
+        "the language of messages: en or ko (default: from LC_ALL, LC_MESSAGES or LANG, else en)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .flags import add_mesh_flags, add_peer_flags
 
-    parser = _Parser(prog="smfed-wizard", description=(
+    _localize_argparse()
+    parser = _Parser(prog="smfed-wizard", description=_(
         "Configure OpenShift Service Mesh 2.x federation: the ServiceMeshControlPlane gateways for each peer "
         "mesh, validated as you go, written in place without disturbing the rest of the file."),
-        epilog="Run `smfed-wizard FILE` for the interactive wizard, or a subcommand for scripts.\n\n"
-               "Examples:\n"
-               "  smfed-wizard red-mesh.yaml                     the wizard (new file or edit in place)\n"
-               "  smfed-wizard --plain red-mesh.yaml             the same, line by line\n"
-               "  smfed-wizard generate --name red-mesh --peer green-mesh -o red-mesh.yaml\n"
-               "  smfed-wizard validate red-mesh.yaml\n\n"
-               "Exit codes: 0 fine (warnings allowed), 1 validation errors or conflicts, 2 unusable input "
-               "or usage, 130 aborted.",
+        epilog=_("Run `smfed-wizard FILE` for the interactive wizard, or a subcommand for scripts.\n\n"
+                 "Examples:\n"
+                 "  smfed-wizard red-mesh.yaml                     the wizard (new file or edit in place)\n"
+                 "  smfed-wizard --plain red-mesh.yaml             the same, line by line\n"
+                 "  smfed-wizard generate --name red-mesh --peer green-mesh -o red-mesh.yaml\n"
+                 "  smfed-wizard validate red-mesh.yaml\n\n"
+                 "Exit codes: 0 fine (warnings allowed), 1 validation errors or conflicts, 2 unusable input "
+                 "or usage, 130 aborted."),
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"smfed-wizard {__version__}")
+    parser.add_argument("--version", action="version", version=f"smfed-wizard {__version__}",
+                        help=_("show program's version number and exit"))
+    _add_lang_flag(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    gen = sub.add_parser("generate", help="write a new SMCP from flags", description=(
+    gen = sub.add_parser("generate", help=_("write a new SMCP from flags"), description=_(
         "Write a new federation-ready ServiceMeshControlPlane.\n\nExample:\n  smfed-wizard generate --name red-mesh "
         "--peer green-mesh --peer blue-mesh:service=NodePort,tls-node-port=30510,discovery-node-port=32359"),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     add_mesh_flags(gen)
     add_peer_flags(gen)
-    gen.add_argument("-o", "--output", metavar="FILE", help="write FILE (atomically) instead of stdout")
-    gen.add_argument("--allow-errors", action="store_true", help="write even when the result has errors")
+    gen.add_argument("-o", "--output", metavar="FILE", help=_("write FILE (atomically) instead of stdout"))
+    gen.add_argument("--allow-errors", action="store_true", help=_("write even when the result has errors"))
 
-    ed = sub.add_parser("edit", help="change an existing SMCP in place", description=(
+    ed = sub.add_parser("edit", help=_("change an existing SMCP in place"), description=_(
         "Change an existing SMCP file in place: only the lines you change are touched.\n\nExamples:\n"
         "  smfed-wizard edit smcp.yaml --peer blue-mesh\n"
         "  smfed-wizard edit smcp.yaml --peer green-mesh:service=NodePort,tls-node-port=30510,"
@@ -63,25 +95,28 @@ def build_parser() -> argparse.ArgumentParser:
     ed.add_argument("file")
     add_mesh_flags(ed)
     add_peer_flags(ed)
-    ed.add_argument("--remove-peer", action="append", default=[], metavar="NAME", help="remove a peer's gateways")
+    ed.add_argument("--remove-peer", action="append", default=[], metavar="NAME", help=_("remove a peer's gateways"))
     out = ed.add_mutually_exclusive_group()
-    out.add_argument("--stdout", action="store_true", help="print the edited file instead of writing it")
-    out.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
-    ed.add_argument("--backup", action="store_true", help="keep the previous version as FILE~")
-    ed.add_argument("--allow-errors", action="store_true", help="write even when the edit introduces errors")
+    out.add_argument("--stdout", action="store_true", help=_("print the edited file instead of writing it"))
+    out.add_argument("--diff", action="store_true", help=_("print a unified diff instead of writing"))
+    ed.add_argument("--backup", action="store_true", help=_("keep the previous version as FILE~"))
+    ed.add_argument("--allow-errors", action="store_true", help=_("write even when the edit introduces errors"))
 
-    val = sub.add_parser("validate", help="check SMCP files", description=(
+    val = sub.add_parser("validate", help=_("check SMCP files"), description=_(
         "Check one or more SMCP files for federation mistakes.\n\nExamples:\n  smfed-wizard validate smcp.yaml\n"
         "  smfed-wizard validate red/*.yaml green/*.yaml --format json"),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     val.add_argument("files", nargs="+", metavar="FILE")
-    val.add_argument("--format", choices=("text", "json"), default="text")
-    val.add_argument("--node-port-range", metavar="LO-HI", help="the cluster's node port range (default 30000-32767)")
+    val.add_argument("--format", choices=("text", "json"), default="text", help=_(
+        "text for people; json for machines (English messages unless --lang is given)"))
+    val.add_argument("--node-port-range", metavar="LO-HI", help=_("the cluster's node port range (default 30000-32767)"))
 
     _add_optional_subcommands(sub)
-    comp = sub.add_parser("completion", help="print a shell completion script",
-                          description="Example: source <(smfed-wizard completion bash)")
+    comp = sub.add_parser("completion", help=_("print a shell completion script"),
+                          description=_("Example: source <(smfed-wizard completion bash)"))
     comp.add_argument("shell", choices=("bash", "zsh"))
+    for subparser in sub.choices.values():
+        _add_lang_flag(subparser)
     return parser
 
 
@@ -96,6 +131,7 @@ def _add_optional_subcommands(sub) -> None:
 
 
 def wizard_parser() -> argparse.ArgumentParser:
+    _localize_argparse()
     parser = _Parser(prog="smfed-wizard", add_help=False)
     parser.add_argument("file", nargs="?")
     parser.add_argument("--plain", action="store_true")
@@ -106,21 +142,56 @@ def wizard_parser() -> argparse.ArgumentParser:
 
 # --- entry point ------------------------------------------------------------------------------------
 
+def take_lang(argv: list[str]) -> tuple[str | None, list[str]]:
+    """`--lang en|ko` (or `--lang=ko`) from anywhere before `--`, and the arguments without it.
+    The last one given wins; UsageError for a missing or unknown value."""
+    lang, rest, index = None, [], 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            rest += argv[index:]
+            break
+        if arg == "--lang" or arg.startswith("--lang="):
+            if arg == "--lang":
+                if index + 1 >= len(argv):
+                    raise UsageError(_("--lang needs a value, one of {choices}").format(choices=", ".join(LANGUAGES)),
+                                     hint=_("e.g. --lang ko"))
+                value, index = argv[index + 1], index + 2
+            else:
+                value, index = arg.partition("=")[2], index + 1
+            try:
+                lang = choose_language(value)
+            except ValueError:
+                raise UsageError(_("--lang {value!r} is not one of {choices}").format(
+                    value=value, choices=", ".join(LANGUAGES)), hint=_("e.g. --lang ko")) from None
+            continue
+        rest.append(arg)
+        index += 1
+    return lang, rest
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    try:
-        if argv and argv[0] in SUBCOMMANDS:
-            args = build_parser().parse_args(argv)
-            return args.run(args) if hasattr(args, "run") else COMMANDS[args.command](args)
-        return run_wizard(argv)
-    except SmfedError as err:
-        print(format_error(err), file=sys.stderr)
-        return err.exit_code
-    except KeyboardInterrupt:
-        print("aborted; nothing written", file=sys.stderr)
-        return EXIT_ABORTED
-    except BrokenPipeError:
-        return EXIT_OK
+    # Messages are in the environment's language until --lang is read; the language in force before
+    # this call is restored afterwards (a test or a program may call main more than once).
+    with language(choose_language()):
+        try:
+            lang, argv = take_lang(argv)
+            if lang is not None:
+                set_language(lang)
+            if argv and argv[0] in SUBCOMMANDS:
+                args = build_parser().parse_args(argv)
+                args.lang = lang   # None unless given explicitly (validate's JSON stays English then)
+                return args.run(args) if hasattr(args, "run") else COMMANDS[args.command](args)
+            return run_wizard(argv)
+        except SmfedError as err:
+            print(format_error(err), file=sys.stderr)
+            return err.exit_code
+        except KeyboardInterrupt:
+            print(_("aborted; nothing written"), file=sys.stderr)
+            return EXIT_ABORTED
+        except BrokenPipeError:
+            return EXIT_OK
 
 
 def run_wizard(argv: list[str]) -> int:
@@ -132,9 +203,9 @@ def run_wizard(argv: list[str]) -> int:
         print(f"smfed-wizard {__version__}")
         return EXIT_OK
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError("the wizard needs a terminal (stdin and stdout are not both TTYs)",
-                         hint="for scripts use a subcommand, e.g. `smfed-wizard generate --name red-mesh "
-                              "--peer green-mesh -o smcp.yaml` or `smfed-wizard edit smcp.yaml --peer green-mesh`")
+        raise UsageError(_("the wizard needs a terminal (stdin and stdout are not both TTYs)"),
+                         hint=_("for scripts use a subcommand, e.g. `smfed-wizard generate --name red-mesh "
+                                "--peer green-mesh -o smcp.yaml` or `smfed-wizard edit smcp.yaml --peer green-mesh`"))
     plain = args.plain or bool(os.environ.get("ACCESSIBLE")) or os.environ.get("TERM", "") in ("dumb", "")
     if plain:
         from .plain import run_plain
@@ -151,7 +222,8 @@ def cmd_generate(args) -> int:
     from .model import Mesh
 
     if not args.mesh_name:
-        raise UsageError("generate needs --name", hint="e.g. smfed-wizard generate --name red-mesh --peer green-mesh")
+        raise UsageError(_("generate needs --name"),
+                         hint=_("e.g. smfed-wizard generate --name red-mesh --peer green-mesh"))
     # Mesh.new derives the namespace and trust domain from the name; the other flags then override.
     mesh = apply_mesh_flags(Mesh.new(args.mesh_name.strip()), args)
     for spec in args.peer:
@@ -160,12 +232,12 @@ def cmd_generate(args) -> int:
     findings = _check_text(text, args.output or "<generated>")
     _print_findings(findings, sys.stderr)
     if count(findings, ERROR) and not args.allow_errors:
-        print("not written: fix the errors above (or pass --allow-errors)", file=sys.stderr)
+        print(_("not written: fix the errors above (or pass --allow-errors)"), file=sys.stderr)
         return EXIT_FINDINGS
     if args.output:
         from .safe_files import write_file
         write_file(args.output, text.encode("utf-8"), expected=_existing_or_none(args.output))
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(_("wrote {file}").format(file=args.output), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -211,15 +283,16 @@ def cmd_edit(args) -> int:
         sys.stdout.write(unified_diff(src.text, text, args.file))
         return EXIT_FINDINGS if blocked else EXIT_OK
     if blocked:
-        print("not written: the edit introduces the errors above (or pass --allow-errors)", file=sys.stderr)
+        print(_("not written: the edit introduces the errors above (or pass --allow-errors)"), file=sys.stderr)
         return EXIT_FINDINGS
     if new_bytes == loaded.data:
-        print(f"{args.file}: nothing to change", file=sys.stderr)
+        print(_("{file}: nothing to change").format(file=args.file), file=sys.stderr)
         return EXIT_OK
     write_file(args.file, new_bytes, expected=loaded, backup=args.backup)
     changed = sum(1 for line in difflib.unified_diff(src.text.splitlines(), text.splitlines(), lineterm="", n=0)
                   if line[:1] in "+-" and line[:3] not in ("+++", "---"))
-    print(f"wrote {args.file} ({changed} lines changed)", file=sys.stderr)
+    print(ngettext("wrote {file} ({count} line changed)", "wrote {file} ({count} lines changed)", changed).format(
+        file=args.file, count=changed), file=sys.stderr)
     return EXIT_OK
 
 
@@ -269,6 +342,8 @@ def cmd_validate(args) -> int:
     from .source import parse, require_smcp_v2
     from .federation_rules import check_federation, holds_federation_resources  # issue 5
 
+    if args.format == "json" and getattr(args, "lang", None) is None:
+        set_language("en")   # machines read the JSON: English messages (and the codes) unless --lang asks
     options = Options(node_port_range=_parse_range(args.node_port_range)) if args.node_port_range else Options()
     findings: list[Finding] = []
     sources = []
@@ -317,20 +392,29 @@ def _unusable_json(u: _Unusable) -> dict:
 def _parse_range(text: str) -> tuple[int, int]:
     lo, sep, hi = text.partition("-")
     if not (sep and lo.strip().isdigit() and hi.strip().isdigit()) or int(lo) > int(hi) or int(hi) > 65535:
-        raise UsageError(f"--node-port-range {text!r} is not LO-HI", hint="e.g. --node-port-range 30000-32767")
+        raise UsageError(_("--node-port-range {value!r} is not LO-HI").format(value=text),
+                         hint=_("e.g. --node-port-range 30000-32767"))
     return int(lo), int(hi)
 
 
 def _print_findings(findings: list[Finding], stream) -> None:
     for f in findings:
         stream.write(f.compiler_line() + "\n")
-        stream.write(f"  fix: {f.hint}\n")
+        stream.write("  " + fix_line(f.hint) + "\n")
+
+
+def counts_text(errors: int, warnings: int, hints: int) -> str:
+    """`2 errors, 1 warning, 0 hints` in the current language."""
+    return _("{errors}, {warnings}, {hints}").format(
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+        hints=ngettext("{n} hint", "{n} hints", hints).format(n=hints))
 
 
 def _print_summary(findings: list[Finding], files: int, stream) -> None:
     e, w, h = count(findings, "error"), count(findings, "warning"), count(findings, "hint")
-    stream.write(f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}, {h} hint{'s' * (h != 1)} "
-                 f"in {files} file{'s' * (files != 1)}\n")
+    stream.write(_("{counts} in {files}").format(
+        counts=counts_text(e, w, h), files=ngettext("{n} file", "{n} files", files).format(n=files)) + "\n")
 
 
 def cmd_completion(args) -> int:

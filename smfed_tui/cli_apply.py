@@ -10,8 +10,9 @@ import shlex
 import sys
 
 from . import apply as kube
-from .errors import SmfedError, UsageError, format_error
+from .errors import SmfedError, UsageError, fix_line, format_error
 from .findings import ERROR, Finding
+from .i18n import _, cell_width, ljust_cells, ngettext
 from .rules import check_source
 from .safe_files import read_file
 from .source import parse, require_smcp_v2
@@ -19,23 +20,23 @@ from .source import parse, require_smcp_v2
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
-        "apply", help="apply a ServiceMeshControlPlane file to the cluster (server-side apply)",
-        description="Shows which cluster and namespace will change and the server-side diff, asks, then runs "
-                    f"`oc apply --server-side --field-manager={kube.FIELD_MANAGER}` (kubectl when there is no oc).\n\n"
-                    "Examples:\n  smfed-wizard apply red-mesh.yaml --context prod --dry-run\n"
-                    "  smfed-wizard apply red-mesh.yaml --yes",
+        "apply", help=_("apply a ServiceMeshControlPlane file to the cluster (server-side apply)"),
+        description=_("Shows which cluster and namespace will change and the server-side diff, asks, then runs "
+                      "`oc apply --server-side --field-manager={manager}` (kubectl when there is no oc).\n\n"
+                      "Examples:\n  smfed-wizard apply red-mesh.yaml --context prod --dry-run\n"
+                      "  smfed-wizard apply red-mesh.yaml --yes").format(manager=kube.FIELD_MANAGER),
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", metavar="FILE", help="YAML file holding one ServiceMeshControlPlane")
-    parser.add_argument("--context", metavar="CTX", help="kubeconfig context (default: the current one)")
+    parser.add_argument("file", metavar="FILE", help=_("YAML file holding one ServiceMeshControlPlane"))
+    parser.add_argument("--context", metavar="CTX", help=_("kubeconfig context (default: the current one)"))
     parser.add_argument("--namespace", "-n", metavar="NS",
-                        help="namespace when the file sets none (default: the context's, else default)")
-    parser.add_argument("--kubectl", metavar="PATH", help="the oc or kubectl to run (default: oc, else kubectl)")
+                        help=_("namespace when the file sets none (default: the context's, else default)"))
+    parser.add_argument("--kubectl", metavar="PATH", help=_("the oc or kubectl to run (default: oc, else kubectl)"))
     parser.add_argument("--request-timeout", default=kube.DEFAULT_TIMEOUT, metavar="DURATION",
-                        help="give up on a single request after this long (default: %(default)s)")
-    parser.add_argument("--dry-run", action="store_true", help="let the server check the apply; change nothing")
-    parser.add_argument("--yes", "-y", action="store_true", help="apply without asking")
+                        help=_("give up on a single request after this long (default: %(default)s)"))
+    parser.add_argument("--dry-run", action="store_true", help=_("let the server check the apply; change nothing"))
+    parser.add_argument("--yes", "-y", action="store_true", help=_("apply without asking"))
     parser.add_argument("--force-conflicts", action="store_true",
-                        help="take ownership of fields another field manager owns (never done without this flag)")
+                        help=_("take ownership of fields another field manager owns (never done without this flag)"))
     parser.set_defaults(run=run)   # smfed_tui.cli.main calls args.run(args)
     return parser
 
@@ -51,12 +52,14 @@ def _checked_manifest(path: str) -> tuple[str, list[Finding]]:
 
 def _print_target(target: kube.Target) -> None:
     server = f" ({target.server})" if target.server else ""
-    print(f"Will apply {kube.KIND} {target.namespace}/{target.name} (nothing sent yet):")
-    print(f"  client:    {target.binary}")
-    print(f"  context:   {target.context or '(current)'}")
-    print(f"  cluster:   {target.cluster or '?'}{server}")
-    print(f"  user:      {target.user or '?'}")
-    print(f"  namespace: {target.namespace}")
+    print(_("Will apply {kind} {namespace}/{name} (nothing sent yet):").format(
+        kind=kube.KIND, namespace=target.namespace, name=target.name))
+    rows = ((_("client:"), target.binary), (_("context:"), target.context or _("(current)")),
+            (_("cluster:"), f"{target.cluster or '?'}{server}"), (_("user:"), target.user or "?"),
+            (_("namespace:"), target.namespace))
+    width = max(cell_width(label) for label, _value in rows) + 1
+    for label, value in rows:
+        print(f"  {ljust_cells(label, width)}{value}")
 
 
 def _print_warnings(warnings: tuple[str, ...]) -> None:
@@ -66,10 +69,11 @@ def _print_warnings(warnings: tuple[str, ...]) -> None:
 
 def _confirmed(target: kube.Target) -> bool:
     if not (sys.stdin is not None and sys.stdin.isatty()):
-        raise UsageError("not applying without confirmation: stdin is not a terminal",
-                         hint="review the diff above, then pass --yes to apply without asking")
+        raise UsageError(_("not applying without confirmation: stdin is not a terminal"),
+                         hint=_("review the diff above, then pass --yes to apply without asking"))
     try:
-        answer = input(f"Apply to {target.context}/{target.namespace}? [y/N] ")
+        answer = input(_("Apply to {context}/{namespace}? [y/N] ").format(
+            context=target.context, namespace=target.namespace))
     except EOFError:
         return False
     return answer.strip().lower() in ("y", "yes")
@@ -81,8 +85,10 @@ def _apply(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(problem.compiler_line(), file=sys.stderr)
-            print(f"  fix: {problem.hint}", file=sys.stderr)
-        print(f"{args.file}: error: not applied: the file has {len(problems)} validation error(s)", file=sys.stderr)
+            print("  " + fix_line(problem.hint), file=sys.stderr)
+        print(ngettext("{file}: error: not applied: the file has {count} validation error",
+                       "{file}: error: not applied: the file has {count} validation errors", len(problems)).format(
+            file=args.file, count=len(problems)), file=sys.stderr)
         return 1
     binary = kube.find_binary(args.kubectl)
     target = kube.describe_target(binary, manifest, context=args.context, namespace=args.namespace)
@@ -91,21 +97,22 @@ def _apply(args: argparse.Namespace) -> int:
                                  force_conflicts=args.force_conflicts)
     _print_warnings(diff.warnings)
     if not diff.changed:
-        print(f"nothing to do: {target.context}/{target.namespace} already matches {args.file}")
+        print(_("nothing to do: {context}/{namespace} already matches {file}").format(
+            context=target.context, namespace=target.namespace, file=args.file))
         return 0
-    print("Changes (server-side diff):")
+    print(_("Changes (server-side diff):"))
     print(diff.diff, end="")
     if not args.dry_run and not args.yes and not _confirmed(target):
-        print("not applied", file=sys.stderr)
+        print(_("not applied"), file=sys.stderr)
         return 130
     result = kube.server_side_apply(target, manifest, dry_run=args.dry_run, force_conflicts=args.force_conflicts,
                                     timeout=args.request_timeout)
     _print_warnings(result.warnings)
     print(result.output)
     if result.dry_run:
-        print("server dry run: nothing was changed")
+        print(_("server dry run: nothing was changed"))
     else:
-        print(f"watch the operator reconcile it: {shlex.join(result.watch_command)}")
+        print(_("watch the operator reconcile it: {command}").format(command=shlex.join(result.watch_command)))
     return 0
 
 
@@ -113,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _apply(args)
     except KeyboardInterrupt:
-        print("\naborted", file=sys.stderr)
+        print("\n" + _("aborted"), file=sys.stderr)
         return 130
     except SmfedError as err:
         if err.path is None:

@@ -5,24 +5,25 @@ import argparse
 
 from .errors import UsageError
 from .fields import MESH_FIELDS, PEER_FIELDS, PEER_OPTION_FIELDS
+from .i18n import _
 from .model import Mesh, Peer
 
 
 def add_mesh_flags(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("mesh")
+    group = parser.add_argument_group(_("mesh"))
     for field in MESH_FIELDS:
-        extra = f" (one of {', '.join(field.choices)})" if field.choices else ""
+        extra = " " + _("(one of {choices})").format(choices=", ".join(field.choices)) if field.choices else ""
         group.add_argument(f"--{field.key}", dest=f"mesh_{field.attr}", metavar=field.key.upper().replace("-", "_"),
                            help=field.help + extra)
 
 
 def add_peer_flags(parser: argparse.ArgumentParser) -> None:
     keys = ", ".join(PEER_OPTION_FIELDS)
-    group = parser.add_argument_group("peers")
+    group = parser.add_argument_group(_("peers"))
     group.add_argument("--peer", action="append", default=[], metavar="NAME[:key=value,...]",
-                       help=f"add or change a peer mesh (repeatable). Keys: {keys}. "
-                            "Lists use '+': network=a+b. Example: --peer green-mesh:service=NodePort,"
-                            "tls-node-port=30510,discovery-node-port=32359")
+                       help=_("add or change a peer mesh (repeatable). Keys: {keys}. "
+                              "Lists use '+': network=a+b. Example: --peer green-mesh:service=NodePort,"
+                              "tls-node-port=30510,discovery-node-port=32359").format(keys=keys))
 
 
 def apply_mesh_flags(mesh: Mesh, args: argparse.Namespace) -> Mesh:
@@ -33,25 +34,27 @@ def apply_mesh_flags(mesh: Mesh, args: argparse.Namespace) -> Mesh:
         try:
             value = field.parse(raw)
         except ValueError as exc:
-            raise UsageError(f"--{field.key}: {exc}", hint=field.help) from None
+            raise UsageError(_("--{flag}: {problem}").format(flag=field.key, problem=exc), hint=field.help) from None
         mesh = field.set(mesh, None, value)
     return mesh
 
 
 def parse_peer_spec(spec: str) -> tuple[str, dict[str, str]]:
-    name, _, rest = spec.partition(":")
+    name, _colon, rest = spec.partition(":")
     name = name.strip()
     problem = PEER_FIELDS[0].problem(name)
     if problem:
-        raise UsageError(f"--peer {spec!r}: peer name {problem}", hint="peer names are DNS labels, e.g. green-mesh")
+        raise UsageError(_("--peer {spec!r}: peer name {problem}").format(spec=spec, problem=problem),
+                         hint=_("peer names are DNS labels, e.g. green-mesh"))
     options: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in rest.split(","))):
         key, eq, value = part.partition("=")
         if not eq:
-            raise UsageError(f"--peer {spec!r}: {part!r} is not key=value",
-                             hint=f"keys: {', '.join(PEER_OPTION_FIELDS)}")
+            raise UsageError(_("--peer {spec!r}: {part!r} is not key=value").format(spec=spec, part=part),
+                             hint=_("keys: {keys}").format(keys=", ".join(PEER_OPTION_FIELDS)))
         if key not in PEER_OPTION_FIELDS:
-            raise UsageError(f"--peer {spec!r}: unknown key {key!r}", hint=f"keys: {', '.join(PEER_OPTION_FIELDS)}")
+            raise UsageError(_("--peer {spec!r}: unknown key {key!r}").format(spec=spec, key=key),
+                             hint=_("keys: {keys}").format(keys=", ".join(PEER_OPTION_FIELDS)))
         options[key] = value
     return name, options
 
@@ -65,7 +68,8 @@ def apply_peer_spec(mesh: Mesh, spec: str) -> Mesh:
         try:
             values[field] = field.parse(raw)
         except ValueError as exc:
-            raise UsageError(f"--peer {name}: {key} {exc}", hint=field.help) from None
+            raise UsageError(_("--peer {name}: {key} {problem}").format(name=name, key=key, problem=exc),
+                             hint=field.help) from None
     if mesh.peer(name) is None:
         names = {f.attr: v for f, v in values.items() if f.attr in ("egress", "ingress")}
         mesh = mesh.with_peer(Peer.new(name, **names))
@@ -76,6 +80,7 @@ def apply_peer_spec(mesh: Mesh, spec: str) -> Mesh:
 
 def remove_peer(mesh: Mesh, name: str) -> Mesh:
     if mesh.peer(name) is None:
-        known = ", ".join(p.name for p in mesh.peers) or "none"
-        raise UsageError(f"--remove-peer: no peer named {name!r} in this file (peers: {known})")
+        known = ", ".join(p.name for p in mesh.peers) or _("none")
+        raise UsageError(_("--remove-peer: no peer named {name!r} in this file (peers: {known})").format(
+            name=name, known=known))
     return mesh.without_peer(name)

@@ -20,6 +20,7 @@ import contextlib
 import gettext
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 DOMAIN = "smfed"
@@ -232,6 +233,17 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of `singular`/`plural` for `n`, in the current language (fill in `{n}` afterwards)."""
     return _translations.ngettext(singular, plural, n)
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells `text` takes: Hangul, CJK and other wide characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def ljust_cells(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal cells (str.ljust counts characters, not cells)."""
+    return text + " " * max(0, width - cell_width(text))
 
 
 def gettext_fallback(fallback):

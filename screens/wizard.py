@@ -84,6 +84,7 @@ class WizardScreen(Screen):
         self._counts_key: tuple | None = None
         self._title_key: str | None = None
         self.ready = False   # True once the first step is built and shown
+        self._step_widgets: dict[str, object] = {}
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -124,7 +125,12 @@ class WizardScreen(Screen):
                                 (f" ({mode})", "$text-muted"))
 
     async def on_mount(self) -> None:
-        self.query_one("#preview", YamlView).can_focus = False
+        # looked up once: the views below are refreshed on every keystroke
+        self._counts = self.query_one("#top-counts", Static)
+        self._steps = self.query_one(StepList)
+        self._preview_title = self.query_one("#preview-title", Static)
+        self._preview = self.query_one("#preview", YamlView)
+        self._preview.can_focus = False
         await self.query_one(MeshStep).build()
         self._refresh_views(force=True)
         first = self.query_one(MeshStep).rows[0]
@@ -137,8 +143,13 @@ class WizardScreen(Screen):
     # --- state -> views ------------------------------------------------------------------------------
 
     def step_widget(self, step: str):
-        widget = self.query_one(f"#{step}")
-        return widget.step if isinstance(widget, StepSlot) else widget
+        widget = self._step_widgets.get(step)
+        if widget is None:
+            widget = self.query_one(f"#{step}")
+            widget = widget.step if isinstance(widget, StepSlot) else widget
+            if widget is not None:
+                self._step_widgets[step] = widget
+        return widget
 
     def current_step_widget(self):
         return self.step_widget(self.step)
@@ -148,8 +159,8 @@ class WizardScreen(Screen):
         counts = (s.blocking, s.warnings, s.hints)
         if counts != self._counts_key:
             self._counts_key = counts
-            self.query_one("#top-counts", Static).update(summary(s), layout=False)
-        self.query_one(StepList).update_state(self.step, s.step_counts())
+            self._counts.update(summary(s), layout=False)
+        self._steps.update_state(self.step, s.step_counts())
         self._show_preview(follow=follow)
         widget = self.current_step_widget()
         if isinstance(widget, FormStep):
@@ -178,9 +189,9 @@ class WizardScreen(Screen):
             what = f"new file · {n} line{'s' * (n != 1)} changed" if n else "new file"
         if what != self._title_key:
             self._title_key = what
-            self.query_one("#preview-title", Static).update(
-                Content.assemble(("Preview", "bold"), (f" · {what}", "$text-muted")), layout=False)
-        self.query_one("#preview", YamlView).show(lines, changed, s.focus_line, follow=follow)
+            self._preview_title.update(Content.assemble(("Preview", "bold"), (f" · {what}", "$text-muted")),
+                                       layout=False)
+        self._preview.show(lines, changed, s.focus_line, follow=follow)
 
     # --- edits ---------------------------------------------------------------------------------------
 

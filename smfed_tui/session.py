@@ -550,8 +550,8 @@ class Session:
         """Write through the safe writer; raises ChangedOnDiskError / WriteError, file untouched."""
         if not self.path:
             raise InputError("no file name to write to", hint="start the wizard with a FILE argument")
-        if self.errors:
-            raise InputError(f"{self.errors} error(s) must be fixed before writing")
+        if self.blocking:
+            raise InputError(f"{self.blocking} error(s) must be fixed before writing")
         real = write_file(self.path, self.output_bytes(), expected=self.loaded, backup=backup)
         # after writing, the file on disk is the new baseline
         self.loaded = read_file(self.path)

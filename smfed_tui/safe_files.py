@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 
 from .errors import ChangedOnDiskError, InputError, LockedError, WriteError
+from .i18n import N_, _
 
 MAX_INPUT_BYTES = 1024 * 1024
 LOCK_GRACE_SECONDS = 2.0  # how long a lock may stay empty (creator not yet done writing its pid)
@@ -61,25 +62,27 @@ class _NotRegular(Exception):
 
 def read_file(path: str, *, max_bytes: int = MAX_INPUT_BYTES) -> LoadedFile:
     """The file's bytes and identity; InputError (message, path, hint) for anything that is not a usable file."""
-    hint_path = "check the path (and that it names a file, not a directory)"
+    hint_path = _("check the path (and that it names a file, not a directory)")
     try:
         data, st = _read_regular(path, max_bytes)
     except FileNotFoundError:
-        raise InputError("file not found", path=path, hint=hint_path) from None
+        raise InputError(_("file not found"), path=path, hint=hint_path) from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a file", path=path, hint=hint_path) from None
+        raise InputError(_("is a directory, not a file"), path=path, hint=hint_path) from None
     except PermissionError:
-        raise InputError("permission denied while reading the file", path=path,
-                         hint="check the file's permissions (ls -l) or run as a user who may read it") from None
+        raise InputError(_("permission denied while reading the file"), path=path,
+                         hint=_("check the file's permissions (ls -l) or run as a user who may read it")) from None
     except _NotRegular:
-        raise InputError("not a regular file (a FIFO, socket or device); refusing to read it", path=path,
-                         hint="save the YAML to a regular file and pass that path") from None
+        raise InputError(_("not a regular file (a FIFO, socket or device); refusing to read it"), path=path,
+                         hint=_("save the YAML to a regular file and pass that path")) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path, hint=hint_path) from None
+        raise InputError(_("cannot read the file: {reason}").format(reason=exc.strerror or exc), path=path,
+                         hint=hint_path) from None
     if len(data) > max_bytes:
         size = max(st.st_size, len(data))
-        raise InputError(f"file is too large: {size} bytes, the limit is {max_bytes} bytes ({max_bytes // 1024} KiB)",
-                         path=path, hint="an SMCP is a few KiB; check that this is the right file")
+        raise InputError(_("file is too large: {size} bytes, the limit is {limit} bytes ({kib} KiB)").format(
+                             size=size, limit=max_bytes, kib=max_bytes // 1024),
+                         path=path, hint=_("an SMCP is a few KiB; check that this is the right file"))
     return LoadedFile(path=path, real_path=os.path.realpath(path), data=data,
                       sha256=hashlib.sha256(data).hexdigest(), size=len(data), mtime_ns=st.st_mtime_ns,
                       dev=st.st_dev, ino=st.st_ino, mode=st.st_mode, nlink=st.st_nlink)
@@ -92,8 +95,8 @@ def _current(real: str) -> tuple[bytes, os.stat_result] | None:
     except FileNotFoundError:
         return None
     except _NotRegular:
-        raise WriteError("the path is no longer a regular file", path=real,
-                         hint="something replaced it with a FIFO, socket or device; save elsewhere") from None
+        raise WriteError(_("the path is no longer a regular file"), path=real,
+                         hint=_("something replaced it with a FIFO, socket or device; save elsewhere")) from None
 
 
 def file_changed(loaded: LoadedFile) -> bytes | None:
@@ -150,19 +153,23 @@ def _acquire_lock(lock: str, real: str) -> bool:
         try:
             st = os.fstat(fd) if fd is not None else None
             if st is None or not stat.S_ISREG(st.st_mode):
-                raise LockedError(f"{lock} is in the way: it is not a lock file (a symlink, directory or special file)",
-                                  path=real, hint=f"remove {lock} if nothing uses it")
+                raise LockedError(_("{lock} is in the way: it is not a lock file (a symlink, directory or special "
+                                    "file)").format(lock=lock),
+                                  path=real, hint=_("remove {lock} if nothing uses it").format(lock=lock))
             text = os.read(fd, 64).strip()
         finally:
             if fd is not None:
                 os.close(fd)
         pid = int(text) if text.isdigit() else None
         if pid is not None and _alive(pid):
-            raise LockedError(f"the file is being written by another process (pid {pid}, lock {lock})", path=real,
-                              hint=f"wait for it to finish; if no such process is running, remove {lock}")
+            raise LockedError(_("the file is being written by another process (pid {pid}, lock {lock})").format(
+                                  pid=pid, lock=lock), path=real,
+                              hint=_("wait for it to finish; if no such process is running, remove {lock}").format(
+                                  lock=lock))
         if pid is None and time.time() - st.st_mtime < LOCK_GRACE_SECONDS:
             if time.monotonic() > deadline:  # an empty lock that keeps being renewed: someone else's tool
-                raise LockedError(f"the file is locked by {lock}", path=real, hint=f"remove {lock} if nothing uses it")
+                raise LockedError(_("the file is locked by {lock}").format(lock=lock), path=real,
+                                  hint=_("remove {lock} if nothing uses it").format(lock=lock))
             time.sleep(0.05)  # its creator may not have written its pid yet
             continue
         # Stale: its writer died (kill -9, power loss). Remove it only if it is still the lock we looked at,
@@ -182,22 +189,24 @@ def _umask() -> int:
     return old
 
 
-_DENIED = "you need to read the file and to create files in {dir} (the file is replaced by a new one made there)"
+# what to do about a failed write, by errno (message ids, translated and filled in by `_write_error`)
+_DENIED = N_("you need to read the file and to create files in {dir} (the file is replaced by a new one made there)")
 _HINTS = {
-    errno.ENOSPC: "free some disk space, or save to another filesystem",
-    errno.EDQUOT: "your disk quota is exhausted; free space or save elsewhere",
-    errno.EROFS: "the filesystem is mounted read-only; save to a writable location",
+    errno.ENOSPC: N_("free some disk space, or save to another filesystem"),
+    errno.EDQUOT: N_("your disk quota is exhausted; free space or save elsewhere"),
+    errno.EROFS: N_("the filesystem is mounted read-only; save to a writable location"),
     errno.EACCES: _DENIED,
     errno.EPERM: _DENIED,
-    errno.EFBIG: "the file exceeds the size limit of this filesystem or process (ulimit -f)",
-    errno.ENOENT: "the directory {dir} does not exist; create it or choose another path",
+    errno.EFBIG: N_("the file exceeds the size limit of this filesystem or process (ulimit -f)"),
+    errno.ENOENT: N_("the directory {dir} does not exist; create it or choose another path"),
 }
 
 
 def _write_error(exc: OSError, real: str) -> WriteError:
     reason = exc.strerror or str(exc)
-    hint = _HINTS.get(exc.errno, "fix the cause above and save again").format(dir=os.path.dirname(real))
-    return WriteError(f"cannot write the file: {reason}; the original is unchanged", path=real, hint=hint)
+    hint = _(_HINTS.get(exc.errno, N_("fix the cause above and save again"))).format(dir=os.path.dirname(real))
+    return WriteError(_("cannot write the file: {reason}; the original is unchanged").format(reason=reason), path=real,
+                      hint=hint)
 
 
 def _temp_copy(directory: str, base: str, data: bytes, st: os.stat_result | None) -> str:
@@ -256,18 +265,20 @@ def write_file(path: str, data: bytes, *, expected: LoadedFile | None, backup: b
         # Someone (another editor, git checkout) may have changed the file since we read it: never clobber that.
         now = _current(real)
         if expected is None and now is not None:
-            raise ChangedOnDiskError("a file appeared at this path after you started; not overwriting it",
-                                     current=now[0], path=real, hint="compare it with yours, then save again")
+            raise ChangedOnDiskError(_("a file appeared at this path after you started; not overwriting it"),
+                                     current=now[0], path=real, hint=_("compare it with yours, then save again"))
         if expected is not None and (now is None or hashlib.sha256(now[0]).hexdigest() != expected.sha256):
-            what = "was deleted" if now is None else "changed on disk"
-            raise ChangedOnDiskError(f"the file {what} since it was loaded; not overwriting it",
+            message = (_("the file was deleted since it was loaded; not overwriting it") if now is None else
+                       _("the file changed on disk since it was loaded; not overwriting it"))
+            raise ChangedOnDiskError(message,
                                      current=b"" if now is None else now[0], path=real,
-                                     hint="review the difference, reload or save to another path")
+                                     hint=_("review the difference, reload or save to another path"))
         st = None if now is None else now[1]
         if st is not None and st.st_nlink > 1:
             # A rename gives `real` a new inode; the other names would keep the old content, silently.
-            raise WriteError(f"the file has {st.st_nlink} hard links; replacing it would detach the other names",
-                             path=real, hint="save to another path, or break the link (cp file tmp && mv tmp file)")
+            raise WriteError(_("the file has {links} hard links; replacing it would detach the other names").format(
+                                 links=st.st_nlink),
+                             path=real, hint=_("save to another path, or break the link (cp file tmp && mv tmp file)"))
         if backup and now is not None:  # the previous version under `<real>~`, written as safely as the file
             tmp = _temp_copy(directory, base, now[0], st)
             os.replace(tmp, real + "~")

@@ -14,6 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError
+from .i18n import _
 
 try:  # the C composer is ten times faster; fall back so a bare libyaml-less install still works
     _Loader = yaml.CSafeLoader
@@ -68,8 +69,8 @@ def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
     """Return (text with `\\n` ends, had BOM, had CRLF). Refuses what YAML tools disagree on."""
     for bom, name in _BOMS.items():
         if data.startswith(bom):
-            raise InputError(f"the file is {name}, not UTF-8", path=path, line=1, column=1,
-                             hint="save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)")
+            raise InputError(_("the file is {encoding}, not UTF-8").format(encoding=name), path=path, line=1, column=1,
+                             hint=_("save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)"))
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
         data = data[3:]
@@ -79,35 +80,36 @@ def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
     guess = ("UTF-32" if len(head) == 4 and (head[:3] == b"\0\0\0" or head[1:] == b"\0\0\0") else
              "UTF-16" if len(head) >= 2 and (head[0] == 0) != (head[1] == 0) else None)
     if guess and not bom:
-        raise InputError(f"the file looks like {guess} (no byte order mark), not UTF-8", path=path, line=1,
-                         column=1, hint=f"save it as UTF-8 (e.g. `iconv -f {guess} -t UTF-8`)")
+        raise InputError(_("the file looks like {encoding} (no byte order mark), not UTF-8").format(encoding=guess),
+                         path=path, line=1, column=1,
+                         hint=_("save it as UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)").format(encoding=guess))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         col = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1  # in characters, as editors count
-        raise InputError(f"invalid UTF-8 byte 0x{data[exc.start]:02x}", path=path, line=line, column=col,
-                         hint="save the file as UTF-8") from None
+        raise InputError(_("invalid UTF-8 byte 0x{byte:02x}").format(byte=data[exc.start]), path=path, line=line,
+                         column=col, hint=_("save the file as UTF-8")) from None
     nul = text.find("\x00")
     if nul >= 0:
-        raise InputError("the file contains a NUL character; YAML cannot hold one", path=path,
+        raise InputError(_("the file contains a NUL character; YAML cannot hold one"), path=path,
                          line=text.count("\n", 0, nul) + 1, column=nul - (text.rfind("\n", 0, nul) + 1) + 1,
-                         hint="is this a binary file?")
+                         hint=_("is this a binary file?"))
     crlf_count = text.count("\r\n")
     lf_count = text.count("\n")
     crlf = crlf_count > 0
     if crlf and crlf_count != lf_count:
         line, lf_only = next((i, ln) for i, ln in enumerate(text.split("\n"), 1) if not ln.endswith("\r"))
-        raise InputError("mixed line endings (CRLF and LF)", path=path, line=line, column=len(lf_only) + 1,
-                         hint="convert the file to one style, e.g. `dos2unix FILE`")
+        raise InputError(_("mixed line endings (CRLF and LF)"), path=path, line=line, column=len(lf_only) + 1,
+                         hint=_("convert the file to one style, e.g. `dos2unix FILE`"))
     if crlf:
         text = text.replace("\r\n", "\n")
     cr = text.find("\r")
     if cr >= 0:  # YAML breaks lines there too: every line number and every inserted line would be off
-        raise InputError("a line ends with a bare CR (classic Mac OS line ending)", path=path,
+        raise InputError(_("a line ends with a bare CR (classic Mac OS line ending)"), path=path,
                          line=text.count("\n", 0, cr) + 1, column=cr - (text.rfind("\n", 0, cr) + 1) + 1,
-                         hint="convert the file to LF line endings, e.g. `tr '\\r' '\\n' < FILE`")
+                         hint=_("convert the file to LF line endings, e.g. `tr '\\r' '\\n' < FILE`"))
     return text, bom, crlf
 
 
@@ -132,30 +134,31 @@ def parse(data: bytes, path: str, *, trusted: bool = False) -> Source:
     if not trusted:
         marker = find_template_marker(text)
         if marker:
-            raise InputError("this is a template (Helm, Jinja or Go `{{ }}`), not a YAML file", path=path,
+            raise InputError(_("this is a template (Helm, Jinja or Go `{{ }}`), not a YAML file"), path=path,
                              line=marker[0], column=marker[1],
-                             hint="render it first (`helm template`, `ansible-playbook --check`...) and edit the output")
+                             hint=_("render it first (`helm template`, `ansible-playbook --check`...) and edit the output"))
         check_depth(text, path)
     try:
         documents = [d for d in yaml.compose_all(text, Loader=_Loader) if d is not None]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "not valid YAML"
-        raise InputError(f"not valid YAML: {problem}", path=path,
+        problem = exc.problem or exc.context or _("not valid YAML")
+        raise InputError(_("not valid YAML: {problem}").format(problem=problem), path=path,
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
-                         hint="fix the YAML syntax at this position") from None
+                         hint=_("fix the YAML syntax at this position")) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (ESC, other C0/C1 controls)
         index = exc.position
         if _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes
             index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
         line, col = text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
-        raise InputError(f"not valid YAML: {exc.reason}: U+{exc.character:04X}", path=path, line=line, column=col,
-                         hint="remove the character, or write it as an escape inside double quotes (e.g. \"\\e\")"
+        raise InputError(_("not valid YAML: {problem}").format(problem=f"{exc.reason}: U+{exc.character:04X}"),
+                         path=path, line=line, column=col,
+                         hint=_("remove the character, or write it as an escape inside double quotes (e.g. \"\\e\")")
                          ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", path=path, line=1, column=1) from None
+        raise InputError(_("not valid YAML: {problem}").format(problem=exc), path=path, line=1, column=1) from None
     except RecursionError:
-        raise InputError("the YAML nests too deeply", path=path, line=1, column=1) from None
+        raise InputError(_("the YAML nests too deeply"), path=path, line=1, column=1) from None
     if not trusted:
         for doc in documents:
             check_tree(doc, path)  # depth first: the alias check below walks the tree recursively
@@ -164,9 +167,9 @@ def parse(data: bytes, path: str, *, trusted: bool = False) -> Source:
     smcps = [d for d in documents if isinstance(d, MappingNode) and scalar_at(d, "kind") == SMCP_KIND]
     if len(smcps) > 1:
         second = smcps[1].start_mark
-        raise InputError("more than one ServiceMeshControlPlane in one file", path=path,
+        raise InputError(_("more than one ServiceMeshControlPlane in one file"), path=path,
                          line=second.line + 1, column=second.column + 1,
-                         hint="keep one ServiceMeshControlPlane per file")
+                         hint=_("keep one ServiceMeshControlPlane per file"))
     return Source(path, text, bom, crlf, documents, smcps[0] if smcps else None)
 
 
@@ -174,16 +177,17 @@ def require_smcp_v2(src: Source) -> MappingNode:
     """The SMCP mapping, or an InputError saying why this file cannot be edited as one."""
     if src.smcp is None:
         kinds = [scalar_at(d, "kind") for d in src.documents if isinstance(d, MappingNode)]
-        what = ", ".join(k for k in kinds if k) or "no Kubernetes object"
-        raise InputError(f"no ServiceMeshControlPlane document in this file (found: {what})", path=src.path,
-                         line=1, column=1, hint="point the wizard at the file holding your SMCP")
+        what = ", ".join(k for k in kinds if k) or _("no Kubernetes object")
+        raise InputError(_("no ServiceMeshControlPlane document in this file (found: {kinds})").format(kinds=what),
+                         path=src.path, line=1, column=1, hint=_("point the wizard at the file holding your SMCP"))
     api = scalar_at(src.smcp, "apiVersion")
     if api != SMCP_API:
         node = get(src.smcp, "apiVersion")
         mark = (node[1] if node else src.smcp).start_mark  # the value, where validate's SMF005 points
-        raise InputError(f"apiVersion is {api!r}; federation needs a {SMCP_API} ServiceMeshControlPlane",
+        raise InputError(_("apiVersion is {api!r}; federation needs a {expected} ServiceMeshControlPlane").format(
+                             api=api, expected=SMCP_API),
                          path=src.path, line=mark.line + 1, column=mark.column + 1,
-                         hint="convert the SMCP to maistra.io/v2 (OSSM 2.x), then run the wizard")
+                         hint=_("convert the SMCP to maistra.io/v2 (OSSM 2.x), then run the wizard"))
     return src.smcp
 
 
@@ -199,16 +203,17 @@ def check_depth(text: str, path: str) -> None:
         # block nesting is bounded by indentation: each level costs at least one column
         indent = len(line) - len(line.lstrip(" "))
         if indent > MAX_DEPTH * 8 and not line.lstrip(" -").startswith("#"):
-            raise InputError(f"the YAML nests too deeply (indentation {indent})", path=path, line=number,
+            raise InputError(_("the YAML nests too deeply (indentation {indent})").format(indent=indent), path=path,
+                             line=number,
                              column=indent + 1,
-                             hint=f"an SMCP needs far less than {MAX_DEPTH} levels")
+                             hint=_("an SMCP needs far less than {depth} levels").format(depth=MAX_DEPTH))
         for m in _BRACKETS.finditer(line):
             ch = m.group()
             if ch in "[{":
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise InputError(f"the YAML nests more than {MAX_DEPTH} levels deep", path=path,
-                                     line=number, column=m.start() + 1, hint="an SMCP needs far less")
+                    raise InputError(_("the YAML nests more than {depth} levels deep").format(depth=MAX_DEPTH), path=path,
+                                     line=number, column=m.start() + 1, hint=_("an SMCP needs far less"))
             elif ch in "]}":
                 depth = max(0, depth - 1)
             elif ch == "#" and (m.start() == 0 or line[m.start() - 1] == " "):
@@ -233,18 +238,19 @@ def check_tree(root: Node, path: str) -> None:
             continue  # an alias: its anchor was checked where it is defined
         seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise InputError(f"the YAML nests more than {MAX_DEPTH} levels deep", path=path,
+            raise InputError(_("the YAML nests more than {depth} levels deep").format(depth=MAX_DEPTH), path=path,
                              line=node.start_mark.line + 1, column=node.start_mark.column + 1,
-                             hint="an SMCP needs far less")
+                             hint=_("an SMCP needs far less"))
         if isinstance(node, MappingNode):
             keys: dict[str, Node] = {}
             for k, _v in node.value:
                 if isinstance(k, ScalarNode):
                     if k.value in keys and k.value != "<<":
                         first = keys[k.value].start_mark
-                        raise InputError(f"duplicate key {k.value!r} (first at line {first.line + 1})", path=path,
+                        raise InputError(_("duplicate key {key!r} (first at line {first})").format(
+                                             key=k.value, first=first.line + 1), path=path,
                                          line=k.start_mark.line + 1, column=k.start_mark.column + 1,
-                                         hint="keep one of them: YAML readers disagree on which one wins")
+                                         hint=_("keep one of them: YAML readers disagree on which one wins"))
                     keys[k.value] = k
             depth += 1
             for k, v in reversed(node.value):
@@ -276,13 +282,14 @@ def check_aliases(root: Node, path: str, text: str) -> None:
 
     expanded = size(root)
     if expanded > MAX_EXPANDED_NODES and expanded > 10 * len(sizes):
-        raise InputError(f"aliases expand this document to {expanded:,} nodes (an alias bomb?)", path=path,
+        raise InputError(_("aliases expand this document to {count:,} nodes (an alias bomb?)").format(count=expanded),
+                         path=path,
                          line=root.start_mark.line + 1, column=root.start_mark.column + 1,
-                         hint="remove the `&anchor`/`*alias` chains")
+                         hint=_("remove the `&anchor`/`*alias` chains"))
     if _has_cycle(root):
-        raise InputError("a recursive alias (an anchor used inside itself)", path=path,
+        raise InputError(_("a recursive alias (an anchor used inside itself)"), path=path,
                          line=root.start_mark.line + 1, column=root.start_mark.column + 1,
-                         hint="a Kubernetes object cannot be recursive")
+                         hint=_("a Kubernetes object cannot be recursive"))
 
 
 def _has_cycle(root: Node) -> bool:

@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .emit import Style, emit_pair, emit_value_lines
 from .errors import InputError
+from .i18n import N_, _
 from .layout import Item, build_tree, path_text
 from .quoting import format_scalar
 from .source import Source, get
@@ -90,12 +91,12 @@ class Splicer:
         if value is DELETE:
             return  # already absent
         if isinstance(node, SequenceNode) and not isinstance(path[depth], Item):  # a key under a list
-            self._fail(node, f"{path_text(path[:depth])} holds a list, expected a mapping")
+            self._fail(node, _("{path} holds a list, expected a mapping").format(path=path_text(path[:depth])))
         pending = self._pending.setdefault(id(node), (node, path[:depth], []))
         pending[2].append((path[depth:], value, order))
 
     def rename_key(self, mapping_path: tuple, old: str, new: str) -> None:
-        _, mapping, depth = self._walk(mapping_path)
+        _parent, mapping, depth = self._walk(mapping_path)
         pair = get(mapping, old) if depth == len(mapping_path) else None
         if pair is None:
             raise KeyError(path_text(mapping_path + (old,)))
@@ -146,8 +147,8 @@ class Splicer:
 
         for node, ats in refs.values():  # several references: an anchor and its aliases
             if len(ats) > 1 and removed(node.start_mark.index) and not all(removed(at) for at in ats):
-                self._fail(node, "this edit would remove an anchor (`&name`) that is used elsewhere in the "
-                                 "file; the aliases (`*name`) would point at nothing")
+                self._fail(node, _("this edit would remove an anchor (`&name`) that is used elsewhere in the "
+                                   "file; the aliases (`*name`) would point at nothing"))
 
     # --- walking --------------------------------------------------------------------------------
 
@@ -168,10 +169,10 @@ class Splicer:
                     return parent, node, depth
                 if _is_alias_of_earlier(*pair):
                     line, col = self.src.position(pair[0].start_mark.index)
-                    raise InputError(f"{path_text(path[:depth + 1])} is an alias of an anchor elsewhere; "
-                                     "editing it would change every place that uses the anchor",
+                    raise InputError(_("{path} is an alias of an anchor elsewhere; editing it would change every "
+                                       "place that uses the anchor").format(path=path_text(path[:depth + 1])),
                                      path=self.src.path, line=line, column=col,
-                                     hint="expand the alias by hand, then edit")
+                                     hint=_("expand the alias by hand, then edit"))
                 nxt = pair[1]
             parent, node = node, nxt
         return parent, node, len(path)
@@ -188,7 +189,8 @@ class Splicer:
             self._replace_list(node, list(value), path)
             return
         if not isinstance(node, ScalarNode):
-            self._fail(node, f"{path_text(path)} holds a {_kind(node)}, expected a single value")
+            self._fail(node, _("{path} holds a {kind}, expected a single value").format(
+                path=path_text(path), kind=_(_kind(node))))
         if node.value == "" and node.style is None:  # `key:` with nothing after it
             self._patch(node.start_mark.index, node.end_mark.index, " " + format_scalar(value))
             return
@@ -206,14 +208,14 @@ class Splicer:
             return
         if isinstance(node, SequenceNode):
             if not node.value:
-                self._fail(node, f"{path_text(path)}: an empty block list cannot be edited in place")
+                self._fail(node, _("{path}: an empty block list cannot be edited in place").format(path=path_text(path)))
             col = _dash_column(node)
             start = self._line_start(node.start_mark.index)
             end = self._line_after(_last_line_end(self.src.text, node))
             lines = emit_value_lines(items, col, self.style)
             self._patch(start, end, "".join(line + "\n" for line in lines))
             return
-        self._fail(node, f"{path_text(path)} holds a {_kind(node)}, expected a list")
+        self._fail(node, _("{path} holds a {kind}, expected a list").format(path=path_text(path), kind=_(_kind(node))))
 
     def _delete(self, mapping: Node, path: tuple) -> None:
         # Recorded now, written at flush: removing every key of a mapping removes the mapping's own
@@ -246,7 +248,7 @@ class Splicer:
             k, v = get(mapping, path[-1])
             start = self._line_start(k.start_mark.index)
             if self.src.text[start:k.start_mark.index].strip(" "):
-                self._fail(k, f"{path_text(path)} does not start its own line; remove it by hand")
+                self._fail(k, _("{path} does not start its own line; remove it by hand").format(path=path_text(path)))
             # comment lines right above the key, at its column, describe it: they go with it
             start = self._leading_comments_start(start, k.start_mark.column)
             self._patch(start, self._block_end(k, v), "")
@@ -266,9 +268,11 @@ class Splicer:
             elif _is_empty_value(node):
                 self._fill_empty_value(node, base, tree)
             else:
-                flow = " in flow style `{...}`, e.g. JSON" if getattr(node, "flow_style", False) else ""
-                self._fail(node, f"cannot add {', '.join(map(str, tree))} under {path_text(base)} "
-                                 f"(a {_kind(node)}{flow}); write it in block style first")
+                message = (_("cannot add {keys} under {path} (a {kind} in flow style `{{...}}`, e.g. JSON); write "
+                             "it in block style first") if getattr(node, "flow_style", False) else
+                           _("cannot add {keys} under {path} (a {kind}); write it in block style first"))
+                self._fail(node, message.format(keys=", ".join(map(str, tree)), path=path_text(base),
+                                                kind=_(_kind(node))))
 
     def _insert_into_mapping(self, mapping: MappingNode, base: tuple, tree: dict, order: list) -> None:
         column = mapping.value[0][0].start_mark.column
@@ -308,10 +312,10 @@ class Splicer:
         owner = self._walk(base[:-1])[1]
         pair = get(owner, base[-1]) if base else None
         if pair is None:
-            self._fail(node, "the document root is empty")
+            self._fail(node, _("the document root is empty"))
         if getattr(owner, "flow_style", False):  # block lines inside `{...}` (JSON too) would not parse
-            self._fail(node, f"cannot add {', '.join(map(str, tree))} under {path_text(base)} "
-                             "(inside a flow-style mapping, e.g. JSON); write it in block style first")
+            self._fail(node, _("cannot add {keys} under {path} (inside a flow-style mapping, e.g. JSON); write it "
+                               "in block style first").format(keys=", ".join(map(str, tree)), path=path_text(base)))
         key = pair[0]
         column = key.start_mark.column + self.style.indent
         lines = emit_value_lines(tree, column, self.style)
@@ -377,7 +381,7 @@ class Splicer:
     def _fail(self, node: Node, message: str) -> None:
         line, col = self.src.position(node.start_mark.index)
         raise InputError(message, path=self.src.path, line=line, column=col,
-                         hint="make this change by hand, or rewrite that part in block style")
+                         hint=_("make this change by hand, or rewrite that part in block style"))
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -394,7 +398,8 @@ def _is_empty_value(node: Node) -> bool:
 
 
 def _kind(node: Node) -> str:
-    return {MappingNode: "mapping", SequenceNode: "list"}.get(type(node), "value")
+    """What a node holds, as a message id (a message shows it translated)."""
+    return {MappingNode: N_("mapping"), SequenceNode: N_("list")}.get(type(node), N_("value"))
 
 
 def _last_line_end(text: str, node: Node) -> int:

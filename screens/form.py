@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input, Label, Static
 
-from smfed_tui.fields import BOOL, CHOICE, INT, LIST, Field
+from smfed_tui.fields import BOOL, CHOICE, INT, LIST, Field, visible
 from smfed_tui.findings import ERROR, Finding
 
 from .choice import BLANK, Choice
@@ -36,6 +36,12 @@ class FieldInput(Input):
     # Input sets its virtual size on every keystroke; a field has a fixed size, so that needs a repaint,
     # not a layout pass of the whole screen (Widget declares it with layout=True).
     virtual_size = Reactive(Size(0, 0), layout=False)
+
+    def _on_paste(self, event) -> None:
+        # a pasted escape sequence would be drawn raw, and the terminal would obey it: show it as `\x1b`.
+        # (Textual then runs Input's own handler, on the cleaned text.)
+        if event.text:
+            event.text = visible(event.text.splitlines()[0])
 
     def watch_value(self, value: str) -> None:
         row = self.parent

@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 
 from smfed_tui.findings import ERROR, HINT, WARNING, Finding
+from smfed_tui.quoting import visible
 from smfed_tui.session import Session
 
 class Column(VerticalScroll, can_focus=False):
@@ -21,7 +22,7 @@ HINT_ICON = ("ℹ", "$text-secondary")
 
 def display_name(session: Session) -> str:
     """The file's name as shown on screen: the base name only (no directories, no home path)."""
-    return os.path.basename(session.path) if session.path else "(no file name yet)"
+    return visible(os.path.basename(session.path)) if session.path else "(no file name yet)"
 
 
 def summary(session: Session) -> Content:

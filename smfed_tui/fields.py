@@ -13,9 +13,13 @@ from .i18n import N_, _
 from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, NLB_ANNOTATION,
                     ROUTER_MODES, SERVICE_TYPES, TLS_PORT, VERSIONS, Mesh, Peer)
+from .quoting import _CONTROL, visible
 from .rules import dns1035_problem, dns1123_problem, label_value_problem, node_port_problem
 
 TEXT, CHOICE, INT, BOOL, LIST = "text", "choice", "int", "bool", "list"
+
+# Control characters (a file may hold them, a terminal would obey them): `format` shows them as escapes
+# (`visible`), `parse` refuses them.
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class Field:
     def parse(self, text: str):
         """Turn what the user typed into a model value; ValueError with a message when it cannot."""
         text = text.strip()
+        control = _CONTROL.search(text)
+        if control:  # pasted, or shown from a file by `format`: never a value, and never sent to a terminal
+            raise ValueError(_("contains the control character U+{code:04X}").format(code=ord(control.group())))
         if text == "":
             if self.optional:
                 return None
@@ -74,8 +81,8 @@ class Field:
         if self.kind == BOOL:
             return "true" if value else "false"
         if self.kind == LIST:
-            return ", ".join(value)
-        return str(value)
+            return visible(", ".join(value))
+        return visible(str(value))
 
     def problem(self, text: str) -> str | None:
         try:

@@ -32,6 +32,16 @@ _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./@%+=-]*(?: [A-Za-z0-9_./@
 _NEEDS_DOUBLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
+# C0 and C1 controls and DEL: a value from a file may hold them (`"\\e]0;title\\a"` is valid YAML), and a
+# terminal would obey them if they were shown raw (retitle, clear the screen, leave the alternate screen).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character written as `\\xNN`: safe to put on a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def is_plain_safe(text: str) -> bool:
     return bool(_PLAIN_SAFE.match(text)) and not _NOT_A_STRING.match(text)
 

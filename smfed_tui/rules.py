@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .findings import ERROR, HINT, WARNING, Finding, sort_key
 from .i18n import N_, _
 from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
+from .quoting import visible
 from .model import (DEFAULT_NODE_PORT_RANGE, DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES,
                     INGRESS_LABEL, ROUTER_MODES, SERVICE_TYPES, TLS_PORT, VERSIONS)
 from .reader import federation_gateways, pair_gateways
@@ -245,8 +246,9 @@ class Checker:
         line = col = None
         if node is not None:
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        self.findings.append(Finding(code, rule.severity, path if isinstance(path, str) else path_text(path),
-                                     line, col, message, hint or rule.fix, self.src.path))
+        # visible(): a key from the file may hold control characters; every front end prints the path
+        where = visible(path if isinstance(path, str) else path_text(path))
+        self.findings.append(Finding(code, rule.severity, where, line, col, message, hint or rule.fix, self.src.path))
 
 
 def check_source(src: Source, options: Options | None = None) -> list[Finding]:

@@ -48,7 +48,10 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=list(Heal
 # --- models the wizard can hold ---------------------------------------------------------------------------
 
 LABEL = st.from_regex(r"\A[a-z]([a-z0-9-]{0,14}[a-z0-9])?\Z")
-FREE_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20).map(str.strip).filter(bool)
+# `{{`, `{%` and `{#` make the loader refuse the whole file as a template (by design: Helm puts them in
+# values, quoted or not), so the wizard shows SMF000 for such a value; they cannot round-trip.
+FREE_TEXT = (st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20).map(str.strip)
+             .filter(lambda s: s and not any(t in s for t in ("{{", "{%", "{#"))))
 NETWORK_ITEM = FREE_TEXT.filter(lambda s: "," not in s and "+" not in s)
 
 
@@ -116,7 +119,10 @@ def test_editing_any_file_into_any_model_reads_back_as_that_model(first, second)
         assert "already exists" in err.message or "both use" in err.message, err.message
         return
     again = parse(out.encode("utf-8"), "a.yaml")
-    assert without_source(read_mesh(again)) == without_source(new)
+    back = without_source(read_mesh(again))
+    # in place: peers already in the file keep their place, new ones come after them
+    assert {p.name: p for p in back.peers} == {p.name: p for p in without_source(new).peers}
+    assert dataclasses.replace(back, peers=()) == dataclasses.replace(new, peers=())
     assert_same_in_yaml_1_1_and_1_2(out)
 
 

@@ -265,10 +265,6 @@ class Session:
             out[STEP_MESH if scope == "mesh" else STEP_PEERS if scope == "peer" else STEP_EXPOSURE][0] += 1
         return {step: tuple(c) for step, c in out.items()}
 
-    def peer_errors(self, peer_name: str) -> int:
-        """Errors in one peer's gateways and fields (for a marker next to the peer in a list)."""
-        return self.peer_error_counts().get(peer_name, 0)
-
     def peer_error_counts(self) -> dict[str, int]:
         """Errors per peer, as its fields show them: its gateways' findings (a node port or label it
         shares with another peer counts for both), plus its fields holding no value."""
@@ -409,12 +405,15 @@ class Session:
 
     def _echoes(self) -> list[Finding]:
         """Copies of two-place findings for the place the rules did not report."""
-        out: list[Finding] = []
-        for f in self.findings:
-            if f.code == "SMF052":
-                out += self._echo_node_port(f)
-            elif f.code == "SMF061":
-                out += self._echo_label(f)
+        out = self._cache.get("echoes")
+        if out is None:
+            out = []
+            for f in self.findings:
+                if f.code == "SMF052":
+                    out += self._echo_node_port(f)
+                elif f.code == "SMF061":
+                    out += self._echo_label(f)
+            self._cache["echoes"] = out
         return out
 
     def _echo_node_port(self, f: Finding) -> list[Finding]:

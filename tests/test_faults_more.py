@@ -185,3 +185,27 @@ def test_a_backup_path_that_cannot_be_replaced_leaves_the_original(smcp, capsys)
     assert main(["edit", str(smcp), "--peer", "pink-mesh", "--backup"]) == 2
     assert "cannot write the file" in capsys.readouterr().err
     assert smcp.read_bytes() == BASE and leftovers(smcp.parent) == []
+
+
+# --- apply: no value from the file becomes a flag -------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new", [
+    ("  name: red-mesh\n", "  name: --kubeconfig=x\n"),
+    ("  namespace: red-mesh-system\n", "  namespace: --kubeconfig=x\n"),
+    ("      egress-blue-mesh:\n", "      --kubeconfig=x:\n"),
+], ids=["name", "namespace", "gateway"])
+def test_apply_refuses_flag_like_names_before_running_any_client(tmp_path, monkeypatch, capsys, old, new):
+    """`--kubeconfig=x` is no DNS label: the validator stops it before an argv exists (the client is a
+    stub that would leave a trace if it ran at all)."""
+    from smfed_tui import cli_apply  # noqa: F401  (registers `apply`)
+    trace = tmp_path / "ran"
+    stub = tmp_path / "kubectl"
+    stub.write_text(f"#!/bin/sh\necho \"$@\" >> {trace}\ncat >> {trace}\nexit 1\n")
+    stub.chmod(0o755)
+    path = tmp_path / "smcp.yaml"
+    path.write_bytes(BASE.replace(old.encode(), new.encode()))
+    monkeypatch.setattr(sys, "stdin", open(os.devnull))
+    assert main(["apply", str(path), "--yes", "--kubectl", str(stub)]) == 1
+    err = capsys.readouterr().err
+    assert "not applied" in err and ("SMF096" in err or "SMF020" in err)
+    assert not trace.exists()

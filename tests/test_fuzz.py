@@ -326,7 +326,7 @@ def test_mutated_smcps(data):
 
 def test_found_an_alias_as_the_last_list_item_ends_the_list_where_its_text_does():
     text = ("apiVersion: maistra.io/v2\nkind: ServiceMeshControlPlane\nmetadata:\n  name: red\nspec:\n"
-            "  techPreview:\n    x:\n    - &a {}\n    - *a\n  version: v2.6\n")
+            "  version: v2.6\n  gateways:\n    x:\n    - &a {}\n    - *a\n")  # new maps go after `x`
     run_everything(text.encode())
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from . import __version__
 from .errors import SmfedError, UsageError, fix_line, format_error
-from .findings import ERROR, Finding, count, sort_key
+from .findings import ERROR, Finding, count, counts_text, sort_key
 from .i18n import LANGUAGES, N_, _, choose_language, gettext_fallback, language, ngettext, set_language
 
 SUBCOMMANDS = ("generate", "edit", "validate", "apply", "bundle", "topology", "completion")
@@ -401,14 +401,6 @@ def _print_findings(findings: list[Finding], stream) -> None:
     for f in findings:
         stream.write(f.compiler_line() + "\n")
         stream.write("  " + fix_line(f.hint) + "\n")
-
-
-def counts_text(errors: int, warnings: int, hints: int) -> str:
-    """`2 errors, 1 warning, 0 hints` in the current language."""
-    return _("{errors}, {warnings}, {hints}").format(
-        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
-        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
-        hints=ngettext("{n} hint", "{n} hints", hints).format(n=hints))
 
 
 def _print_summary(findings: list[Finding], files: int, stream) -> None:

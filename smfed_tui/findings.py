@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 
 ERROR, WARNING, HINT = "error", "warning", "hint"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, HINT: 2}
@@ -43,3 +43,11 @@ def sort_key(f: Finding):
 
 def count(findings, severity: str) -> int:
     return sum(1 for f in findings if f.severity == severity)
+
+
+def counts_text(errors: int, warnings: int, hints: int) -> str:
+    """`2 errors, 1 warning, 0 hints` in the current language."""
+    return _("{errors}, {warnings}, {hints}").format(
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+        hints=ngettext("{n} hint", "{n} hints", hints).format(n=hints))

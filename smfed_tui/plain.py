@@ -20,14 +20,15 @@ import shlex
 import sys
 from collections import Counter
 
-from .errors import ChangedOnDiskError, FieldManagerConflict, SmfedError, format_error
+from .errors import ChangedOnDiskError, FieldManagerConflict, SmfedError, fix_line, format_error
 from .fields import BOOL, CHOICE, EXPOSURE_FIELDS, INT, MESH_FIELDS, PEER_FIELDS, TEXT, Field
-from .findings import ERROR, Finding
+from .findings import ERROR, Finding, counts_text, severity_label
+from .i18n import N_, _, ngettext
 from .session import Session
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_ABORTED = 0, 1, 2, 130
 
-STEPS = ("Mesh", "Peers", "Exposure", "Review", "Write")
+STEPS = (N_("Mesh"), N_("Peers"), N_("Exposure"), N_("Review"), N_("Write"))   # shown translated: `_(step)`
 NOT_SET = ""  # the choice value of "(not set)": what `Field.parse` reads as None for an optional field
 
 PEER_NAME = PEER_FIELDS[0]
@@ -53,28 +54,28 @@ def run_plain(path: str | None) -> int:
     try:
         return wizard.run()
     except KeyboardInterrupt:
-        reason = "aborted (ctrl+c)"
+        reason = _("aborted (ctrl+c)")
     except EOFError:
-        reason = "input ended (ctrl+d or end of file)"
+        reason = _("input ended (ctrl+d or end of file)")
     except _Quit as quit_:
-        reason = str(quit_) or "quit"
+        reason = str(quit_) or _("quit")
     if wizard.written:
-        print(f"\n{reason}; {session.path} was already written", file=sys.stderr)
+        print("\n" + _("{reason}; {file} was already written").format(reason=reason, file=session.path), file=sys.stderr)
     else:
-        print(f"\n{reason}; nothing written", file=sys.stderr)
+        print("\n" + _("{reason}; nothing written").format(reason=reason), file=sys.stderr)
     return EXIT_ABORTED
 
 
 def finding_line(f: Finding) -> str:
     """`warning SMF070 spec....requestedNetworkView: message` and the fix on the next line."""
     where = f" {f.path}" if f.path else ""
-    line = f" (line {f.line})" if f.line else ""
-    return f"{f.severity} {f.code}{where}{line}: {f.message}\n    fix: {f.hint}"
+    line = " " + _("(line {line})").format(line=f.line) if f.line else ""
+    return f"{severity_label(f.severity)} {f.code}{where}{line}: {f.message}\n    {fix_line(f.hint)}"
 
 
 def problem_text(f: Finding) -> str:
     """Why an answer is refused, the way the core says it: code and message, then the fix."""
-    return f"{f.severity} {f.code}: {f.message}\n    fix: {f.hint}"
+    return f"{severity_label(f.severity)} {f.code}: {f.message}\n    {fix_line(f.hint)}"
 
 
 class PlainWizard:
@@ -93,11 +94,13 @@ class PlainWizard:
         self.q = questionary
         s = self.session
         if s.is_edit:
-            print(f"smfed-wizard: editing {s.path} (every answer is prefilled from the file; "
-                  "press Enter to keep it)")
+            print(_("smfed-wizard: editing {file} (every answer is prefilled from the file; "
+                    "press Enter to keep it)").format(file=s.path))
+        elif s.path:
+            print(_("smfed-wizard: new ServiceMeshControlPlane {file}").format(file=s.path))
         else:
-            print(f"smfed-wizard: new ServiceMeshControlPlane{f' {s.path}' if s.path else ''}")
-        print("Ctrl-C quits without writing.")
+            print(_("smfed-wizard: new ServiceMeshControlPlane"))
+        print(_("Ctrl-C quits without writing."))
         self.step_mesh()
         self.step_peers()
         self.step_exposure()
@@ -106,13 +109,14 @@ class PlainWizard:
             if action == "write":
                 return self.step_write()
             if action == "done":
-                print(f"nothing to change; {s.path} is left as it was")
+                print(_("nothing to change; {file} is left as it was").format(file=s.path))
                 return EXIT_OK
             {"mesh": self.step_mesh, "peers": self.step_peers, "exposure": self.step_exposure}[action]()
 
     def header(self, step: str, extra: str = "") -> None:
         n = STEPS.index(step) + 1
-        print(f"\n== Step {n} of {len(STEPS)}: {step}{extra} ==")
+        print("\n" + _("== Step {n} of {total}: {step}{extra} ==").format(n=n, total=len(STEPS), step=_(step),
+                                                                          extra=extra))
 
     # --- step 1: mesh -----------------------------------------------------------------------------
 
@@ -128,40 +132,40 @@ class PlainWizard:
         while True:
             peers = self.session.mesh.peers
             names = [p.name for p in peers]
-            print("Peer meshes: " + (", ".join(names) if names else "none yet"))
-            none = "no peers yet" if not peers else None
+            print(_("Peer meshes: {names}").format(names=", ".join(names) if names else _("none yet")))
+            none = _("no peers yet") if not peers else None
             choices = [
-                self.q.Choice("Add a peer", value="add"),
-                self.q.Choice("Change a peer's gateways", value="edit", disabled=none),
-                self.q.Choice("Rename a peer", value="rename", disabled=none),
-                self.q.Choice("Remove a peer", value="remove", disabled=none),
-                self.q.Choice("Done with peers", value="done"),
+                self.q.Choice(_("Add a peer"), value="add"),
+                self.q.Choice(_("Change a peer's gateways"), value="edit", disabled=none),
+                self.q.Choice(_("Rename a peer"), value="rename", disabled=none),
+                self.q.Choice(_("Remove a peer"), value="remove", disabled=none),
+                self.q.Choice(_("Done with peers"), value="done"),
             ]
-            action = self.select("Peers", choices, default="done" if peers else "add",
-                                 instruction="add, rename or remove the meshes this mesh federates with")
+            action = self.select(_("Peers"), choices, default="done" if peers else "add",
+                                 instruction=_("add, rename or remove the meshes this mesh federates with"))
             if action == "done":
                 return
             if action == "add":
                 name = self.ask_text(PEER_NAME.label, "", PEER_NAME.help, self._peer_name_check(None))
                 self.session.add_peer(PEER_NAME.parse(name))
-                print(f"added {name.strip()}; its gateways (Enter keeps the default):")
+                print(_("added {name}; its gateways (Enter keeps the default):").format(name=name.strip()))
                 self.ask_peer_gateways(name.strip())
                 continue
-            name = self.pick_peer({"edit": "Which peer's gateways?", "rename": "Rename which peer?",
-                                   "remove": "Remove which peer?"}[action])
+            name = self.pick_peer({"edit": _("Which peer's gateways?"), "rename": _("Rename which peer?"),
+                                   "remove": _("Remove which peer?")}[action])
             if action == "edit":
                 self.ask_peer_gateways(name)
             elif action == "rename":
                 new = self.ask_text(PEER_NAME.label, name, PEER_NAME.help, self._peer_name_check(name)).strip()
                 if new != name:
                     self.session.set_field(PEER_NAME, name, PEER_NAME.parse(new))
-                    print(f"renamed {name} to {new}")
+                    print(_("renamed {old} to {new}").format(old=name, new=new))
             else:
                 peer = self.session.mesh.peer(name)
-                if self.q.confirm(f"Remove {name} (gateways {peer.egress} and {peer.ingress})?",
-                                  default=False).unsafe_ask():
+                if self.q.confirm(_("Remove {name} (gateways {egress} and {ingress})?").format(
+                        name=name, egress=peer.egress, ingress=peer.ingress), default=False).unsafe_ask():
                     self.session.remove_peer(name)
-                    print(f"removed {name}")
+                    print(_("removed {name}").format(name=name))
 
     def ask_peer_gateways(self, name: str) -> None:
         for fld in PEER_GATEWAY_FIELDS:
@@ -182,9 +186,10 @@ class PlainWizard:
                 return None
             problem = PEER_NAME.problem(name)
             if problem:
-                return f"{PEER_NAME.label} {problem}\n    fix: peer names are DNS labels, e.g. green-mesh"
+                return (_("{label} {problem}").format(label=PEER_NAME.label, problem=problem) + "\n    "
+                        + fix_line(_("peer names are DNS labels, e.g. green-mesh")))
             if self.session.mesh.peer(name) is not None:
-                return f"there is already a peer named {name}; pick another name"
+                return _("there is already a peer named {name}; pick another name").format(name=name)
             return None
         return check
 
@@ -193,10 +198,10 @@ class PlainWizard:
     def step_exposure(self) -> None:
         peers = [p.name for p in self.session.mesh.peers]
         if not peers:
-            self.header("Exposure", " (no peers: nothing to expose)")
+            self.header("Exposure", " " + _("(no peers: nothing to expose)"))
             return
         for name in peers:
-            self.header("Exposure", f": peer {name}")
+            self.header("Exposure", _(": peer {name}").format(name=name))
             self.ask_exposure(name)
 
     def ask_exposure(self, name: str) -> None:
@@ -210,7 +215,7 @@ class PlainWizard:
                 exposure.tls_node_port is not None or exposure.discovery_node_port is not None):
             # node ports only belong to a NodePort service (SMF050): the user moved away from it
             s.update(s.mesh.with_peer(s.mesh.peer(name).with_exposure(tls_node_port=None, discovery_node_port=None)))
-            print("removed the node ports: they only apply to a NodePort service")
+            print(_("removed the node ports: they only apply to a NodePort service"))
         exposure = s.mesh.peer(name).exposure
         if exposure.service_type == "LoadBalancer" or exposure.aws_nlb:
             self.ask_field(NLB, name)
@@ -224,22 +229,23 @@ class PlainWizard:
             suggestion = scratch(s).pick_free_node_ports(name)  # shown; taken only if the user picks it
         except ValueError as exc:
             suggestion = None
-            print(f"no free node ports to suggest: {exc}")
+            print(_("no free node ports to suggest: {problem}").format(problem=exc))
         choices = [
-            self.q.Choice(f"Pick free node ports ({suggestion[0]} and {suggestion[1]})" if suggestion
-                          else "Pick free node ports", value="pick",
-                          disabled=None if suggestion else "none free in the range"),
-            self.q.Choice("Type the node ports" + (f" (now {self._ports_text(exposure)})" if has_ports else ""),
-                          value="type"),
-            self.q.Choice("Leave them unset (Kubernetes picks random ones)", value="unset"),
+            self.q.Choice(_("Pick free node ports ({tls} and {discovery})").format(
+                              tls=suggestion[0], discovery=suggestion[1]) if suggestion
+                          else _("Pick free node ports"), value="pick",
+                          disabled=None if suggestion else _("none free in the range")),
+            self.q.Choice(_("Type the node ports (now {ports})").format(ports=self._ports_text(exposure)) if has_ports
+                          else _("Type the node ports"), value="type"),
+            self.q.Choice(_("Leave them unset (Kubernetes picks random ones)"), value="unset"),
         ]
         default = "type" if has_ports else ("pick" if switched and suggestion else "unset")
-        action = self.select("Node ports", choices, default=default,
-                             instruction="the peer connects to these ports on every node: 15443 (tls) and "
-                                         "8188 (discovery)")
+        action = self.select(_("Node ports"), choices, default=default,
+                             instruction=_("the peer connects to these ports on every node: 15443 (tls) and "
+                                           "8188 (discovery)"))
         if action == "pick":
             tls, discovery = s.pick_free_node_ports(name)
-            print(f"node ports: {tls} (15443) and {discovery} (8188)")
+            print(_("node ports: {tls} (15443) and {discovery} (8188)").format(tls=tls, discovery=discovery))
         elif action == "type":
             self.ask_field(TLS_NODE_PORT, name)
             self.ask_field(DISCOVERY_NODE_PORT, name)
@@ -248,47 +254,46 @@ class PlainWizard:
 
     @staticmethod
     def _ports_text(exposure) -> str:
-        return f"{TLS_NODE_PORT.format(exposure.tls_node_port) or '-'} and " \
-               f"{DISCOVERY_NODE_PORT.format(exposure.discovery_node_port) or '-'}"
+        return _("{tls} and {discovery}").format(tls=TLS_NODE_PORT.format(exposure.tls_node_port) or "-",
+                                                 discovery=DISCOVERY_NODE_PORT.format(exposure.discovery_node_port) or "-")
 
     # --- step 4: review ---------------------------------------------------------------------------
 
     def step_review(self) -> str:
         s = self.session
         self.header("Review")
-        print(f"{s.errors} error{'s' * (s.errors != 1)}, {s.warnings} warning{'s' * (s.warnings != 1)}, "
-              f"{s.hints} hint{'s' * (s.hints != 1)}")
+        print(counts_text(s.errors, s.warnings, s.hints))
         for f in s.findings:
             print("  " + finding_line(f))
         unchanged = s.is_unchanged()
         if s.is_edit:
             if unchanged:
-                print(f"No changes to {s.path}.")
+                print(_("No changes to {file}.").format(file=s.path))
             else:
-                print(f"Changes to {s.path}:")
+                print(_("Changes to {file}:").format(file=s.path))
                 print(s.diff(), end="")
-        where = s.path or "a file"
         if unchanged:
-            first = self.q.Choice("Finish (nothing to change)", value="done")
+            first = self.q.Choice(_("Finish (nothing to change)"), value="done")
         else:
-            first = self.q.Choice(f"Write {where}", value="write",
-                                  disabled=None if s.can_write else f"fix the {s.errors} error(s) first")
+            first = self.q.Choice(_("Write {file}").format(file=s.path) if s.path else _("Write a file"), value="write",
+                                  disabled=None if s.can_write else _("fix the {count} error(s) first").format(
+                                      count=s.errors))
         choices = [
             first,
-            self.q.Choice("Show the full YAML", value="show"),
-            self.q.Choice("Change the mesh settings", value="mesh"),
-            self.q.Choice("Change the peers", value="peers"),
-            self.q.Choice("Change the exposure", value="exposure"),
-            self.q.Choice("Quit without writing", value="quit"),
+            self.q.Choice(_("Show the full YAML"), value="show"),
+            self.q.Choice(_("Change the mesh settings"), value="mesh"),
+            self.q.Choice(_("Change the peers"), value="peers"),
+            self.q.Choice(_("Change the exposure"), value="exposure"),
+            self.q.Choice(_("Quit without writing"), value="quit"),
         ]
         default = first.value if s.can_write or unchanged else "mesh"
         while True:
-            action = self.select("Review", choices, default=default, instruction="what next?")
+            action = self.select(_("Review"), choices, default=default, instruction=_("what next?"))
             if action == "show":
                 print(s.text, end="" if s.text.endswith("\n") else "\n")
                 continue
             if action == "quit":
-                raise _Quit("quit without writing")
+                raise _Quit(_("quit without writing"))
             return action
 
     # --- step 5: write ----------------------------------------------------------------------------
@@ -297,29 +302,31 @@ class PlainWizard:
         s = self.session
         self.header("Write")
         if not s.path:
-            answer = self.ask_text("File to write", f"{s.mesh.name}-smcp.yaml",
-                                   "a new file; the wizard never overwrites a file it did not load",
+            answer = self.ask_text(_("File to write"), f"{s.mesh.name}-smcp.yaml",
+                                   _("a new file; the wizard never overwrites a file it did not load"),
                                    _new_file_problem)
             s.path = answer.strip()
         changed = len(s.changed_lines()) if s.is_edit else len(s.text.splitlines())
-        if not self.q.confirm(f"Write {s.path} ({changed} line{'s' * (changed != 1)} "
-                              f"{'changed' if s.is_edit else 'new'})?", default=True).unsafe_ask():
-            raise _Quit(f"declined: {s.path} not written")
+        question = (ngettext("Write {file} ({count} line changed)?", "Write {file} ({count} lines changed)?", changed)
+                    if s.is_edit else
+                    ngettext("Write {file} ({count} line new)?", "Write {file} ({count} lines new)?", changed))
+        if not self.q.confirm(question.format(file=s.path, count=changed), default=True).unsafe_ask():
+            raise _Quit(_("declined: {file} not written").format(file=s.path))
         ours = s.text
         try:
             s.write()
         except ChangedOnDiskError as err:
             print(format_error(err), file=sys.stderr)
             theirs = err.current.decode("utf-8", errors="replace")
-            print(f"{s.path} changed on disk after it was loaded; it was NOT overwritten. "
-                  f"What is on disk now, against what the wizard would write:")
+            print(_("{file} changed on disk after it was loaded; it was NOT overwritten. "
+                    "What is on disk now, against what the wizard would write:").format(file=s.path))
             print(_diff(theirs, ours, s.path), end="")
             return err.exit_code
         except SmfedError as err:
             print(format_error(err), file=sys.stderr)
             return err.exit_code
         self.written = True
-        print(f"wrote {s.path}")
+        print(_("wrote {file}").format(file=s.path))
         code = self.offer_apply()
         self.print_next_steps()
         return code
@@ -330,17 +337,18 @@ class PlainWizard:
         if not peers:
             return
         first = peers[0]
-        print(f"next steps: each peer needs a ServiceMeshPeer, a CA ConfigMap, an ExportedServiceSet and an "
-              f"ImportedServiceSet here: smfed-wizard bundle {shlex.quote(self.session.path)} "
-              f"--peer-address {first}=ADDRESS --peer-ca {first}=ROOT_CERT.pem")
+        print(_("next steps: each peer needs a ServiceMeshPeer, a CA ConfigMap, an ExportedServiceSet and an "
+                "ImportedServiceSet here: {command}").format(
+            command=f"smfed-wizard bundle {shlex.quote(self.session.path)} "
+                    f"--peer-address {first}=ADDRESS --peer-ca {first}=ROOT_CERT.pem"))
 
     def offer_apply(self) -> int:
         """Step 5, the cluster side: the same apply as `smfed-wizard apply`, after a confirmation."""
         path = self.session.path
-        if not self.q.confirm("Apply it to the cluster now?", default=False,
-                              instruction="(oc or kubectl; shows the target and a server-side diff first) "
+        if not self.q.confirm(_("Apply it to the cluster now?"), default=False,
+                              instruction=_("(oc or kubectl; shows the target and a server-side diff first) ")
                               ).unsafe_ask():
-            print(f"not applied; later: smfed-wizard apply {path}")
+            print(_("not applied; later: {command}").format(command=f"smfed-wizard apply {path}"))
             return EXIT_OK
         return self.apply_to_cluster(self.session.manifest(), force_conflicts=False)
 
@@ -350,38 +358,40 @@ class PlainWizard:
         path = self.session.path
         try:
             target = kube.describe_target(kube.find_binary(), manifest)
-            print(f"Target: {kube.KIND} {target.namespace}/{target.name}; context {target.context or '(current)'}, "
-                  f"cluster {target.cluster or '?'} ({target.server or '?'}), user {target.user or '?'}, "
-                  f"client {target.binary}. Nothing sent yet.")
+            print(_("Target: {kind} {namespace}/{name}; context {context}, cluster {cluster} ({server}), user {user}, "
+                    "client {client}. Nothing sent yet.").format(
+                kind=kube.KIND, namespace=target.namespace, name=target.name, context=target.context or _("(current)"),
+                cluster=target.cluster or "?", server=target.server or "?", user=target.user or "?",
+                client=target.binary))
             diff = kube.server_side_diff(target, manifest, force_conflicts=force_conflicts)
             _print_lines(diff.warnings, sys.stderr)
             if not diff.changed:
-                print("The cluster already has exactly this; nothing to apply.")
+                print(_("The cluster already has exactly this; nothing to apply."))
                 return EXIT_OK
-            print("What the apply changes on the cluster (server-side diff):")
+            print(_("What the apply changes on the cluster (server-side diff):"))
             print(diff.diff, end="")
-            where = f"{target.context or 'the current context'}/{target.namespace}"
-            if not self.q.confirm(f"Apply to {where}?", default=False).unsafe_ask():
-                print(f"not applied; {path} is written")
+            where = f"{target.context or _('the current context')}/{target.namespace}"
+            if not self.q.confirm(_("Apply to {target}?").format(target=where), default=False).unsafe_ask():
+                print(_("not applied; {file} is written").format(file=path))
                 return EXIT_OK
             result = kube.server_side_apply(target, manifest, force_conflicts=force_conflicts)
         except FieldManagerConflict as err:
             err.path = err.path or path
             print(format_error(err))   # lists each field and the manager that owns it
             if not force_conflicts and self.q.confirm(
-                    "Take ownership of these fields (--force-conflicts)?", default=False).unsafe_ask():
-                print("again, with --force-conflicts:")
+                    _("Take ownership of these fields (--force-conflicts)?"), default=False).unsafe_ask():
+                print(_("again, with --force-conflicts:"))
                 return self.apply_to_cluster(manifest, force_conflicts=True)
-            print(f"not applied; {path} is written")
+            print(_("not applied; {file} is written").format(file=path))
             return err.exit_code
         except SmfedError as err:
             err.path = err.path or path
             print(format_error(err), file=sys.stderr)
-            print(f"not applied; {path} is written", file=sys.stderr)
+            print(_("not applied; {file} is written").format(file=path), file=sys.stderr)
             return err.exit_code
         _print_lines(result.warnings, sys.stderr)
         print(result.output)
-        print(f"watch the operator reconcile it: {shlex.join(result.watch_command)}")
+        print(_("watch the operator reconcile it: {command}").format(command=shlex.join(result.watch_command)))
         return EXIT_OK
 
     # --- prompts ----------------------------------------------------------------------------------
@@ -441,11 +451,11 @@ class PlainWizard:
         values = list(fld.choices) if fld.kind == CHOICE else ["true", "false"]
         choices = [self.q.Choice(v, value=v) for v in values]
         if fld.optional:
-            title = "(not set: the operator's default)" if fld.kind == BOOL else "(not set)"
+            title = _("(not set: the operator's default)") if fld.kind == BOOL else _("(not set)")
             choices.append(self.q.Choice(title, value=NOT_SET))
         if default not in values and default != NOT_SET:
             # a value the file has that is not a choice: offer to keep it (the review lists the finding)
-            choices.append(self.q.Choice(f"{default} (as in the file)", value=default))
+            choices.append(self.q.Choice(_("{value} (as in the file)").format(value=default), value=default))
         return choices
 
     # --- validation: the field's own check, then the core's findings for the field after setting it --
@@ -487,7 +497,7 @@ class PlainWizard:
                 introduced = []
             if introduced:
                 return problem_text(introduced[0])
-        return f"{fld.label} {problem}\n    fix: {fld.help}"
+        return _("{label} {problem}").format(label=fld.label, problem=problem) + "\n    " + fix_line(fld.help)
 
     def own_findings(self, fld: Field, peer_name: str | None) -> list[Finding]:
         """Findings exactly at the field's YAML path (not the whole gateway below a name)."""
@@ -512,14 +522,14 @@ def scratch(session: Session) -> Session:
 def _new_file_problem(text: str) -> str | None:
     path = text.strip()
     if not path:
-        return "a file name is required"
+        return _("a file name is required")
     if os.path.isdir(path):
-        return f"{path} is a directory"
+        return _("{path} is a directory").format(path=path)
     if os.path.lexists(path):
-        return f"{path} exists; to change it run `smfed-wizard --plain {path}`, or pick a new name"
+        return _("{path} exists; to change it run `smfed-wizard --plain {path}`, or pick a new name").format(path=path)
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
-        return f"the directory {parent} does not exist"
+        return _("the directory {path} does not exist").format(path=parent)
     return None
 
 

@@ -15,6 +15,7 @@ from .edit import edit_text, generate_text
 from .errors import InputError
 from .fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS, Field
 from .findings import ERROR, HINT, WARNING, Finding, count, sort_key
+from .i18n import _
 from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .model import (DEFAULT_NODE_PORT_RANGE, EGRESS_LABEL, INGRESS_LABEL, Mesh, Peer, free_node_ports,
                     rename_mesh, rename_peer)
@@ -156,7 +157,7 @@ class Session:
             return str(exc)
         if (fld.scope == "peer" and fld.attr == "name" and value != peer_name
                 and self.mesh.peer(value) is not None):
-            message = f"another peer is already named {value!r}"
+            message = _("another peer is already named {name!r}").format(name=value)
             self.invalid_inputs[key] = message
             return message
         problem = fld.problem(text)
@@ -431,7 +432,9 @@ class Session:
                 path = path_text(INGRESS_MAP + (p.ingress, "service", "ports", Item("port", number), "nodePort"))
                 if value == where[2] and path != f.path:
                     out.append(replace(f, path=path, line=None, column=None,
-                                       message=f"nodePort {value} is also used by {where[0]} port {where[1]}"))
+                                       message=_("nodePort {port} is also used by {owner}").format(
+                                           port=value, owner=_("{gateway} port {port}").format(
+                                               gateway=where[0], port=where[1]))))
         return out
 
     def _echo_label(self, f: Finding) -> list[Finding]:
@@ -453,7 +456,9 @@ class Session:
                 path = path_text(gmap + (gateway, "service", "metadata", "labels", key2))
                 if key2 == key and value2 == value and path != f.path:
                     out.append(replace(f, path=path, line=None, column=None,
-                                       message=f"{key}: {value} is also on {p.egress if key == EGRESS_LABEL else p.ingress}"))
+                                       message=_("{label}: {value} is also on {gateway}").format(
+                                           label=key, value=value,
+                                           gateway=p.egress if key == EGRESS_LABEL else p.ingress)))
         return out
 
     # --- the file -------------------------------------------------------------------------------------
@@ -548,9 +553,9 @@ class Session:
     def write(self, *, backup: bool = False) -> str:
         """Write through the safe writer; raises ChangedOnDiskError / WriteError, file untouched."""
         if not self.path:
-            raise InputError("no file name to write to", hint="start the wizard with a FILE argument")
+            raise InputError(_("no file name to write to"), hint=_("start the wizard with a FILE argument"))
         if self.blocking:
-            raise InputError(f"{self.blocking} error(s) must be fixed before writing")
+            raise InputError(_("{count} error(s) must be fixed before writing").format(count=self.blocking))
         real = write_file(self.path, self.output_bytes(), expected=self.loaded, backup=backup)
         # after writing, the file on disk is the new baseline
         self.loaded = read_file(self.path)

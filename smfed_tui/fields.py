@@ -54,7 +54,8 @@ class Field:
                 return None
             raise ValueError(_("is required"))
         if self.kind == INT:
-            if not text.isdigit():
+            # str.isdigit() accepts '²' and other digits int() refuses; ports have at most 5 digits
+            if not (text.isascii() and text.isdigit()) or len(text) > 5:
                 raise ValueError(_("{text!r} is not a number").format(text=text))
             value = int(text)
         elif self.kind == BOOL:

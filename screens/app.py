@@ -12,6 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from smfed_tui.errors import SmfedError, format_error
+from smfed_tui.i18n import N_
 from smfed_tui.session import Session
 
 from . import startup_done
@@ -25,7 +26,7 @@ class WizardApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")   # absolute: subclasses live elsewhere
     TITLE = "smfed-wizard"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]   # descriptions: shown translated by KeyBar
 
     def __init__(self, session: Session, *, cursor_blink: bool = True) -> None:
         super().__init__()

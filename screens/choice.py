@@ -15,7 +15,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from .texts import wrap_places
+from smfed_tui.i18n import N_
+
+from .texts import cells, wrap_places
 
 BLANK = object()   # the "(not set)" option's value
 
@@ -26,8 +28,8 @@ class Choice(Widget, can_focus=True):
     Choice:focus { background-tint: $foreground 5%; }
     """
     BINDINGS = [
-        Binding("left,h", "move(-1)", "Previous", show=False),
-        Binding("right,l,space", "move(1)", "Next", show=False),
+        Binding("left,h", "move(-1)", N_("Previous"), show=False),
+        Binding("right,l,space", "move(1)", N_("Next"), show=False),
         Binding("home", "first", show=False),
         Binding("end", "last", show=False),
     ]
@@ -113,7 +115,7 @@ class Choice(Widget, can_focus=True):
 
     def _layout(self, width: int) -> list[tuple[int, int, int]]:
         """(line, start x, end x) of each option, wrapping at `width`."""
-        return wrap_places([len(label) for label in self._labels()], width, 1)
+        return wrap_places([cells(label) for label in self._labels()], width, 1)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         places = self._layout(width)

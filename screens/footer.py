@@ -13,7 +13,9 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
-from .texts import wrap_places
+from smfed_tui.i18n import _
+
+from .texts import cells, wrap_places
 
 
 class KeyBar(Widget):
@@ -43,7 +45,8 @@ class KeyBar(Widget):
             if not binding.show or (active.node, binding.action) in seen_actions:
                 continue
             seen_actions.add((active.node, binding.action))
-            keys.append((key, self.app.get_key_display(binding), binding.description, bool(active.enabled),
+            # descriptions are English message ids (BINDINGS are built at import): translated here
+            keys.append((key, self.app.get_key_display(binding), _(binding.description), bool(active.enabled),
                          active.node))
         signature = tuple(k[:4] for k in keys)
         if signature != self._signature:
@@ -58,7 +61,7 @@ class KeyBar(Widget):
 
     def _layout(self, width: int) -> list[tuple[int, int, int]]:
         """(line, start, end) of each key's label, wrapping at `width`."""
-        return wrap_places([len(text) for _i, text, _enabled in self._pieces()], width, 2)
+        return wrap_places([cells(text) for _i, text, _enabled in self._pieces()], width, 2)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         places = self._layout(width)

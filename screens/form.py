@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Static
 
 from smfed_tui.fields import BOOL, CHOICE, INT, LIST, Field, visible
 from smfed_tui.findings import ERROR, Finding
+from smfed_tui.i18n import _
 
 from .choice import BLANK, Choice
 from .texts import finding_content
@@ -92,22 +93,22 @@ class FieldRow(Vertical):
         if self.uses_choice:
             yield Choice(self._options(), id=f"{self.id}-editor")
         else:
-            placeholder = {INT: "(none)", LIST: "comma-separated"}.get(fld.kind, "")
+            placeholder = {INT: _("(none)"), LIST: _("comma-separated")}.get(fld.kind, "")
             if fld.optional and fld.kind not in (INT, LIST):
-                placeholder = "(not set)"
+                placeholder = _("(not set)")
             editor = FieldInput(compact=True, placeholder=placeholder, id=f"{self.id}-editor", select_on_focus=False)
             editor.cursor_blink = self.cursor_blink
             yield editor
         yield Static("", classes="field-messages", markup=False)
 
     def _options(self) -> list[tuple[str, object]]:
-        options: list[tuple[str, object]] = [("(not set)", BLANK)] if self.fld.optional else []
+        options: list[tuple[str, object]] = [(_("(not set)"), BLANK)] if self.fld.optional else []
         if self.fld.kind == BOOL:
             options += [("true", True), ("false", False)]
         else:
             options += [(str(c), c) for c in self.fld.choices]
         if self._extra_choice is not None:
-            options.append((f"{self._extra_choice} (from the file)", self._extra_choice))
+            options.append((_("{value} (from the file)").format(value=self._extra_choice), self._extra_choice))
         return options
 
     @property

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from smfed_tui.fields import MESH_FIELDS, Field
+from smfed_tui.i18n import N_, _
 from smfed_tui.model import Peer
 from smfed_tui.session import Session
 
@@ -40,7 +41,7 @@ class FormStep(Widget):
     """
     fields: tuple[Field, ...] = ()
     step_id = ""
-    title = ""
+    title = ""   # a message id, shown translated
     has_peers = False   # True for the steps that show one peer at a time
 
     def __init__(self, *, cursor_blink: bool = True, id: str | None = None) -> None:
@@ -61,7 +62,7 @@ class FormStep(Widget):
 
     def compose_form(self) -> ComposeResult:
         with Column(classes="form-column"):
-            yield Static(Content.styled(self.title, "bold"), classes="form-title")
+            yield Static(Content.styled(_(self.title), "bold"), classes="form-title")
             for fld in self.fields:
                 yield FieldRow(fld, cursor_blink=self.cursor_blink)
 
@@ -104,11 +105,11 @@ class MeshStep(FormStep):
 
     fields = MESH_FIELDS
     step_id = "mesh"
-    title = "Mesh"
+    title = N_("Mesh")
 
     def compose_form(self) -> ComposeResult:
         with Column(classes="form-column"):
-            yield Static(Content.styled(self.title, "bold"), classes="form-title")
+            yield Static(Content.styled(_(self.title), "bold"), classes="form-title")
             for fld in self.fields:
                 yield FieldRow(fld, cursor_blink=self.cursor_blink)
             yield Static("", classes="other-findings", markup=False)
@@ -118,5 +119,5 @@ class MeshStep(FormStep):
         box = self.query_one(".other-findings", Static)
         box.display = bool(other)
         if other:
-            box.update(Content.assemble(("Other findings in the file", "bold"), "\n",
+            box.update(Content.assemble((_("Other findings in the file"), "bold"), "\n",
                                         finding_content(other)))

@@ -10,16 +10,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS
+from smfed_tui.i18n import N_, _
 
+from .texts import cells
+
+# (keys, what they do: a message id, shown translated)
 KEYS = (
-    ("ctrl+n / ctrl+b", "next / previous step (esc: previous; on the first step esc quits)"),
-    ("tab / shift+tab", "next / previous field"),
-    ("a / d", "add / remove a peer (in a peer list); ctrl+o adds a peer anywhere"),
-    ("ctrl+s", "write the file (after a confirmation showing the diff)"),
-    ("ctrl+r", "apply to the cluster (server-side diff, then confirm)"),
-    ("f2", "show / hide the YAML preview"),
-    ("f1", "this help"),
-    ("ctrl+q", "quit without writing (exit code 130; 0 after a write)"),
+    ("ctrl+n / ctrl+b", N_("next / previous step (esc: previous; on the first step esc quits)")),
+    ("tab / shift+tab", N_("next / previous field")),
+    ("a / d", N_("add / remove a peer (in a peer list); ctrl+o adds a peer anywhere")),
+    ("ctrl+s", N_("write the file (after a confirmation showing the diff)")),
+    ("ctrl+r", N_("apply to the cluster (server-side diff, then confirm)")),
+    ("f2", N_("show / hide the YAML preview")),
+    ("f1", N_("this help")),
+    ("ctrl+q", N_("quit without writing (exit code 130; 0 after a write)")),
 )
 
 
@@ -32,25 +36,26 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen .help-title { text-style: bold; padding: 1 0 0 0; }
     HelpScreen .help-text { height: auto; }
     """
-    BINDINGS = [Binding("escape,f1,q", "close", "Close help")]
+    BINDINGS = [Binding("escape,f1,q", "close", N_("Close help"))]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             with VerticalScroll():
-                yield Static(Content.styled("smfed-wizard help", "bold $text-accent"), classes="help-title")
-                yield Static(Content("Federation gateways for an OpenShift Service Mesh 2.x "
-                                     "ServiceMeshControlPlane. Every field is checked as you type; the YAML on "
-                                     "the right follows each key. Errors block writing and applying, warnings "
-                                     "do not. Esc or f1 closes this."), classes="help-text")
-                yield Static(Content.styled("Keys", "bold"), classes="help-title")
-                width = max(len(k) for k, _ in KEYS)
+                yield Static(Content.styled(_("smfed-wizard help"), "bold $text-accent"), classes="help-title")
+                yield Static(Content(_("Federation gateways for an OpenShift Service Mesh 2.x "
+                                       "ServiceMeshControlPlane. Every field is checked as you type; the YAML on "
+                                       "the right follows each key. Errors block writing and applying, warnings "
+                                       "do not. Esc or f1 closes this.")), classes="help-text")
+                yield Static(Content.styled(_("Keys"), "bold"), classes="help-title")
+                width = max(cells(k) for k, _text in KEYS)
                 yield Static(Content("\n").join(
-                    Content.assemble((key.ljust(width), "bold $text-accent"), "  ", text) for key, text in KEYS),
+                    Content.assemble((key.ljust(width), "bold $text-accent"), "  ", _(text)) for key, text in KEYS),
                     classes="help-text")
-                for title, fields in (("Mesh", MESH_FIELDS), ("Peers", PEER_FIELDS), ("Exposure", EXPOSURE_FIELDS)):
+                for title, fields in ((_("Mesh"), MESH_FIELDS), (_("Peers"), PEER_FIELDS),
+                                      (_("Exposure"), EXPOSURE_FIELDS)):
                     yield Static(Content.styled(title, "bold"), classes="help-title")
                     yield Static(Content("\n").join(
-                        Content.assemble((fld.label, "bold"), ("  (optional)" if fld.optional else "", "$text-muted"),
+                        Content.assemble((fld.label, "bold"), ("  " + _("(optional)") if fld.optional else "", "$text-muted"),
                                          "\n", ("  " + fld.help, ""))
                         for fld in fields), classes="help-text")
 

@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from smfed_tui.i18n import N_, _
+
 from .lines import DiffView
 
 MODAL_CSS = """
@@ -60,15 +62,15 @@ class ConfirmModal(Dialog):
 
     DEFAULT_CSS = MODAL_CSS.format(cls="ConfirmModal")
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
     ]
     focus_button = "yes"
 
     def __init__(self, title: str | Content, body: str | Content, *, diff: str | None = None,
-                 yes: str = "Yes", no: str = "No") -> None:
+                 yes: str | None = None, no: str | None = None) -> None:
         super().__init__(title, body, diff=diff)
-        self.yes, self.no = yes, no
+        self.yes, self.no = yes or _("Yes"), no or _("No")
 
     def buttons(self) -> list[Button]:
         return [Button(f"{self.no} (n)", id="no", compact=True),
@@ -85,11 +87,11 @@ class NoticeModal(Dialog):
     """Something the user must read (e.g. the file changed on disk), with an optional diff."""
 
     DEFAULT_CSS = MODAL_CSS.format(cls="NoticeModal")
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS = [Binding("escape,enter", "close", N_("Close"))]
     focus_button = "close"
 
     def buttons(self) -> list[Button]:
-        return [Button("Close", id="close", variant="primary", compact=True)]
+        return [Button(_("Close"), id="close", variant="primary", compact=True)]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
@@ -102,7 +104,7 @@ class FileNameModal(ModalScreen[str | None]):
     """Ask for the file to write (the wizard was started without a FILE)."""
 
     DEFAULT_CSS = MODAL_CSS.format(cls="FileNameModal")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, suggestion: str) -> None:
         super().__init__()
@@ -110,11 +112,11 @@ class FileNameModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Write to which file?", classes="modal-title", markup=False)
+            yield Static(_("Write to which file?"), classes="modal-title", markup=False)
             yield Input(self.suggestion, id="file-name")
             with Horizontal(classes="modal-buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Write", id="ok", variant="primary", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
+                yield Button(_("Write"), id="ok", variant="primary", compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._finish(event.value)

@@ -14,7 +14,9 @@ from smfed_tui.bundle import build_bundle, ca_config_map_name
 from smfed_tui.session import Session
 
 from .lines import YamlView
-from .texts import display_name
+from smfed_tui.i18n import _
+
+from .texts import display_name, fill
 
 
 class NextStep(Widget):
@@ -37,9 +39,9 @@ class NextStep(Widget):
             return
         self.built = True
         view = YamlView(id="bundle-view")
-        view.border_title = "Follow-on resources (preview)"
+        view.border_title = _("Follow-on resources (preview)")
         await self.mount_all([
-            VerticalScroll(Static(Content.styled("Next steps", "bold"), classes="section-title"),
+            VerticalScroll(Static(Content.styled(_("Next steps"), "bold"), classes="section-title"),
                            Static("", id="next-text", markup=False)),
             view,
         ])
@@ -52,18 +54,19 @@ class NextStep(Widget):
         text = self.query_one("#next-text", Static)
         view = self.query_one("#bundle-view", YamlView)
         if not mesh.peers:
-            text.update(Content("Add a peer mesh first (step Peers): each peer needs four more resources."))
+            text.update(Content(_("Add a peer mesh first (step Peers): each peer needs four more resources.")))
             view.display = False
             return
         view.display = True
         bundle = build_bundle(mesh)
         name = shlex.quote(display_name(session)) if session.path else "FILE"
-        parts: list = ["The SMCP alone federates nothing. In ", (mesh.namespace or "the control plane namespace", "bold"),
-                       ", each peer also needs:\n"]
+        parts: list = [fill(_("The SMCP alone federates nothing. In {namespace}, each peer also needs:"),
+                            namespace=(mesh.namespace or _("the control plane namespace"), "bold")), "\n"]
         for peer in mesh.peers:
-            parts += ["  • ", (peer.name, "bold"), f": ConfigMap {ca_config_map_name(peer.name)} (the peer's root "
-                      "certificate), ServiceMeshPeer, ExportedServiceSet, ImportedServiceSet\n"]
-        parts += ["Write them (and fill in what only the peer knows) with:\n",
+            parts += ["  • ", fill(_("{peer}: ConfigMap {config_map} (the peer's root certificate), ServiceMeshPeer, "
+                                     "ExportedServiceSet, ImportedServiceSet"), peer=(peer.name, "bold"),
+                                   config_map=ca_config_map_name(peer.name)), "\n"]
+        parts += [_("Write them (and fill in what only the peer knows) with:"), "\n",
                   (f"  smfed-wizard bundle {name} --peer-address PEER=ADDRESS --peer-ca PEER=ca.pem -o DIR",
                    "$text-accent")]
         for warning in bundle.warnings:

@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from smfed_tui.i18n import N_, _
+
 ADD_ID = "+add"
 
 
@@ -20,8 +22,8 @@ class PeerList(OptionList):
     PeerList:focus { border: round $border; }
     """
     BINDINGS = [
-        Binding("a", "add", "Add"),
-        Binding("d,delete", "remove", "Remove"),
+        Binding("a", "add", N_("Add")),
+        Binding("d,delete", "remove", N_("Remove")),
     ]
 
     class Chosen(Message):
@@ -39,7 +41,7 @@ class PeerList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "Peers"
+        self.border_title = _("Peers")
         self._names: list[str] = []
         self._labels: list[tuple[str, int]] = []
         self._syncing = False
@@ -51,7 +53,7 @@ class PeerList(OptionList):
             if labels != self._labels:
                 if names != self._names or len(labels) != len(self._labels):
                     self.set_options([Option(self._prompt(n, e)) for n, e in labels]
-                                     + [Option(Content.styled("+ add peer", "$text-accent"), id=ADD_ID)])
+                                     + [Option(Content.styled(_("+ add peer"), "$text-accent"), id=ADD_ID)])
                 else:
                     for index, (old, new) in enumerate(zip(self._labels, labels)):
                         if old != new:

@@ -8,11 +8,12 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
+from smfed_tui.i18n import N_, _
 from smfed_tui.model import Peer
 from smfed_tui.session import Session
 
 from .form import FieldRow
-from .texts import Column
+from .texts import Column, fill
 from .form_steps import FormStep
 from .peer_list import PeerList
 
@@ -26,7 +27,7 @@ class PeerFormStep(FormStep):
     """
     has_peers = True
     list_id = ""
-    button: tuple[str, str] | None = None   # (label, id)
+    button: tuple[str, str] | None = None   # (label: a message id, id)
     _titled: str | None = None              # the peer name in the title now
 
     def compose_form(self) -> ComposeResult:
@@ -39,7 +40,7 @@ class PeerFormStep(FormStep):
                     for fld in self.fields:
                         yield FieldRow(fld, cursor_blink=self.cursor_blink)
                     if self.button:
-                        yield Button(self.button[0], id=self.button[1], compact=True)
+                        yield Button(_(self.button[0]), id=self.button[1], compact=True)
 
     @property
     def peer_list(self) -> PeerList:
@@ -58,12 +59,12 @@ class PeerFormStep(FormStep):
         note.display = peer is None
         column.display = peer is not None
         if peer is None:
-            note.update(Content("No peer meshes yet. Press ctrl+o, or a in the peer list, to add one."))
+            note.update(Content(_("No peer meshes yet. Press ctrl+o, or a in the peer list, to add one.")))
             return
         if peer.name != self._titled:
             self._titled = peer.name
             self.query_one(".form-title", Static).update(
-                Content.assemble((f"{self.title}: ", "bold"), (peer.name, "bold")))
+                fill(_("{step}: {peer}"), "bold", step=_(self.title), peer=(peer.name, "bold")))
         super().sync(session, peer_name, force=force)
 
 
@@ -72,9 +73,9 @@ class PeersStep(PeerFormStep):
 
     fields = PEER_FIELDS
     step_id = "peers"
-    title = "Peer"
+    title = N_("Peer")
     list_id = "peers-list"
-    button = ("Remove peer", "remove-peer")
+    button = (N_("Remove peer"), "remove-peer")
 
 
 class ExposureStep(PeerFormStep):
@@ -82,9 +83,9 @@ class ExposureStep(PeerFormStep):
 
     fields = EXPOSURE_FIELDS
     step_id = "exposure"
-    title = "Exposure"
+    title = N_("Exposure")
     list_id = "exposure-list"
-    button = ("Pick free node ports", "pick-ports")
+    button = (N_("Pick free node ports"), "pick-ports")
 
     def sync_extra(self, session: Session, peer: Peer | None) -> None:
         if peer is None:

@@ -12,17 +12,20 @@ from textual.widgets.option_list import Option
 from smfed_tui.findings import ERROR, WARNING, Finding
 from smfed_tui.session import Session
 
-from .texts import HINT_ICON, ICONS, display_name, summary
+from smfed_tui.errors import fix_line
+from smfed_tui.i18n import _
+
+from .texts import HINT_ICON, ICONS, display_name, fill, summary
 from .lines import DiffView, YamlView
 
 
 def finding_prompt(f: Finding) -> Content:
     icon, style = ICONS.get(f.severity, HINT_ICON)
-    where = f.path or "(document)"
+    where = f.path or _("(document)")
     if f.line is not None:
-        where += f"  line {f.line}"
+        where += "  " + _("line {line}").format(line=f.line)
     return Content.assemble((f"{icon} ", style), (f.code, "bold"), " ", (f.message, style if f.severity in (ERROR, WARNING) else ""),
-                            "\n", (f"   {where}", "$text-muted"), "\n", (f"   fix: {f.hint}", "$text-muted"))
+                            "\n", (f"   {where}", "$text-muted"), "\n", ("   " + fix_line(f.hint), "$text-muted"))
 
 
 class ReviewStep(Widget):
@@ -61,23 +64,23 @@ class ReviewStep(Widget):
     def compose(self) -> ComposeResult:
         if not self.built:
             return
-        yield Static(Content.styled("Review", "bold"), classes="review-title")
+        yield Static(Content.styled(_("Review"), "bold"), classes="review-title")
         yield Static("", id="review-summary", markup=False)
         findings = OptionList(id="review-findings")
-        findings.border_title = "Findings (enter: go to the field)"
+        findings.border_title = _("Findings (enter: go to the field)")
         yield findings
         with TabbedContent(id="review-tabs"):
-            with TabPane("Changes", id="tab-diff"):
+            with TabPane(_("Changes"), id="tab-diff"):
                 yield Static("", id="diff-note", markup=False)
                 yield DiffView(id="review-diff")
-            with TabPane("Whole file", id="tab-file"):
+            with TabPane(_("Whole file"), id="tab-file"):
                 yield YamlView(id="review-file")
 
     def sync(self, session: Session) -> None:
         if not self.built or session.revision == self._revision and self._key is not None:
             return
         self._revision = session.revision
-        invalid = [Finding("SMF000", ERROR, "", None, None, f"{_where(key)}: {message}", "type a valid value")
+        invalid = [Finding("SMF000", ERROR, "", None, None, f"{_where(key)}: {message}", _("type a valid value"))
                    for key, message in session.invalid_inputs.items()]
         findings = invalid + list(session.findings)
         key = tuple((f.code, f.severity, f.path, f.line, f.message) for f in findings)
@@ -92,11 +95,11 @@ class ReviewStep(Widget):
         note = self.query_one("#diff-note", Static)
         text = session.diff() if session.is_edit else ""
         if session.is_edit and text:
-            note.update(Content.assemble("Against ", (display_name(session), "bold"), " as it is on disk:"))
+            note.update(fill(_("Against {file} as it is on disk:"), file=(display_name(session), "bold")))
         elif session.is_edit:
-            note.update(Content("No changes: writing would leave the file byte for byte as it is."))
+            note.update(Content(_("No changes: writing would leave the file byte for byte as it is.")))
         else:
-            note.update(Content("A new file: every line is new (see Whole file)."))
+            note.update(Content(_("A new file: every line is new (see Whole file).")))
         diff.display = bool(text)
         if text:
             diff.set_text(text)

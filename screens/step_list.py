@@ -10,14 +10,19 @@ from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 
-STEPS = (
-    ("mesh", "Mesh"),
-    ("peers", "Peers"),
-    ("exposure", "Exposure"),
-    ("review", "Review"),
-    ("write", "Write/Apply"),
-    ("next", "Next steps"),
+from smfed_tui.i18n import N_, _
+
+from .texts import cells
+
+STEPS = (   # (id, title: a message id, shown translated)
+    ("mesh", N_("Mesh")),
+    ("peers", N_("Peers")),
+    ("exposure", N_("Exposure")),
+    ("review", N_("Review")),
+    ("write", N_("Write/Apply")),
+    ("next", N_("Next steps")),
 )
+TITLE_CELLS = 12   # the badge column starts here (titles are padded in terminal cells: Hangul takes two)
 STEP_IDS = tuple(step for step, _title in STEPS)
 
 
@@ -50,7 +55,7 @@ class StepList(Widget):
             self.refresh()
 
     def render(self) -> Content:
-        lines = [Content.styled("Steps", "bold $text-muted")]
+        lines = [Content.styled(_("Steps"), "bold $text-muted")]
         for step, title in STEPS:
             errors, warnings, _hints = self.counts.get(step, (0, 0, 0))
             if step == self.current:
@@ -60,7 +65,8 @@ class StepList(Widget):
             else:
                 marker = ("  ", "")
             name_style = "bold $text" if step == self.current else ""
-            parts = [marker, (title.ljust(12), name_style)]
+            title = _(title)
+            parts = [marker, (title + " " * max(1, TITLE_CELLS - cells(title)), name_style)]
             badge = ""
             if errors:
                 badge = f"✗{errors}"

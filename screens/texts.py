@@ -3,11 +3,15 @@ finding messages as styled text. User text is always inserted literally (`Conten
 from __future__ import annotations
 
 import os
+import string
 
+from rich.cells import cell_len
 from textual.containers import VerticalScroll
 from textual.content import Content
 
-from smfed_tui.findings import ERROR, HINT, WARNING, Finding
+from smfed_tui.errors import fix_line
+from smfed_tui.findings import ERROR, WARNING, Finding
+from smfed_tui.i18n import _, ngettext
 from smfed_tui.quoting import visible
 from smfed_tui.session import Session
 
@@ -22,21 +26,46 @@ HINT_ICON = ("ℹ", "$text-secondary")
 
 def display_name(session: Session) -> str:
     """The file's name as shown on screen: the base name only (no directories, no home path)."""
-    return visible(os.path.basename(session.path)) if session.path else "(no file name yet)"
+    return visible(os.path.basename(session.path)) if session.path else _("(no file name yet)")
+
+
+def fill(template: str, style: str = "", **values) -> Content:
+    """A translated message with its `{name}` placeholders filled in: a value given as (text, style)
+    keeps its own style (a bold file name inside a sentence), the rest takes `style`. Every piece is
+    literal text, never markup; the word order is the translation's."""
+    parts: list = []
+
+    def add(text: str) -> None:   # one span for a run of text in `style`, as if written in one piece
+        if parts and isinstance(parts[-1], list):
+            parts[-1][0] += text
+        else:
+            parts.append([text, style])
+
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if literal:
+            add(literal)
+        if name is not None:
+            value = values[name]
+            if isinstance(value, (tuple, Content)):
+                parts.append(value)
+            else:
+                add(format(repr(value) if conversion == "r" else value, spec or ""))
+    return Content.assemble(*(tuple(p) if isinstance(p, list) else p for p in parts))
 
 
 def summary(session: Session) -> Content:
     """`2 errors · 1 warning · 6 hints` (fields holding no value count as errors)."""
     errors, warnings, hints = session.blocking, session.warnings, session.hints
     if not (errors or warnings or hints):
-        return Content.styled("no problems found", "$text-success")
+        return Content.styled(_("no problems found"), "$text-success")
     parts: list = []
-    for n, word, style in ((errors, ERROR, "$text-error"), (warnings, WARNING, "$text-warning"),
-                           (hints, HINT, "$text-secondary")):
+    for n, text, style in ((errors, ngettext("{n} error", "{n} errors", errors), "$text-error"),
+                           (warnings, ngettext("{n} warning", "{n} warnings", warnings), "$text-warning"),
+                           (hints, ngettext("{n} hint", "{n} hints", hints), "$text-secondary")):
         if n:
             if parts:
                 parts.append((" · ", "$text-muted"))
-            parts.append((f"{n} {word}{'s' * (n != 1)}", style))
+            parts.append((text.format(n=n), style))
     return Content.assemble(*parts)
 
 
@@ -51,8 +80,13 @@ def finding_content(findings: list[Finding], problem: str | None = None, *, with
             parts.append("\n")
         parts += [(f"{icon} ", style), (f.message, style if f.severity == ERROR else "")]
         if with_fix and f.hint:
-            parts += ["\n", (f"  fix: {f.hint}", "$text-muted")]
+            parts += ["\n", ("  " + fix_line(f.hint), "$text-muted")]
     return Content.assemble(*parts)
+
+
+def cells(text: str) -> int:
+    """Terminal cells `text` takes (Hangul and other wide characters take two), as Textual counts them."""
+    return cell_len(text)
 
 
 def wrap_places(lengths: list[int], width: int, gap: int) -> list[tuple[int, int, int]]:

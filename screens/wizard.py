@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
+from smfed_tui.i18n import N_, _, ngettext
 from smfed_tui.session import Session
 
 from .footer import KeyBar
@@ -29,7 +30,7 @@ from .form import FieldRow
 from .form_steps import FormStep, MeshStep
 from .lines import YamlView
 from .step_list import STEP_IDS, StepList
-from .texts import display_name, summary
+from .texts import display_name, fill, summary
 
 NARROW = 100   # below this width the preview is a toggle (f2) instead of a third column
 
@@ -63,14 +64,15 @@ def _next():
 
 class WizardScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+n", "next_step", "Next"),
-        Binding("ctrl+b", "back", "Back"),
-        Binding("escape", "escape", "Back", show=False),
-        Binding("ctrl+o", "add_peer", "Add peer", show=False),
-        Binding("ctrl+s", "write", "Write"),
-        Binding("ctrl+r", "apply", "Apply"),
-        Binding("f1", "help", "Help"),
-        Binding("f2", "toggle_preview", "YAML"),
+        # descriptions are message ids: KeyBar shows them translated
+        Binding("ctrl+n", "next_step", N_("Next")),
+        Binding("ctrl+b", "back", N_("Back")),
+        Binding("escape", "escape", N_("Back"), show=False),
+        Binding("ctrl+o", "add_peer", N_("Add peer"), show=False),
+        Binding("ctrl+s", "write", N_("Write")),
+        Binding("ctrl+r", "apply", N_("Apply")),
+        Binding("f1", "help", N_("Help")),
+        Binding("f2", "toggle_preview", N_("YAML")),
     ]
 
     def __init__(self, session: Session, *, cursor_blink: bool = True) -> None:
@@ -120,7 +122,7 @@ class WizardScreen(Screen):
 
     def _title(self) -> Content:
         s = self.session
-        mode = "editing" if s.is_edit else "new file"
+        mode = _("editing") if s.is_edit else _("new file")
         return Content.assemble(("smfed-wizard", "bold $text-accent"), "  ", (display_name(s), "bold"),
                                 (f" ({mode})", "$text-muted"))
 
@@ -183,13 +185,14 @@ class WizardScreen(Screen):
             lines.pop()
         changed = s.changed_lines()
         n = len(changed)
+        lines_changed = ngettext("{n} line changed", "{n} lines changed", n).format(n=n)
         if s.is_edit:
-            what = f"{n} line{'s' * (n != 1)} changed" if n else "no changes"
+            what = lines_changed if n else _("no changes")
         else:
-            what = f"new file · {n} line{'s' * (n != 1)} changed" if n else "new file"
+            what = f"{_('new file')} · {lines_changed}" if n else _("new file")
         if what != self._title_key:
             self._title_key = what
-            self._preview_title.update(Content.assemble(("Preview", "bold"), (f" · {what}", "$text-muted")),
+            self._preview_title.update(Content.assemble((_("Preview"), "bold"), (f" · {what}", "$text-muted")),
                                        layout=False)
         self._preview.show(lines, changed, s.focus_line, follow=follow)
 
@@ -338,8 +341,8 @@ class WizardScreen(Screen):
         peer = self.session.mesh.peer(name)
         if peer is None:
             return
-        body = Content.assemble("Its gateways ", (peer.egress, "bold"), " and ", (peer.ingress, "bold"),
-                                " are removed from the YAML (nothing is written until you write).")
+        body = fill(_("Its gateways {egress} and {ingress} are removed from the YAML (nothing is written until "
+                      "you write)."), egress=(peer.egress, "bold"), ingress=(peer.ingress, "bold"))
 
         def done(yes: bool | None) -> None:
             if not yes:
@@ -350,10 +353,10 @@ class WizardScreen(Screen):
             left = self.session.mesh.peers
             self.selected_peer = left[min(index, len(left) - 1)].name if left else None
             self._refresh_views(force=True)
-            self.app.notify(f"Removed peer {name}", markup=False)
+            self.app.notify(_("Removed peer {name}").format(name=name), markup=False)
 
-        self.app.push_screen(ConfirmModal(Content.assemble("Remove peer ", (name, "bold"), "?"), body,
-                                          yes="Remove", no="Keep"), done)
+        self.app.push_screen(ConfirmModal(fill(_("Remove peer {name}?"), name=(name, "bold")), body,
+                                          yes=_("Remove"), no=_("Keep")), done)
 
     def _pick_ports(self) -> None:
         if self.selected_peer is None:
@@ -364,7 +367,8 @@ class WizardScreen(Screen):
             self.app.notify(str(exc), severity="error", markup=False)
             return
         self._refresh_views(force=True)
-        self.app.notify(f"Node ports {tls} (tls) and {discovery} (discovery) are free in this file", markup=False)
+        self.app.notify(_("Node ports {tls} (tls) and {discovery} (discovery) are free in this file").format(
+            tls=tls, discovery=discovery), markup=False)
 
     # --- review ---------------------------------------------------------------------------------------
 
@@ -392,7 +396,7 @@ class WizardScreen(Screen):
         from .modals import FileNameModal
         s = self.session
         if not s.can_write:
-            self.app.notify("Fix the errors first (see Review)", severity="error", markup=False)
+            self.app.notify(_("Fix the errors first (see Review)"), severity="error", markup=False)
             return
         if s.path is None:
             def named(path: str | None) -> None:
@@ -413,30 +417,36 @@ class WizardScreen(Screen):
             self._changed_on_disk(current)
             return
         if s.is_unchanged():
-            self.app.notify(f"No changes: {name} is left as it is", markup=False)
+            self.app.notify(_("No changes: {file} is left as it is").format(file=name), markup=False)
             return
         if s.loaded is None:
             self._do_write()
             return
         added, removed = s.diff_stats()
-        body = Content.assemble("Replace ", (name, "bold"), f" with the edited version: {added} line"
-                                f"{'s' * (added != 1)} added, {removed} removed. Every other byte stays as it is.")
+        body = fill(ngettext("Replace {file} with the edited version: {added} line added, {removed} removed. "
+                             "Every other byte stays as it is.",
+                             "Replace {file} with the edited version: {added} lines added, {removed} removed. "
+                             "Every other byte stays as it is.", added),
+                    file=(name, "bold"), added=added, removed=removed)
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._do_write()
 
-        self.app.push_screen(ConfirmModal(Content.assemble("Overwrite ", (name, "bold"), "?"), body,
-                                          diff=s.diff(), yes="Overwrite", no="Cancel"), answered)
+        self.app.push_screen(ConfirmModal(fill(_("Overwrite {file}?"), file=(name, "bold")), body,
+                                          diff=s.diff(), yes=_("Overwrite"), no=_("Cancel")), answered)
 
     def _changed_on_disk(self, current: bytes) -> None:
         from .modals import NoticeModal
         name = display_name(self.session)
-        what = "is new on disk" if self.session.loaded is None else "changed on disk since the wizard opened it"
-        body = Content.assemble((name, "bold"), f" {what}, so it was not overwritten. The difference between "
-                                "the file now and the wizard's result is below; save your work elsewhere or "
-                                "restart the wizard on the new file.")
-        self.app.push_screen(NoticeModal("Not written: the file changed on disk", body,
+        template = (_("{file} is new on disk, so it was not overwritten. The difference between the file now and "
+                      "the wizard's result is below; save your work elsewhere or restart the wizard on the new file.")
+                    if self.session.loaded is None else
+                    _("{file} changed on disk since the wizard opened it, so it was not overwritten. The difference "
+                      "between the file now and the wizard's result is below; save your work elsewhere or restart "
+                      "the wizard on the new file."))
+        body = fill(template, file=(name, "bold"))
+        self.app.push_screen(NoticeModal(_("Not written: the file changed on disk"), body,
                                          diff=self.session.diff_against(current)))
 
     def _do_write(self) -> None:
@@ -448,12 +458,12 @@ class WizardScreen(Screen):
             self._changed_on_disk(err.current)
             return
         except SmfedError as err:
-            self.app.notify(format_error(err), title="Not written", severity="error", markup=False)
+            self.app.notify(format_error(err), title=_("Not written"), severity="error", markup=False)
             return
         self.app.written = True
         self.query_one("#top-title", Static).update(self._title())
         self._preview_key = None
-        self.app.notify(f"Wrote {display_name(s)}", markup=False)
+        self.app.notify(_("Wrote {file}").format(file=display_name(s)), markup=False)
         self.call_later(self.go_to, "next")
 
     async def action_apply(self) -> None:

@@ -17,18 +17,19 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from smfed_tui import apply as kube
-from smfed_tui.errors import FieldManagerConflict, SmfedError
+from smfed_tui.errors import FieldManagerConflict, SmfedError, fix_line
+from smfed_tui.i18n import _, ngettext
 from smfed_tui.session import Session
 
 from .lines import DiffView
 from .modals import ConfirmModal
-from .texts import Column, display_name
+from .texts import Column, display_name, fill
 
 
 def error_content(err: SmfedError) -> Content:
     parts = [("✗ ", "$text-error"), (err.message, "$text-error")]
     if err.hint:
-        parts += ["\n", (f"  fix: {err.hint}", "$text-muted")]
+        parts += ["\n", ("  " + fix_line(err.hint), "$text-muted")]
     stderr = getattr(err, "stderr", "")
     if stderr:
         parts += ["\n", ("  " + stderr.strip().replace("\n", "\n  "), "$text-muted")]
@@ -62,12 +63,12 @@ class WriteStep(Widget):
             return
         self.built = True
         await self.mount(Column(
-            Static(Content.styled("Write", "bold"), classes="section-title"),
+            Static(Content.styled(_("Write"), "bold"), classes="section-title"),
             Static("", id="write-status", classes="block", markup=False),
-            Horizontal(Button("Write file  ctrl+s", id="write-button", variant="primary", compact=True)),
-            Static(Content.styled("Apply to the cluster", "bold"), classes="section-title"),
+            Horizontal(Button(_("Write file") + "  ctrl+s", id="write-button", variant="primary", compact=True)),
+            Static(Content.styled(_("Apply to the cluster"), "bold"), classes="section-title"),
             Static("", id="apply-commands", classes="block", markup=False),
-            Horizontal(Button("Apply  ctrl+r", id="apply-button", compact=True)),
+            Horizontal(Button(_("Apply") + "  ctrl+r", id="apply-button", compact=True)),
             Static("", id="apply-status", classes="block", markup=False),
             DiffView(id="apply-diff"),
         ))
@@ -83,25 +84,30 @@ class WriteStep(Widget):
         self._key = key
         name = display_name(session)
         if session.path is None:
-            target = Content("No file name yet: writing asks for one.")
+            target = Content(_("No file name yet: writing asks for one."))
         elif session.is_edit:
             if session.is_unchanged():
-                target = Content.assemble((name, "bold"), ": no changes; writing is not needed.")
+                target = fill(_("{file}: no changes; writing is not needed."), file=(name, "bold"))
             else:
-                target = Content.assemble("Edit ", (name, "bold"), f" in place: {added} line{'s' * (added != 1)} added, "
-                                          f"{removed} removed; everything else stays byte for byte. "
-                                          "You confirm the diff first.")
+                target = fill(ngettext("Edit {file} in place: {added} line added, {removed} removed; everything else "
+                                       "stays byte for byte. You confirm the diff first.",
+                                       "Edit {file} in place: {added} lines added, {removed} removed; everything else "
+                                       "stays byte for byte. You confirm the diff first.", added),
+                              file=(name, "bold"), added=added, removed=removed)
         else:
-            target = Content.assemble("Create ", (name, "bold"), f" ({added} lines).")
+            target = fill(ngettext("Create {file} ({count} line).", "Create {file} ({count} lines).", added),
+                          file=(name, "bold"), count=added)
         lines = [target]
         if blocked:
             n = session.blocking
-            lines.append(Content.assemble(("✗ ", "$text-error"),
-                                          (f"{n} error{'s' * (n != 1)} must be fixed before writing or applying "
-                                           "(see Review).", "$text-error")))
+            lines.append(Content.assemble(("✗ ", "$text-error"), (ngettext(
+                "{n} error must be fixed before writing or applying (see Review).",
+                "{n} errors must be fixed before writing or applying (see Review).", n).format(n=n), "$text-error")))
         elif session.warnings:
-            lines.append(Content.styled(f"⚠ {session.warnings} warning{'s' * (session.warnings != 1)}: "
-                                        "writing is allowed; see Review.", "$text-warning"))
+            n = session.warnings
+            lines.append(Content.styled("⚠ " + ngettext("{n} warning: writing is allowed; see Review.",
+                                                         "{n} warnings: writing is allowed; see Review.", n).format(n=n),
+                                        "$text-warning"))
         self.query_one("#write-status", Static).update(Content("\n").join(lines))
         self.query_one("#write-button", Button).disabled = blocked
         self.query_one("#apply-button", Button).disabled = blocked or self.busy
@@ -109,10 +115,10 @@ class WriteStep(Widget):
         diff_cmd = shlex.join(kube.build_argv("oc", "diff"))
         apply_cmd = shlex.join(kube.build_argv("oc", "apply"))
         self.query_one("#apply-commands", Static).update(Content.assemble(
-            "Applies the ServiceMeshControlPlane shown on the right (the file is not written by this). "
-            "The same by hand, after writing:\n",
-            (f"  {diff_cmd} < {file_arg}\n  {apply_cmd} < {file_arg}", "$text-accent"),
-            "\nor ", (f"smfed-wizard apply {file_arg}", "$text-accent"), "."))
+            _("Applies the ServiceMeshControlPlane shown on the right (the file is not written by this). "
+              "The same by hand, after writing:"), "\n",
+            (f"  {diff_cmd} < {file_arg}\n  {apply_cmd} < {file_arg}", "$text-accent"), "\n",
+            fill(_("or {command}."), command=(f"smfed-wizard apply {file_arg}", "$text-accent"))))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -144,38 +150,42 @@ class WriteStep(Widget):
         self.sync(self.session)
         self._show_diff(None)
         try:
-            self._status(Content.styled("Reading the kubeconfig...", "$text-muted"))
+            self._status(Content.styled(_("Reading the kubeconfig..."), "$text-muted"))
             binary = await asyncio.to_thread(kube.find_binary)
             target = await asyncio.to_thread(kube.describe_target, binary, manifest)
+            current = _("(current)")
             where = Content.assemble(
-                "Target: ", (f"{kube.KIND} {target.namespace}/{target.name}", "bold"), "\n",
-                f"  context {target.context or '(current)'} · cluster {target.cluster or '?'}"
-                f"{f' ({target.server})' if target.server else ''} · user {target.user or '?'}")
-            self._status(Content.assemble(where, "\n", ("Asking the server what would change...", "$text-muted")))
+                fill(_("Target: {object}"), object=(f"{kube.KIND} {target.namespace}/{target.name}", "bold")), "\n  ",
+                _("context {context} · cluster {cluster}{server} · user {user}").format(
+                    context=target.context or current, cluster=target.cluster or "?",
+                    server=f" ({target.server})" if target.server else "", user=target.user or "?"))
+            self._status(Content.assemble(where, "\n", (_("Asking the server what would change..."), "$text-muted")))
             diff = await asyncio.to_thread(kube.server_side_diff, target, manifest, force_conflicts=force_conflicts)
             if not diff.changed:
-                self._status(Content.assemble(where, "\n", ("✓ The cluster already has exactly this; nothing to apply.",
-                                                            "$text-success")))
+                self._status(Content.assemble(where, "\n", ("✓ " + _("The cluster already has exactly this; nothing "
+                                                                     "to apply."), "$text-success")))
                 return
             self._show_diff(diff.diff)
-            self._status(Content.assemble(where, "\n", "Server-side diff below."))
-            question = Content.assemble("Apply to context ", (target.context or "(current)", "bold"),
-                                        ", namespace ", (target.namespace, "bold"), "?")
-            if not await self.app.push_screen_wait(ConfirmModal("Apply to the cluster?", question, diff=diff.diff,
-                                                                yes="Apply", no="Cancel")):
-                self._status(Content.assemble(where, "\n", ("Not applied.", "$text-muted")))
+            self._status(Content.assemble(where, "\n", _("Server-side diff below.")))
+            question = fill(_("Apply to context {context}, namespace {namespace}?"),
+                            context=(target.context or current, "bold"), namespace=(target.namespace, "bold"))
+            if not await self.app.push_screen_wait(ConfirmModal(_("Apply to the cluster?"), question, diff=diff.diff,
+                                                                yes=_("Apply"), no=_("Cancel"))):
+                self._status(Content.assemble(where, "\n", (_("Not applied."), "$text-muted")))
                 return
             result = await asyncio.to_thread(kube.server_side_apply, target, manifest, force_conflicts=force_conflicts)
             watch = shlex.join(result.watch_command)
             self._status(Content.assemble(where, "\n", ("✓ ", "$text-success"), (result.output, "$text-success"),
-                                          "\nWatch the operator reconcile it: ", (watch, "$text-accent")))
-            self.app.notify(f"Applied {target.namespace}/{target.name}", markup=False)
+                                          "\n", fill(_("Watch the operator reconcile it: {command}"),
+                                                     command=(watch, "$text-accent"))))
+            self.app.notify(_("Applied {namespace}/{name}").format(namespace=target.namespace, name=target.name),
+                            markup=False)
         except FieldManagerConflict as err:
             self._status(error_content(err))
             if not force_conflicts and await self.app.push_screen_wait(ConfirmModal(
-                    "Take over the conflicting fields?", Content.assemble(error_content(err), "\n\n",
-                                                                         "Apply again with --force-conflicts?"),
-                    yes="Force", no="Cancel")):
+                    _("Take over the conflicting fields?"), Content.assemble(error_content(err), "\n\n",
+                                                                            _("Apply again with --force-conflicts?")),
+                    yes=_("Force"), no=_("Cancel"))):
                 self.busy = False
                 self.apply_flow(manifest, True)
                 return

@@ -15,15 +15,43 @@ from dataclasses import dataclass
 from . import __version__
 from .errors import SmfedError, UsageError, fix_line, format_error
 from .findings import ERROR, Finding, count, counts_text, sort_key
-from .i18n import LANGUAGES, N_, _, choose_language, gettext_fallback, language, ngettext, set_language
+from .i18n import (LANGUAGES, N_, _, cell_width, choose_language, gettext_fallback, language, ngettext,
+                   set_language, wrap_cells)
 
 SUBCOMMANDS = ("generate", "edit", "validate", "apply", "bundle", "topology", "completion")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_ABORTED = 0, 1, 2, 130
 
 
+def _wide(text: str) -> bool:
+    return cell_width(text) != len(text)
+
+
+class _CellsFormatter(argparse.RawDescriptionHelpFormatter):
+    """Option help wrapped by terminal cells when it holds wide characters (Hangul takes two cells;
+    argparse counts characters); other text is wrapped exactly as argparse does."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_cells(text, width) if _wide(text) else super()._split_lines(text, width)
+
+
+class _CellsFillFormatter(_CellsFormatter):
+    """The same, with descriptions filled to the width too (argparse's default formatter)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if not _wide(text):
+            return argparse.HelpFormatter._fill_text(self, text, width, indent)
+        return "\n".join(indent + line for line in wrap_cells(text, width - len(indent)))
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on usage errors already; route its message through our format."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        if kwargs.get("formatter_class") in (None, argparse.HelpFormatter, argparse.RawDescriptionHelpFormatter):
+            raw = kwargs.get("formatter_class") is argparse.RawDescriptionHelpFormatter
+            kwargs["formatter_class"] = _CellsFormatter if raw else _CellsFillFormatter
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # noqa: D401 - argparse API
         raise UsageError(message, hint=_("see `{prog} --help`").format(prog=self.prog))

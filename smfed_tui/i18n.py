@@ -246,6 +246,21 @@ def ljust_cells(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_width(text))
 
 
+def wrap_cells(text: str, width: int) -> list[str]:
+    """`text` split at spaces into lines of at most `width` terminal cells (a longer word stays whole)."""
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        size = cell_width(word)
+        if line and used + 1 + size > width:
+            lines.append(line)
+            line, used = "", 0
+        line, used = (f"{line} {word}", used + 1 + size) if line else (word, size)
+    if line:
+        lines.append(line)
+    return lines
+
+
 def gettext_fallback(fallback):
     """A gettext function that translates what the catalog knows and hands the rest to `fallback`
     (for argparse, whose own messages go through the standard library's gettext)."""

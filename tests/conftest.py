@@ -18,6 +18,11 @@ import pytest
 for _name in ("TEXTUAL_THEME", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM", "TEXTUAL_FPS", "ACCESSIBLE"):
     os.environ.pop(_name, None)
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
+# The tests read English messages whatever the developer's locale (the CLI picks Korean from LANG=ko_KR...);
+# the Korean tests set the language themselves.
+for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 try:
     import pytest_textual_snapshot as _pts

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from .i18n import N_, _
+from .i18n import N_, Translated, _
 from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, NLB_ANNOTATION,
                     ROUTER_MODES, SERVICE_TYPES, TLS_PORT, VERSIONS, Mesh, Peer)
@@ -34,14 +34,8 @@ class Field:
     optional: bool = False
     check: Callable[[str], str | None] | None = None   # a problem with one value, or None
     yaml: Callable[[Mesh, Peer | None], tuple] | None = None  # where the value lives in the SMCP
-
-    @property
-    def label(self) -> str:
-        return _(self.label_msgid)
-
-    @property
-    def help(self) -> str:
-        return _(self.help_msgid)
+    label = Translated("label_msgid")
+    help = Translated("help_msgid")
 
     def parse(self, text: str):
         """Turn what the user typed into a model value; ValueError with a message when it cannot."""

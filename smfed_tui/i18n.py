@@ -235,6 +235,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+class Translated:
+    """A read-only attribute that shows another attribute, an English message id, in the current
+    language: `title = Translated("title_msgid")` on a table row built at import time."""
+
+    def __init__(self, msgid_attr: str) -> None:
+        self.msgid_attr = msgid_attr
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else _(getattr(obj, self.msgid_attr))
+
+
 def cell_width(text: str) -> int:
     """Terminal cells `text` takes: Hangul, CJK and other wide characters take two, combining marks none."""
     return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1

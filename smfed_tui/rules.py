@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .findings import ERROR, HINT, WARNING, Finding, sort_key
-from .i18n import N_, _
+from .i18n import N_, Translated, _
 from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .quoting import visible
 from .model import (DEFAULT_NODE_PORT_RANGE, DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES,
@@ -32,14 +32,8 @@ class Rule:
     severity: str
     title_msgid: str
     fix_msgid: str
-
-    @property
-    def title(self) -> str:
-        return _(self.title_msgid)
-
-    @property
-    def fix(self) -> str:
-        return _(self.fix_msgid)
+    title = Translated("title_msgid")
+    fix = Translated("fix_msgid")
 
 
 _RULES = [

@@ -329,3 +329,36 @@ def test_main_restores_the_language_it_found(capsys):
     assert main(["--lang", "ko", "validate", str(SEED)]) == 0
     assert "힌트" in capsys.readouterr().out
     assert i18n.current_language() == "en"
+
+
+# --- the plain prompts in Korean ----------------------------------------------------------------------------
+
+def test_plain_prompts_in_korean(tmp_path, capsys, monkeypatch):
+    """The line-by-line wizard asks with the Korean labels and help, and says its steps in Korean."""
+    import shutil
+
+    import questionary
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from smfed_tui.plain import run_plain
+    asked = []
+    real = questionary.text
+
+    def recording(message, *args, **kwargs):
+        asked.append((message, kwargs.get("instruction")))
+        return real(message, *args, **kwargs)
+    monkeypatch.setattr(questionary, "text", recording)
+    path = tmp_path / "red-mesh.yaml"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "plain" / "red-mesh.yaml", path)
+    with language("ko"), create_pipe_input() as inp:
+        inp.send_text("\r" * 7 + "5\r" + "\r" * 6 + "6\r")   # keep the mesh, done with peers, keep exposure, quit
+        inp.close()
+        with create_app_session(input=inp, output=DummyOutput()):
+            assert run_plain(str(path)) == 130
+    out = capsys.readouterr()
+    assert "== 5단계 중 1단계: 메시 ==" in out.out and "피어 메시: green-mesh, blue-mesh" in out.out
+    assert "쓰지 않고 종료. 아무것도 쓰지 않았습니다" in out.err
+    assert ("클러스터 이름", "spec.cluster.name: 클러스터의 이름입니다. 클러스터 이름을 지정할 필요는 없지만 "
+            "문제 해결에 유용합니다.") in asked

@@ -58,7 +58,7 @@ class FieldRow(Vertical):
     DEFAULT_CSS = """
     FieldRow { height: auto; padding: 0 0 1 0; }
     FieldRow > .field-label { color: $text-muted; width: 1fr; }
-    FieldRow:focus-within > .field-label { color: $text; text-style: bold; }
+    FieldRow.-focused > .field-label { color: $text; text-style: bold; }
     FieldRow > Input { width: 1fr; height: 1; }   /* fixed size: typing needs no layout pass */
     FieldRow > .field-messages { width: 1fr; height: auto; display: none; }
     FieldRow > .field-messages.-shown { display: block; }
@@ -117,6 +117,14 @@ class FieldRow(Vertical):
 
     def focus_editor(self) -> None:
         self.editor.focus()
+
+    # A class rather than `:focus-within`: Textual restyles a `:focus-within` rule's targets only when
+    # they are ancestors of the widget gaining or losing focus, so the label stayed bold after a move.
+    def on_descendant_focus(self) -> None:
+        self.add_class("-focused")
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-focused")
 
     # --- values ---------------------------------------------------------------------------------
 

@@ -79,22 +79,27 @@ class FormStep(Widget):
             return
         mesh = session.mesh
         peer = mesh.peer(peer_name) if peer_name is not None else None
-        by_field = session.field_findings(peer_name)
         focused = self.screen.focused if self.is_attached else None
         for row in self.rows:
             fld = row.fld
             if fld.scope != "mesh" and peer is None:
                 continue
-            value = fld.get(mesh, peer)
-            invalid = session.invalid_inputs.get((fld.scope, fld.key, None if fld.scope == "mesh" else peer_name))
+            value, invalid, findings, problem = self.row_state(session, fld, peer, peer_name)
             typing = focused is not None and focused.parent is row
             if invalid is None and (force or not typing):
                 row.load(value)
             if invalid is not None:   # the text is not a value: findings about the old value would mislead
                 row.show_messages([], invalid)
             else:
-                row.show_messages(by_field.get((fld.scope, fld.key), []), _value_problem(fld, value))
+                row.show_messages(findings, problem)
         self.sync_extra(session, peer)
+
+    def row_state(self, session: Session, fld: Field, peer: Peer | None, peer_name: str | None) -> tuple:
+        """(value, the text's problem when it is no value, the core's findings, the value's own problem)."""
+        value = fld.get(session.mesh, peer)
+        invalid = session.invalid_inputs.get((fld.scope, fld.key, None if fld.scope == "mesh" else peer_name))
+        return value, invalid, session.field_findings(peer_name).get((fld.scope, fld.key), []), \
+            _value_problem(fld, value)
 
     def sync_extra(self, session: Session, peer: Peer | None) -> None:
         pass

@@ -19,7 +19,8 @@ KEYS = (
     ("ctrl+n / ctrl+b", N_("next / previous step (esc: previous; on the first step esc quits)")),
     ("tab / shift+tab", N_("next / previous field")),
     ("a / d", N_("add / remove a peer (in a peer list); ctrl+o adds a peer anywhere")),
-    ("ctrl+s", N_("write the file (after a confirmation showing the diff)")),
+    ("ctrl+s", N_("write the file (after a confirmation showing the diff); on Next steps, the file of the "
+                  "follow-on resources")),
     ("ctrl+r", N_("apply to the cluster (server-side diff, then confirm)")),
     ("f2", N_("show / hide the YAML preview")),
     ("f1", N_("this help")),
@@ -51,8 +52,9 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content("\n").join(
                     Content.assemble((key.ljust(width), "bold $text-accent"), "  ", _(text)) for key, text in KEYS),
                     classes="help-text")
+                from smfed_tui.follow_on import BUNDLE_FIELDS
                 for title, fields in ((_("Mesh"), MESH_FIELDS), (_("Peers"), PEER_FIELDS),
-                                      (_("Exposure"), EXPOSURE_FIELDS)):
+                                      (_("Exposure"), EXPOSURE_FIELDS), (_("Next steps"), BUNDLE_FIELDS)):
                     yield Static(Content.styled(title, "bold"), classes="help-title")
                     yield Static(Content("\n").join(
                         Content.assemble((fld.label, "bold"), ("  " + _("(optional)") if fld.optional else "", "$text-muted"),

@@ -1,78 +1,212 @@
-"""Step 6, Next steps: the resources federation needs beyond the SMCP, for each peer, prefilled
-from what the wizard knows (`smfed_tui.bundle`): the CA ConfigMap, ServiceMeshPeer,
-ExportedServiceSet and ImportedServiceSet, with the command that writes them."""
+"""Step 6, Next steps: the resources federation needs beyond the SMCP, for each peer (the CA
+ConfigMap, ServiceMeshPeer, ExportedServiceSet and ImportedServiceSet), prefilled from what the wizard
+knows and editable per peer, previewed on the right, written through the core's safe writer.
+
+A peer list on the left, the selected peer's values (declared in `smfed_tui.follow_on`) on the right,
+then the file to write and the equivalent `smfed-wizard bundle` command. Everything is decided by
+`session.follow_on`; this step shows it and asks before overwriting.
+"""
 from __future__ import annotations
 
 import shlex
 
-from textual.containers import VerticalScroll
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
-from textual.widget import Widget
-from textual.widgets import Static
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Static
 
-from smfed_tui.bundle import build_bundle, ca_config_map_name
+from smfed_tui.errors import ChangedOnDiskError, SmfedError, fix_line, format_error
+from smfed_tui.findings import Finding
+from smfed_tui.follow_on import BUNDLE_FIELDS, BundleWrite
+from smfed_tui.i18n import N_, _, ngettext
+from smfed_tui.model import Peer
+from smfed_tui.quoting import visible
 from smfed_tui.session import Session
 
-from .lines import YamlView
-from smfed_tui.i18n import _
+from .form import FieldRow
+from .modals import ConfirmModal, NoticeModal
+from .peer_steps import PeerFormStep
+from .texts import fill
 
-from .texts import display_name, fill
 
+class NextStep(PeerFormStep):
+    """Step 6: each peer's follow-on resources, and the file that holds them all."""
 
-class NextStep(Widget):
     DEFAULT_CSS = """
-    NextStep { height: 1fr; }
-    NextStep > VerticalScroll { padding: 0 1; height: auto; max-height: 50%; }
-    NextStep .section-title { text-style: bold; padding: 0 0 1 0; }
-    NextStep #next-text { height: auto; }
-    NextStep #bundle-view { height: 1fr; border: round $border-blurred; }
-    NextStep #bundle-view:focus { border: round $border; }
+    NextStep .bundle-label { color: $text-muted; width: 1fr; }
+    NextStep #bundle-path { width: 1fr; height: 1; }
+    NextStep #bundle-path-problem { color: $text-error; height: auto; display: none; }
+    NextStep #bundle-path-problem.-shown { display: block; }
+    NextStep #write-bundle { margin: 1 0 1 0; }
+    NextStep .bundle-text { height: auto; padding: 0 0 1 0; }
     """
+    BINDINGS = [Binding("ctrl+s", "write_bundle", N_("Write federation file"))]
+    fields = BUNDLE_FIELDS
+    step_id = "next"
+    title = N_("Follow-on resources")
+    list_id = "next-list"
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.built = False
-        self._revision: int | None = None
+    class Edited(Message):
+        """The file name changed: the preview's title follows."""
 
-    async def build(self) -> None:
-        if self.built:
+    def __init__(self, session: Session, *, cursor_blink: bool = True, id: str | None = None) -> None:
+        super().__init__(cursor_blink=cursor_blink, id=id)
+        self.session = session
+        self._wrote: tuple[int, int, str] | None = None   # (session and bundle revisions, file) of the last write
+        self._key: tuple | None = None
+
+    def compose_extra(self) -> ComposeResult:
+        fo = self.session.follow_on
+        yield Label(Content(_("File (next to the SMCP)")), classes="bundle-label")
+        path = Input(visible(fo.path_text()), id="bundle-path", compact=True, select_on_focus=False)
+        path.cursor_blink = self.cursor_blink
+        yield path
+        yield Static("", id="bundle-path-problem", markup=False)
+        yield Button(_("Write federation file") + "  ctrl+s", id="write-bundle", variant="primary", compact=True)
+        yield Static("", id="bundle-status", classes="bundle-text", markup=False)
+        yield Static("", id="bundle-command", classes="bundle-text", markup=False)
+
+    # --- session -> view ----------------------------------------------------------------------
+
+    def row_state(self, session: Session, fld, peer: Peer | None, peer_name: str | None) -> tuple:
+        fo = session.follow_on
+        return fo.value(fld, peer_name), fo.problem(fld, peer_name), fo.notes(peer_name).get(fld.key, []), None
+
+    def sync(self, session: Session, peer_name: str | None, *, force: bool = False) -> None:
+        super().sync(session, peer_name, force=force)
+        if not self.built:
             return
-        self.built = True
-        view = YamlView(id="bundle-view")
-        view.border_title = _("Follow-on resources (preview)")
-        await self.mount_all([
-            VerticalScroll(Static(Content.styled(_("Next steps"), "bold"), classes="section-title"),
-                           Static("", id="next-text", markup=False)),
-            view,
-        ])
-
-    def sync(self, session: Session) -> None:
-        if not self.built or session.revision == self._revision:
+        fo = session.follow_on
+        key = (session.revision, fo.revision, session.path, self._wrote)
+        if key == self._key:
             return
-        self._revision = session.revision
+        self._key = key
+        self.query_one("#write-bundle", Button).disabled = not fo.can_write
+        self.query_one("#bundle-status", Static).update(self._status(session))
+        self.query_one("#bundle-command", Static).update(Content.assemble(
+            (_("The same from the command line, in the SMCP's directory:"), ""), "\n",
+            ("  " + visible(fo.command_text()), "$text-accent")))
+
+    def peer_errors(self, session: Session) -> dict[str, int]:
+        errors: dict[str, int] = {}
+        for _key, peer in session.follow_on.invalid:
+            errors[peer] = errors.get(peer, 0) + 1
+        return errors
+
+    def _status(self, session: Session) -> Content:
+        fo = session.follow_on
         mesh = session.mesh
-        text = self.query_one("#next-text", Static)
-        view = self.query_one("#bundle-view", YamlView)
-        if not mesh.peers:
-            text.update(Content(_("Add a peer mesh first (step Peers): each peer needs four more resources.")))
-            view.display = False
+        lines: list[Content] = []
+        if self._wrote is not None and self._wrote[:2] == (session.revision, fo.revision):
+            name = self._wrote[2]
+            lines.append(Content.assemble(("✓ ", "$text-success"), fill(
+                _("Wrote {file}. Apply it on this cluster: {command}"), file=(name, "bold"),
+                command=(shlex.join(["oc", "apply", "-f", name]), "$text-accent"))))
+        if not session.is_unchanged():
+            lines.append(Content.styled("⚠ " + _("The SMCP has changes that are not written yet: these resources "
+                                                  "follow it as shown. Write it too (step Write/Apply)."),
+                                        "$text-warning"))
+        for f in fo.findings():
+            lines.append(_finding(f))
+        if fo.invalid:
+            n = len(fo.invalid)
+            lines.append(Content.styled("✗ " + ngettext("{n} value must be fixed before writing.",
+                                                         "{n} values must be fixed before writing.", n).format(n=n),
+                                        "$text-error"))
+        left = fo.placeholders()
+        if left:
+            lines.append(Content.styled("⚠ " + ngettext(
+                "{n} placeholder to replace before applying (see under the fields of each peer).",
+                "{n} placeholders to replace before applying (see under the fields of each peer).", left).format(
+                    n=left), "$text-warning"))
+        lines.append(fill(_("The SMCP alone federates nothing: in {namespace}, each peer also needs a ConfigMap with "
+                            "its root certificate, a ServiceMeshPeer, an ExportedServiceSet and an ImportedServiceSet."),
+                          namespace=(mesh.namespace or _("the control plane namespace"), "bold")))
+        return Content("\n").join(lines)
+
+    # --- the file ----------------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "bundle-path":
             return
-        view.display = True
-        bundle = build_bundle(mesh)
-        name = shlex.quote(display_name(session)) if session.path else "FILE"
-        parts: list = [fill(_("The SMCP alone federates nothing. In {namespace}, each peer also needs:"),
-                            namespace=(mesh.namespace or _("the control plane namespace"), "bold")), "\n"]
-        for peer in mesh.peers:
-            parts += ["  • ", fill(_("{peer}: ConfigMap {config_map} (the peer's root certificate), ServiceMeshPeer, "
-                                     "ExportedServiceSet, ImportedServiceSet"), peer=(peer.name, "bold"),
-                                   config_map=ca_config_map_name(peer.name)), "\n"]
-        parts += [_("Write them (and fill in what only the peer knows) with:"), "\n",
-                  (f"  smfed-wizard bundle {name} --peer-address PEER=ADDRESS --peer-ca PEER=ca.pem -o DIR",
-                   "$text-accent")]
-        for warning in bundle.warnings:
-            parts += ["\n", ("⚠ ", "$text-warning"), (warning, "$text-muted")]
-        text.update(Content.assemble(*parts))
-        lines = bundle.text().split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        view.show(lines, set(), None, follow=False)
+        event.stop()
+        problem = self.session.follow_on.set_path(event.value)
+        shown = self.query_one("#bundle-path-problem", Static)
+        shown.set_class(bool(problem), "-shown")
+        shown.update(Content("✗ " + problem) if problem else "")
+        self.post_message(self.Edited())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "bundle-path":
+            event.stop()
+            self.action_write_bundle()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "write-bundle":
+            event.stop()
+            self.action_write_bundle()
+
+    def action_write_bundle(self) -> None:
+        """Write the file: at once when it is new; after a confirmation with the diff when one is there;
+        never over a file someone changed since the wizard wrote it (that shows the difference)."""
+        fo = self.session.follow_on
+        try:
+            plan = fo.prepare_write() if fo.can_write else None
+        except SmfedError as err:
+            self.app.notify(format_error(err), title=_("Not written"), severity="error", markup=False)
+            return
+        self.post_message(self.Edited())
+        if plan is None or not fo.can_write:
+            self.app.notify(_("Fix the follow-on resources' errors first (see under the fields)"), severity="error",
+                            markup=False)
+            return
+        name = visible(fo.path_text())
+        if plan.changed_on_disk:
+            fo.forget_write(plan.path)
+            self.app.push_screen(NoticeModal(_("Not written: the file changed on disk"), fill(
+                _("{file} changed on disk since the wizard wrote it, so it was not overwritten. The difference "
+                  "between the file now and the wizard's result is below; write again to replace it (you confirm "
+                  "first), or choose another file."), file=(name, "bold")), diff=plan.diff))
+            return
+        if plan.unchanged:
+            self.app.notify(_("No changes: {file} is left as it is").format(file=name), markup=False)
+            self._written(name)
+            return
+        if plan.existing is None:
+            self._write(plan, name)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(plan, name)
+
+        self.app.push_screen(ConfirmModal(fill(_("Overwrite {file}?"), file=(name, "bold")), fill(
+            _("Replace {file} with the follow-on resources on the right; the difference is below."),
+            file=(name, "bold")), diff=plan.diff, yes=_("Overwrite"), no=_("Cancel")), answered)
+
+    def _write(self, plan: BundleWrite, name: str) -> None:
+        fo = self.session.follow_on
+        try:
+            fo.write(plan)
+        except ChangedOnDiskError as err:
+            self.app.push_screen(NoticeModal(_("Not written: the file changed on disk"), fill(
+                _("{file} changed while the wizard was about to write it, so it was not overwritten. The "
+                  "difference between the file now and the wizard's result is below."), file=(name, "bold")),
+                diff=fo.diff_against(err.current)))
+            return
+        except SmfedError as err:
+            self.app.notify(format_error(err), title=_("Not written"), severity="error", markup=False)
+            return
+        self.app.notify(_("Wrote {file}").format(file=name), markup=False)
+        self._written(name)
+
+    def _written(self, name: str) -> None:
+        self._wrote = (self.session.revision, self.session.follow_on.revision, name)
+        self.post_message(self.Edited())
+        self.call_after_refresh(self.query_one("#bundle-command").scroll_visible, animate=False)
+
+
+def _finding(f: Finding) -> Content:
+    return Content.assemble(("✗ ", "$text-error"), (f"{f.code} {f.message}", "$text-error"), "\n",
+                            ("  " + fix_line(f.hint), "$text-muted"))

@@ -41,6 +41,15 @@ class PeerFormStep(FormStep):
                         yield FieldRow(fld, cursor_blink=self.cursor_blink)
                     if self.button:
                         yield Button(_(self.button[0]), id=self.button[1], compact=True)
+                    yield from self.compose_extra()
+
+    def compose_extra(self) -> ComposeResult:
+        """Widgets under the fields (a step's own controls)."""
+        return ()
+
+    def peer_errors(self, session: Session) -> dict[str, int]:
+        """Errors per peer, for the list's badges."""
+        return session.peer_error_counts()
 
     @property
     def peer_list(self) -> PeerList:
@@ -51,7 +60,7 @@ class PeerFormStep(FormStep):
             return
         mesh = session.mesh
         names = [p.name for p in mesh.peers]
-        errors = session.peer_error_counts() if names else {}
+        errors = self.peer_errors(session) if names else {}
         self.peer_list.show_peers(names, errors, peer_name)
         peer = mesh.peer(peer_name) if peer_name is not None else None
         note = self.query_one(".empty-note", Static)

@@ -23,6 +23,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
 from smfed_tui.i18n import N_, _, ngettext
+from smfed_tui.quoting import visible
 from smfed_tui.session import Session
 
 from .footer import KeyBar
@@ -57,10 +58,6 @@ def _review():
     return ReviewStep(id="review-step")
 
 
-def _next():
-    from .next_steps import NextStep
-    return NextStep(id="next-step")
-
 
 class WizardScreen(Screen):
     BINDINGS = [
@@ -85,6 +82,7 @@ class WizardScreen(Screen):
         self._bindings_key: tuple | None = None
         self._counts_key: tuple | None = None
         self._title_key: str | None = None
+        self._bundle_focus: tuple | None = None   # (field or None, peer): where the Next-steps preview looks
         self.ready = False   # True once the first step is built and shown
         self._step_widgets: dict[str, object] = {}
 
@@ -102,7 +100,7 @@ class WizardScreen(Screen):
                 yield StepSlot(self._exposure_step, id="exposure")
                 yield StepSlot(_review, id="review")
                 yield StepSlot(self._write_step, id="write")
-                yield StepSlot(_next, id="next")
+                yield StepSlot(self._next_step, id="next")
             with Vertical(id="preview-pane"):
                 yield Static("", id="preview-title", markup=False)
                 yield YamlView(id="preview")
@@ -119,6 +117,10 @@ class WizardScreen(Screen):
     def _write_step(self):
         from .write_step import WriteStep
         return WriteStep(self.session, id="write-step")
+
+    def _next_step(self):
+        from .next_steps import NextStep
+        return NextStep(self.session, cursor_blink=self.cursor_blink, id="next-step")
 
     def _title(self) -> Content:
         s = self.session
@@ -176,6 +178,9 @@ class WizardScreen(Screen):
 
     def _show_preview(self, *, follow: bool = True) -> None:
         s = self.session
+        if self.step == "next":
+            self._show_bundle(follow=follow)
+            return
         key = (s.revision, s.focus_line)
         if key == self._preview_key:
             return
@@ -195,6 +200,23 @@ class WizardScreen(Screen):
             self._preview_title.update(Content.assemble((_("Preview"), "bold"), (f" · {what}", "$text-muted")),
                                        layout=False)
         self._preview.show(lines, changed, s.focus_line, follow=follow)
+
+    def _show_bundle(self, *, follow: bool = True) -> None:
+        """On the Next-steps step the preview shows the follow-on resources, at the field being edited."""
+        s = self.session
+        fo = s.follow_on
+        key = ("next", s.revision, fo.revision, self._bundle_focus)
+        if key == self._preview_key:
+            return
+        self._preview_key = key
+        self._title_key = None
+        lines = fo.text().split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        self._preview_title.update(Content.assemble((_("Preview"), "bold"),
+                                                    (f" · {visible(fo.path_text())}", "$text-muted")), layout=False)
+        focus = fo.focus_line(*self._bundle_focus) if self._bundle_focus else None
+        self._preview.show(lines, fo.changed_lines(), focus, follow=follow)
 
     # --- edits ---------------------------------------------------------------------------------------
 
@@ -228,7 +250,10 @@ class WizardScreen(Screen):
             peer = self._peer_for(row)
             if row.fld.scope != "mesh" and peer is None:
                 return
-            self.session.set_focus(row.fld, peer)
+            if row.fld.scope == "bundle":
+                self._bundle_focus = (row.fld, peer)
+            else:
+                self.session.set_focus(row.fld, peer)
             self._show_preview()
 
     # --- steps -----------------------------------------------------------------------------------------
@@ -267,6 +292,10 @@ class WizardScreen(Screen):
     def _follow_peer(self) -> None:
         """Scroll the preview to the selected peer's gateway for this step."""
         if self.selected_peer is None:
+            return
+        if self.step == "next":
+            self._bundle_focus = (None, self.selected_peer)
+            self._show_preview()
             return
         fld = EXPOSURE_FIELDS[0] if self.step == "exposure" else PEER_FIELDS[0]
         self.session.set_focus(fld, self.selected_peer)
@@ -329,6 +358,9 @@ class WizardScreen(Screen):
 
     def on_peer_list_remove_requested(self, event) -> None:
         self.ask_remove(event.peer)
+
+    def on_next_step_edited(self, event) -> None:
+        self._refresh_views()
 
     def on_button_pressed(self, event) -> None:
         if event.button.id == "remove-peer" and self.selected_peer is not None:

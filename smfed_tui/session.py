@@ -56,6 +56,7 @@ class Session:
     invalid_inputs: dict[tuple[str, str, str | None], str] = field(default_factory=dict)
     baseline_text: str = ""   # what `changed_lines` compares with: the file, or a new file's defaults
     _cache: dict = field(default_factory=dict, repr=False)
+    _follow_on: object = field(default=None, repr=False)
 
     # --- opening ---------------------------------------------------------------------------------
 
@@ -77,6 +78,14 @@ class Session:
     @property
     def is_edit(self) -> bool:
         return self.source is not None
+
+    @property
+    def follow_on(self):
+        """The Next-steps state: the peers' follow-on resources (`follow_on.FollowOn`), made when first asked."""
+        if self._follow_on is None:
+            from .follow_on import FollowOn
+            self._follow_on = FollowOn(self)
+        return self._follow_on
 
     # --- changing the model ----------------------------------------------------------------------
 
@@ -148,7 +157,10 @@ class Session:
         Text that cannot become a value at all (not a number, an empty required field, a peer name
         another peer has) leaves the model as it was and blocks writing until it is fixed. A value
         that parses but breaks a rule (a node port out of range, an upper-case name) is applied:
-        the preview shows it and the rules explain it, with their fix."""
+        the preview shows it and the rules explain it, with their fix. A follow-on resource's field
+        (scope "bundle") goes to `follow_on`: it changes the bundle, not the SMCP."""
+        if fld.scope == "bundle":
+            return self.follow_on.set_text(fld, peer_name, text)
         key = _input_key(fld, peer_name)
         try:
             value = replace(fld, check=None).parse(text)
@@ -170,6 +182,8 @@ class Session:
             self.invalid_inputs[(key[0], key[1], new)] = self.invalid_inputs.pop(key)
         if self.focus is not None and self.focus[1] == old:
             self.focus = (self.focus[0], new)
+        if self._follow_on is not None:
+            self._follow_on.renamed(old, new)
 
     def add_peer(self, name: str | None = None) -> Peer:
         name = name or self._unused_peer_name()
@@ -182,6 +196,8 @@ class Session:
             del self.invalid_inputs[key]
         if self.focus is not None and self.focus[1] == name:
             self.focus = None
+        if self._follow_on is not None:
+            self._follow_on.removed(name)
         self.update(self.mesh.without_peer(name))
 
     def pick_free_node_ports(self, peer_name: str) -> tuple[int, int]:
@@ -472,29 +488,9 @@ class Session:
         from the defaults it started with). Cheap on every keystroke: the common head and tail are
         skipped before difflib sees the rest."""
         cached = self._cache.get("changed")
-        if cached is not None:
-            return cached
-        old = self._baseline_lines()
-        new = self.text.split("\n")
-        head = 0
-        limit = min(len(old), len(new))
-        while head < limit and old[head] == new[head]:
-            head += 1
-        tail = 0
-        while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
-            tail += 1
-        changed: set[int] = set()
-        a, b = old[head:len(old) - tail], new[head:len(new) - tail]
-        if a and b:
-            for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-                if tag in ("replace", "insert"):
-                    changed.update(range(head + j1 + 1, head + j2 + 1))
-        elif b:
-            changed.update(range(head + 1, head + len(b) + 1))
-        if not self.text.endswith("\n") or not new[-1]:
-            changed.discard(len(new))  # the empty "line" after the final newline
-        self._cache["changed"] = changed
-        return changed
+        if cached is None:
+            cached = self._cache["changed"] = changed_line_numbers(self._baseline_lines(), self.text)
+        return cached
 
     def _baseline_lines(self) -> list[str]:
         key = ("baseline", self.baseline_text)
@@ -566,6 +562,30 @@ class Session:
         self.refresh()
         self.baseline_text = self.original_text
         return real
+
+
+def changed_line_numbers(old: list[str], text: str) -> set[int]:
+    """1-based numbers of the lines of `text` that are not in `old` (its lines), by a line diff; the
+    common head and tail are skipped before difflib sees the rest (cheap on every keystroke)."""
+    new = text.split("\n")
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    changed: set[int] = set()
+    a, b = old[head:len(old) - tail], new[head:len(new) - tail]
+    if a and b:
+        for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            if tag in ("replace", "insert"):
+                changed.update(range(head + j1 + 1, head + j2 + 1))
+    elif b:
+        changed.update(range(head + 1, head + len(b) + 1))
+    if not text.endswith("\n") or not new[-1]:
+        changed.discard(len(new))  # the empty "line" after the final newline
+    return changed
 
 
 def _input_key(fld: Field, peer_name: str | None) -> tuple[str, str, str | None]:

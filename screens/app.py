@@ -28,10 +28,13 @@ class WizardApp(App):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]   # descriptions: shown translated by KeyBar
 
-    def __init__(self, session: Session, *, cursor_blink: bool = True) -> None:
+    def __init__(self, session: Session, *, cursor_blink: bool = True, kubectl: str | None = None,
+                 context: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.cursor_blink = cursor_blink
+        self.kubectl = kubectl     # the client to apply with (None: oc, else kubectl, on PATH)
+        self.context = context     # the kubeconfig context (None: the current one)
         self.written = False
         self.theme = THEME
 

@@ -30,9 +30,10 @@ def error_content(err: SmfedError) -> Content:
     parts = [("✗ ", "$text-error"), (err.message, "$text-error")]
     if err.hint:
         parts += ["\n", ("  " + fix_line(err.hint), "$text-muted")]
-    stderr = getattr(err, "stderr", "")
-    if stderr:
-        parts += ["\n", ("  " + stderr.strip().replace("\n", "\n  "), "$text-muted")]
+    # what kubectl printed, unless the message already says all of it (a conflict lists every field)
+    said = kube.readable_output(getattr(err, "stderr", "") or "")
+    if said and said not in err.message and not isinstance(err, FieldManagerConflict):
+        parts += ["\n", ("  " + said.replace("\n", "\n  "), "$text-muted")]
     return Content.assemble(*parts)
 
 
@@ -151,8 +152,9 @@ class WriteStep(Widget):
         self._show_diff(None)
         try:
             self._status(Content.styled(_("Reading the kubeconfig..."), "$text-muted"))
-            binary = await asyncio.to_thread(kube.find_binary)
-            target = await asyncio.to_thread(kube.describe_target, binary, manifest)
+            binary = await asyncio.to_thread(kube.find_binary, getattr(self.app, "kubectl", None))
+            target = await asyncio.to_thread(kube.describe_target, binary, manifest,
+                                             context=getattr(self.app, "context", None))
             current = _("(current)")
             where = Content.assemble(
                 fill(_("Target: {object}"), object=(f"{kube.KIND} {target.namespace}/{target.name}", "bold")), "\n  ",

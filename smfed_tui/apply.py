@@ -329,6 +329,11 @@ def _clean(stderr: str) -> str:
     return "\n".join(line[len("error: "):] if line.startswith("error: ") else line for line in lines)
 
 
+def readable_output(stderr: str) -> str:
+    """What kubectl printed, as a user reads it: without its log lines (timestamps, process ids)."""
+    return _clean(stderr)
+
+
 def classify_failure(returncode: int, stderr: str) -> ApplyError:
     """The error a failed oc/kubectl run means, with a message and a fix; the raw text stays in `.stderr`."""
     text = stderr or ""

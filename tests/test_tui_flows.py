@@ -313,33 +313,6 @@ async def test_pick_free_ports(red_mesh):
         assert editor(app, "exposure", "tls-node-port").value == "30000"
 
 
-async def test_apply_flow_with_a_stand_in_client(red_mesh, monkeypatch):
-    from smfed_tui import apply as kube
-    calls = []
-    target = kube.Target(binary="/usr/bin/oc", context="admin", cluster="c1", server="https://api:6443", user="me",
-                         namespace="red-mesh-system", name="red-mesh")
-    monkeypatch.setattr(kube, "find_binary", lambda explicit=None: "/usr/bin/oc")
-    monkeypatch.setattr(kube, "describe_target", lambda binary, manifest, **kw: calls.append("target") or target)
-    monkeypatch.setattr(kube, "server_side_diff", lambda t, manifest, **kw: calls.append(("diff", manifest))
-                        or kube.DiffResult(changed=True, diff="--- live/x\n+++ merged/x\n-a\n+b\n"))
-    monkeypatch.setattr(kube, "server_side_apply", lambda t, manifest, **kw: calls.append("apply") or kube.ApplyResult(
-        output="servicemeshcontrolplane.maistra.io/red-mesh serverside-applied", dry_run=False,
-        watch_command=["oc", "get", "smcp", "-n", "red-mesh-system"]))
-    app = make_app(red_mesh)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+r")
-        await pilot.pause(0.3)
-        from smfed_tui.screens.modals import ConfirmModal
-        assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("y")
-        await pilot.pause(0.3)
-        status = str(app.screen.query_one("#apply-status").render())
-        assert "serverside-applied" in status and "oc get smcp -n red-mesh-system" in status
-    assert calls[0] == "target" and calls[1][0] == "diff" and calls[2] == "apply"
-    assert calls[1][1].startswith("apiVersion: maistra.io/v2")
-    assert red_mesh.read_text() == (FIXTURES / "red-mesh.yaml").read_text()   # applying does not write
-
-
 async def test_tab_goes_from_field_to_field(red_mesh):
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import choose, go_to, make_app, node_ports, type_into, wizard_ready
+from kube_fixtures import kube  # noqa: F401  (a fixture, used by `cluster`)
+from test_tui_apply import app_for, cluster, confirm_shown, done, operator_owned, stable_server  # noqa: F401
 
 pytest.importorskip("pytest_textual_snapshot")
 
@@ -229,6 +231,34 @@ class TestNextSteps:
             await pilot.press("ctrl+s")
             await pilot.pause()
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=run_before)
+
+
+class TestApply:
+    """Ctrl+r with the real kubectl against the loopback stand-in (tests/test_tui_apply.py has the flows)."""
+
+    def test_diff_shown(self, snap_compare, red_mesh, cluster, stable_server):
+        async def run_before(pilot):
+            await pilot.press("ctrl+r")
+            await confirm_shown(pilot)
+        assert snap_compare(app_for(red_mesh, cluster), terminal_size=WIDE, run_before=run_before)
+
+    def test_conflict_explained(self, snap_compare, red_mesh, cluster, stable_server):
+        cluster.seed(operator_owned("v2.5"), manager="istio-operator")
+
+        async def run_before(pilot):
+            await pilot.press("ctrl+r")
+            await confirm_shown(pilot)
+        assert snap_compare(app_for(red_mesh, cluster), terminal_size=WIDE, run_before=run_before)
+
+    def test_success(self, snap_compare, red_mesh, cluster, stable_server):
+        async def run_before(pilot):
+            await pilot.press("ctrl+r")
+            await confirm_shown(pilot)
+            await pilot.press("y")
+            await done(pilot, "serverside-applied")
+            pilot.app.clear_notifications()
+            await pilot.pause()
+        assert snap_compare(app_for(red_mesh, cluster), terminal_size=WIDE, run_before=run_before)
 
 
 class TestHelp:

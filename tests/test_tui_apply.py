@@ -1,0 +1,185 @@
+"""Apply from the wizard (Write/Apply step, ctrl+r) with the real kubectl against the loopback stand-in API
+server (tests/kube_standin.py, started by the `kube` fixture of tests/kube_fixtures.py): the server-side
+diff shown and confirmed, a field-manager conflict explained with `--force-conflicts` sent only after the
+user asked, success with the cluster's answer and the command to watch, failures shown as the core words
+them. Pilot tests assert what kubectl sent; the pictures are `TestApply` in test_tui_snapshots.py.
+
+The stand-in listens on a random port, so its URL is the one thing on screen that changes from run to
+run: the snapshots show the target with the server address normalised (`stable_server`); every request
+still goes to the stand-in through the real kubectl.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, make_app, type_into
+from kube_fixtures import CONTEXT, kube  # noqa: F401  (kube is a fixture)
+from kube_standin import KubeStandIn
+from smfed_tui import apply as kube_apply
+
+SIZE = (120, 36)
+SMCP_PATH = "/apis/maistra.io/v2/namespaces/red-mesh-system/servicemeshcontrolplanes/red-mesh"
+SHOWN_SERVER = "https://api.standin.example:6443"
+
+
+@pytest.fixture
+def cluster(kube: KubeStandIn, monkeypatch: pytest.MonkeyPatch) -> KubeStandIn:   # noqa: F811
+    """The stand-in, serving the red-mesh namespace, with its kubectl first on PATH (so the watch command
+    names `kubectl`, not a path)."""
+    kube.namespaces.add("red-mesh-system")
+    monkeypatch.setenv("PATH", os.path.dirname(kube.kubectl) + os.pathsep + os.environ.get("PATH", ""))
+    return kube
+
+
+@pytest.fixture
+def stable_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The target as kubectl describes it, with the stand-in's random port replaced for the pictures."""
+    real = kube_apply.describe_target
+    monkeypatch.setattr(kube_apply, "describe_target",
+                        lambda *args, **kw: replace(real(*args, **kw), server=SHOWN_SERVER))
+
+
+def app_for(path: Path, server: KubeStandIn):
+    app = make_app(path)
+    app.kubectl = server.kubectl
+    return app
+
+
+def operator_owned(version: str = "v2.5") -> dict:
+    """red-mesh as the operator last wrote it (it owns spec.version)."""
+    return {"apiVersion": "maistra.io/v2", "kind": "ServiceMeshControlPlane",
+            "metadata": {"name": "red-mesh", "namespace": "red-mesh-system"},
+            "spec": {"version": version}}
+
+
+async def wait_until(pilot, predicate, what: str, timeout: float = 30.0) -> None:
+    """Let the app run until `predicate()` holds (kubectl takes a moment per call)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+def modal(app):
+    from smfed_tui.screens.modals import ConfirmModal
+    return app.screen if isinstance(app.screen, ConfirmModal) else None
+
+
+def wizard(app):
+    return app.screen_stack[0]
+
+
+def status(app) -> str:
+    return str(wizard(app).query_one("#apply-status").render())
+
+
+def patches(server: KubeStandIn) -> list:
+    return server.requests_for("PATCH", "/servicemeshcontrolplanes/")
+
+
+async def confirm_shown(pilot) -> None:
+    await wait_until(pilot, lambda: modal(pilot.app) is not None, "the confirmation")
+
+
+async def done(pilot, text: str) -> None:
+    step = wizard(pilot.app).step_widget("write")
+    await wait_until(pilot, lambda: modal(pilot.app) is None and not step.busy
+                     and text in status(pilot.app), repr(text))
+
+
+# --- flows ------------------------------------------------------------------------------------------------
+
+async def test_diff_confirm_apply_and_watch(red_mesh, cluster):
+    app = app_for(red_mesh, cluster)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await confirm_shown(pilot)
+        diff = modal(app).diff
+        assert "+++ merged/" in diff and "+  name: red-mesh" in diff and "+  version: v2.2" in diff
+        assert "context standin-ctx · cluster standin" in status(app) and cluster.url in status(app)
+        assert cluster.get("red-mesh-system", "red-mesh") is None          # the diff persisted nothing
+        await pilot.press("y")
+        await done(pilot, "serverside-applied")
+        assert "kubectl get smcp -n red-mesh-system --context standin-ctx" in status(app)
+        await pilot.press("ctrl+r")                                        # again: nothing left to do
+        await done(pilot, "nothing to apply")
+    live = cluster.get("red-mesh-system", "red-mesh")
+    assert live["spec"]["version"] == "v2.2"
+    sent = patches(cluster)
+    assert all(r.query["fieldManager"] == "smfed-wizard" and r.query["force"] == "false" for r in sent)
+    assert all(r.headers["content-type"].startswith("application/apply-patch+yaml") for r in sent)
+    assert [r.query.get("dryRun") for r in sent] == ["All", None, "All"]   # diff, apply, diff
+    assert red_mesh.read_text() == (FIXTURES / "red-mesh.yaml").read_text()   # applying does not write
+
+
+async def test_cancel_at_the_confirmation_changes_nothing(red_mesh, cluster):
+    app = app_for(red_mesh, cluster)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await confirm_shown(pilot)
+        await pilot.press("n")
+        await done(pilot, "Not applied.")
+    assert cluster.get("red-mesh-system", "red-mesh") is None
+    assert [r.query.get("dryRun") for r in patches(cluster)] == ["All"]
+
+
+async def test_conflict_is_explained_and_force_only_when_asked(red_mesh, cluster):
+    cluster.seed(operator_owned("v2.5"), manager="istio-operator")
+    app = app_for(red_mesh, cluster)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await confirm_shown(pilot)
+        body = str(modal(app).query_one(".modal-body").render())
+        assert "managed by another field manager" in body and ".spec.version" in body and "istio-operator" in body
+        assert "--force-conflicts" in body
+        await pilot.press("n")                                             # not taken
+        await wait_until(pilot, lambda: not wizard(app).step_widget("write").busy, "the flow to end")
+        assert "istio-operator" in status(app)
+        assert all(r.query["force"] == "false" for r in patches(cluster))
+        assert cluster.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.5"
+        await pilot.press("ctrl+r")
+        await confirm_shown(pilot)
+        await pilot.press("y")                                             # force: diff again, forced
+        await wait_until(pilot, lambda: modal(app) is not None and "Apply to the cluster?" in str(
+            modal(app).query_one(".modal-title").render()), "the apply confirmation")
+        assert "-  version: v2.5" in modal(app).diff and "+  version: v2.2" in modal(app).diff
+        await pilot.press("y")
+        await done(pilot, "serverside-applied")
+    forced = [r for r in patches(cluster) if r.query.get("force") == "true"]
+    assert [r.query.get("dryRun") for r in forced] == ["All", None]        # the forced diff, the forced apply
+    assert cluster.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.2"
+
+
+async def test_errors_block_apply_before_any_client_runs(red_mesh, cluster):
+    app = app_for(red_mesh, cluster)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "mesh", "namespace", "")
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        assert modal(app) is None
+    assert cluster.requests == []
+
+
+@pytest.mark.parametrize("mode, words", [
+    ("webhook", ['admission webhook "smcp.validation.maistra.io"', "cannot define additional gateway"]),
+    ("forbidden", ['user "developer" may not patch servicemeshcontrolplanes.maistra.io', "oc auth can-i"]),
+    ("unauthorized", ["not logged in", "oc login"]),
+    ("crd-missing", ["Service Mesh operator installed"]),
+])
+async def test_failures_are_shown_as_the_core_words_them(red_mesh, cluster, mode, words):
+    cluster.script(mode)
+    app = app_for(red_mesh, cluster)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: "✗" in status(app), "the error")
+        assert modal(app) is None
+        shown = status(app)
+    for word in words:
+        assert word in shown
+    assert cluster.get("red-mesh-system", "red-mesh") is None

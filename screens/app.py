@@ -46,6 +46,8 @@ class WizardApp(App):
         # the widgets, the stylesheet) stays out of its full passes, which would otherwise scan it
         # all in the middle of a keystroke.
         startup_done()
+        if isinstance(self.screen, WizardScreen):
+            self.screen.after_first_frame()
 
     def quit_code(self) -> int:
         return EXIT_WRITTEN if self.written else EXIT_ABORTED

@@ -79,6 +79,7 @@ class FieldRow(Vertical):
         self.fld = fld
         self.cursor_blink = cursor_blink
         self._message_key: tuple | None = None
+        self._messages: Static | None = None   # mounted the first time the field has something to say
         self._extra_choice = None
         self._shown: object = _NOTHING   # the value last loaded into (or chosen in) a Choice
         self._putting = False              # True while `load` puts a value in (not an edit)
@@ -96,10 +97,11 @@ class FieldRow(Vertical):
             placeholder = {INT: _("(none)"), LIST: _("comma-separated")}.get(fld.kind, "")
             if fld.optional and fld.kind not in (INT, LIST):
                 placeholder = _("(not set)")
-            editor = FieldInput(compact=True, placeholder=placeholder, id=f"{self.id}-editor", select_on_focus=False)
+            # validate_on=(): the core checks every value; Input's own validation would only restyle it
+            editor = FieldInput(compact=True, placeholder=placeholder, id=f"{self.id}-editor", select_on_focus=False,
+                                validate_on=())
             editor.cursor_blink = self.cursor_blink
             yield editor
-        yield Static("", classes="field-messages", markup=False)
 
     def _options(self) -> list[tuple[str, object]]:
         options: list[tuple[str, object]] = [(_("(not set)"), BLANK)] if self.fld.optional else []
@@ -174,8 +176,14 @@ class FieldRow(Vertical):
         if key == self._message_key:
             return
         self._message_key = key
-        messages = self.query_one(".field-messages", Static)
         has = bool(problem or findings)
-        messages.set_class(has, "-shown")
         self.set_class(bool(problem) or any(f.severity == ERROR for f in findings), "-error")
+        messages = self._messages
+        if messages is None:
+            if not has:
+                return
+            # most fields never have a message: a row starts without the widget (a lighter first frame)
+            messages = self._messages = Static("", classes="field-messages", markup=False)
+            self.mount(messages)
+        messages.set_class(has, "-shown")
         messages.update(finding_content(findings, problem) if has else "")

@@ -1,8 +1,8 @@
 """The form steps' common part and step 1, Mesh, rendered from the core's declarations
 (Peers and Exposure, which add a peer list, are in `peer_steps`).
 
-A step builds its rows the first time it is shown (so starting the wizard mounts only the Mesh
-form) and, on every change, `sync`s them from the session: values the user is not typing into,
+A step builds its rows the first time it is shown (the Mesh form is composed with the screen, in
+the same mount as everything else on the first frame) and, on every change, `sync`s them from the session: values the user is not typing into,
 and the messages under each field. Which fields exist, what they mean and what is wrong with them
 all come from `smfed_tui.fields` and the session; nothing here knows a rule.
 """
@@ -43,11 +43,12 @@ class FormStep(Widget):
     step_id = ""
     title = ""   # a message id, shown translated
     has_peers = False   # True for the steps that show one peer at a time
+    eager = False       # composed with the screen (the first step) instead of when first shown
 
     def __init__(self, *, cursor_blink: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
         self.cursor_blink = cursor_blink
-        self.built = False
+        self.built = self.eager
 
     def compose(self) -> ComposeResult:
         if self.built:
@@ -111,17 +112,24 @@ class MeshStep(FormStep):
     fields = MESH_FIELDS
     step_id = "mesh"
     title = N_("Mesh")
+    eager = True
 
     def compose_form(self) -> ComposeResult:
         with Column(classes="form-column"):
             yield Static(Content.styled(_(self.title), "bold"), classes="form-title")
             for fld in self.fields:
                 yield FieldRow(fld, cursor_blink=self.cursor_blink)
-            yield Static("", classes="other-findings", markup=False)
 
     def sync_extra(self, session: Session, peer: Peer | None) -> None:
         other = session.unplaced_findings()
-        box = self.query_one(".other-findings", Static)
+        found = self.query(".other-findings")
+        if not found and not other:
+            return   # mounted the first time there is something to list (most files have nothing)
+        if found:
+            box = found.first(Static)
+        else:
+            box = Static("", classes="other-findings", markup=False)
+            self.query_one(".form-column").mount(box)
         box.display = bool(other)
         if other:
             box.update(Content.assemble((_("Other findings in the file"), "bold"), "\n",

@@ -5,8 +5,13 @@ It wires widgets to the session and holds no domain logic: every value goes thro
 
 Each edit is applied while its keystroke is handled (the session recomputes in a few milliseconds),
 so the frame that shows the typed character also shows the new YAML and messages. Views update only
-what changed and avoid layout passes where sizes cannot change; the later steps (Review,
-Write/Apply, Next steps) are imported and mounted the first time they are shown.
+what changed and avoid layout passes where sizes cannot change.
+
+Starting fast (a frame that is ready to type into, DESIGN "Performance"): the first frame holds only
+what it shows, since Textual spends about a millisecond per widget to mount, style, lay out and
+draw it: the Mesh form is composed with the screen; the other steps are imported and mounted the
+first time they are shown; a field's message line is mounted the first time it has a message; the
+preview's scroll bars come after the first frame (`after_first_frame`).
 """
 from __future__ import annotations
 
@@ -95,16 +100,22 @@ class WizardScreen(Screen):
         with Horizontal(id="body"):
             yield StepList(id="step-list")
             with ContentSwitcher(initial="mesh", id="switcher"):
-                yield MeshStep(cursor_blink=self.cursor_blink, id="mesh")
-                yield StepSlot(self._peers_step, id="peers")
-                yield StepSlot(self._exposure_step, id="exposure")
-                yield StepSlot(_review, id="review")
-                yield StepSlot(self._write_step, id="write")
-                yield StepSlot(self._next_step, id="next")
+                yield MeshStep(cursor_blink=self.cursor_blink, id="mesh")   # the others: `_slot`
             with Vertical(id="preview-pane"):
                 yield Static("", id="preview-title", markup=False)
-                yield YamlView(id="preview")
+                yield YamlView(id="preview", classes="-starting")
         yield KeyBar(id="keys")
+
+    async def _slot(self, step: str) -> Widget:
+        """Where step `step` lives, mounted the first time the step is shown."""
+        found = self.query(f"#{step}")
+        if found:
+            return found.first()
+        factory = {"peers": self._peers_step, "exposure": self._exposure_step, "review": _review,
+                   "write": self._write_step, "next": self._next_step}[step]
+        slot = StepSlot(factory, id=step)
+        await self.query_one(ContentSwitcher).mount(slot)
+        return slot
 
     def _peers_step(self):
         from .peer_steps import PeersStep
@@ -141,6 +152,11 @@ class WizardScreen(Screen):
         first.focus_editor()
         self.ready = True
 
+    def after_first_frame(self) -> None:
+        """The first frame is on screen (the app's Ready): what it could do without. The preview's
+        scroll bars: placing them costs two more layout passes of the whole screen."""
+        self._preview.remove_class("-starting")
+
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
 
@@ -149,7 +165,8 @@ class WizardScreen(Screen):
     def step_widget(self, step: str):
         widget = self._step_widgets.get(step)
         if widget is None:
-            widget = self.query_one(f"#{step}")
+            found = self.query(f"#{step}")
+            widget = found.first() if found else None
             widget = widget.step if isinstance(widget, StepSlot) else widget
             if widget is not None:
                 self._step_widgets[step] = widget
@@ -259,7 +276,7 @@ class WizardScreen(Screen):
     # --- steps -----------------------------------------------------------------------------------------
 
     async def go_to(self, step: str) -> None:
-        await self.query_one(f"#{step}").build()
+        await (await self._slot(step)).build()
         widget = self.step_widget(step)
         self.step = step
         self.query_one(ContentSwitcher).current = step

@@ -308,7 +308,8 @@ def cmd_edit(args) -> int:
         sys.stdout.flush()
         return EXIT_FINDINGS if blocked else EXIT_OK
     if args.diff:
-        sys.stdout.write(unified_diff(src.text, text, args.file))
+        from .colour import write_diff
+        write_diff(sys.stdout, unified_diff(src.text, text, args.file))
         return EXIT_FINDINGS if blocked else EXIT_OK
     if blocked:
         print(_("not written: the edit introduces the errors above (or pass --allow-errors)"), file=sys.stderr)
@@ -426,9 +427,9 @@ def _parse_range(text: str) -> tuple[int, int]:
 
 
 def _print_findings(findings: list[Finding], stream) -> None:
+    from .colour import write_finding
     for f in findings:
-        stream.write(f.compiler_line() + "\n")
-        stream.write("  " + fix_line(f.hint) + "\n")
+        write_finding(stream, f.compiler_line(), f.severity, fix_line(f.hint))
 
 
 def _print_summary(findings: list[Finding], files: int, stream) -> None:

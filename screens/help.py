@@ -19,6 +19,8 @@ KEYS = (
     ("ctrl+n / ctrl+b", N_("next / previous step (esc: previous; on the first step esc quits)")),
     ("tab / shift+tab", N_("next / previous field")),
     ("a / d", N_("add / remove a peer (in a peer list); ctrl+o adds a peer anywhere")),
+    ("ctrl+delete", N_("remove the selected peer from any of its fields (Peers, Exposure, Next steps), after a "
+                       "confirmation")),
     ("ctrl+s", N_("write the file (after a confirmation showing the diff); on Next steps, the file of the "
                   "follow-on resources")),
     ("ctrl+r", N_("apply to the cluster (server-side diff, then confirm)")),

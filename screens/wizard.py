@@ -71,6 +71,7 @@ class WizardScreen(Screen):
         Binding("ctrl+b", "back", N_("Back")),
         Binding("escape", "escape", N_("Back"), show=False),
         Binding("ctrl+o", "add_peer", N_("Add peer"), show=False),
+        Binding("ctrl+delete", "remove_peer", N_("Remove peer")),   # on the steps with a peer list
         Binding("ctrl+s", "write", N_("Write")),
         Binding("ctrl+r", "apply", N_("Apply")),
         Binding("f1", "help", N_("Help")),
@@ -188,7 +189,7 @@ class WizardScreen(Screen):
             widget.sync(s, self.selected_peer, force=force)
         elif widget is not None:
             widget.sync(s)
-        key = (self.step, s.can_write)
+        key = (self.step, s.can_write, self.selected_peer is None)
         if key != self._bindings_key:   # the footer rebuilds itself on every refresh_bindings
             self._bindings_key = key
             self.refresh_bindings()
@@ -345,6 +346,8 @@ class WizardScreen(Screen):
             return None if self.step == STEP_IDS[0] else True
         if action == "next_step":
             return None if self.step == STEP_IDS[-1] else True
+        if action == "remove_peer":
+            return getattr(self.current_step_widget(), "has_peers", False) and self.selected_peer is not None
         return True
 
     # --- peers -----------------------------------------------------------------------------------------
@@ -375,6 +378,11 @@ class WizardScreen(Screen):
 
     def on_peer_list_remove_requested(self, event) -> None:
         self.ask_remove(event.peer)
+
+    def action_remove_peer(self) -> None:
+        """ctrl+delete: remove the selected peer from any field of its step (after a confirmation)."""
+        if self.selected_peer is not None:
+            self.ask_remove(self.selected_peer)
 
     def on_next_step_edited(self, event) -> None:
         self._refresh_views()

@@ -88,6 +88,41 @@ async def test_peer_rename_carries_defaults_and_remove_asks(new_file):
         assert app.session.mesh.peers == ()
 
 
+async def test_ctrl_delete_removes_the_selected_peer_from_any_field(red_mesh):
+    """ctrl+delete works from a field of the peer's form (d and delete only in the list), after a
+    confirmation; on a step without a peer list it does nothing and is not offered."""
+    from smfed_tui.screens.modals import ConfirmModal
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+delete")                  # the Mesh step: no peer to remove here
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal) and len(app.session.mesh.peers) == 2
+        assert "Remove peer" not in str(app.screen.query_one("#keys").render())
+        for step in ("peers", "exposure"):
+            await go_to(pilot, step)
+            assert "^del Remove peer" in str(app.screen.query_one("#keys").render())
+        await go_to(pilot, "peers")
+        editor(app, "peer", "egress").focus()
+        await pilot.press("ctrl+delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")                            # kept
+        await pilot.pause()
+        assert [p.name for p in app.session.mesh.peers] == ["green-mesh", "blue-mesh"]
+        await pilot.press("ctrl+delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert [p.name for p in app.session.mesh.peers] == ["blue-mesh"]
+        assert app.screen.selected_peer == "blue-mesh" and editor(app, "peer", "egress").value == "egress-blue-mesh"
+        await pilot.press("ctrl+delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.mesh.peers == ()
+        assert "Remove peer" not in str(app.screen.query_one("#keys").render())   # nothing left to remove
+
+
 # --- editing the docs' red-mesh example ----------------------------------------------------------------
 
 async def test_red_mesh_to_nodeport_yields_the_seed_block(red_mesh):

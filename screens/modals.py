@@ -68,9 +68,11 @@ class ConfirmModal(Dialog):
     focus_button = "yes"
 
     def __init__(self, title: str | Content, body: str | Content, *, diff: str | None = None,
-                 yes: str | None = None, no: str | None = None) -> None:
+                 yes: str | None = None, no: str | None = None, safe_default: bool = False) -> None:
         super().__init__(title, body, diff=diff)
         self.yes, self.no = yes or _("Yes"), no or _("No")
+        if safe_default:  # a risky "yes" (taking over fields): Enter alone must not do it
+            self.focus_button = "no"
 
     def buttons(self) -> list[Button]:
         return [Button(f"{self.no} (n)", id="no", compact=True),

@@ -187,7 +187,7 @@ class WriteStep(Widget):
             if not force_conflicts and await self.app.push_screen_wait(ConfirmModal(
                     _("Take over the conflicting fields?"), Content.assemble(error_content(err), "\n\n",
                                                                             _("Apply again with --force-conflicts?")),
-                    yes=_("Force"), no=_("Cancel"))):
+                    yes=_("Force"), no=_("Cancel"), safe_default=True)):
                 self.busy = False
                 self.apply_flow(manifest, True)
                 return

@@ -156,6 +156,20 @@ async def test_conflict_is_explained_and_force_only_when_asked(red_mesh, cluster
     assert cluster.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.2"
 
 
+async def test_enter_on_the_conflict_question_does_not_force(red_mesh, cluster):
+    """Taking over another manager's fields is the risky answer: the focused button is Cancel."""
+    cluster.seed(operator_owned("v2.5"), manager="istio-operator")
+    app = app_for(red_mesh, cluster)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await confirm_shown(pilot)
+        assert app.focused is not None and app.focused.id == "no"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not wizard(app).step_widget("write").busy, "the flow to end")
+    assert all(r.query["force"] == "false" for r in patches(cluster))
+    assert cluster.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.5"
+
+
 async def test_errors_block_apply_before_any_client_runs(red_mesh, cluster):
     app = app_for(red_mesh, cluster)
     async with app.run_test(size=SIZE) as pilot:

@@ -24,7 +24,6 @@ from smfed_tui.model import Peer
 from smfed_tui.quoting import visible
 from smfed_tui.session import Session
 
-from .form import FieldRow
 from .modals import ConfirmModal, NoticeModal
 from .peer_steps import PeerFormStep
 from .texts import fill

@@ -257,7 +257,7 @@ def cmd_generate(args) -> int:
     for spec in args.peer:
         mesh = apply_peer_spec(mesh, spec)
     text = generate_text(mesh)
-    findings = _check_text(text, args.output or "<generated>")
+    findings = _check_bytes(text.encode("utf-8"), args.output or "<generated>")
     _print_findings(findings, sys.stderr)
     if count(findings, ERROR) and not args.allow_errors:
         print(_("not written: fix the errors above (or pass --allow-errors)"), file=sys.stderr)
@@ -346,10 +346,6 @@ def _introduced(before: list[Finding], after: list[Finding]) -> list[Finding]:
 def unified_diff(old: str, new: str, name: str) -> str:
     return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                         fromfile=f"a/{name}", tofile=f"b/{name}"))
-
-
-def _check_text(text: str, name: str) -> list[Finding]:
-    return _check_bytes(text.encode("utf-8"), name)
 
 
 def _check_bytes(data: bytes, name: str) -> list[Finding]:

@@ -304,7 +304,7 @@ class Splicer:
     def _append_to_sequence(self, seq: SequenceNode, item: dict) -> None:
         col = _dash_column(seq)
         end = self._block_end(seq.value[-1], seq.value[-1])
-        lines = emit_value_lines([_flatten_item(item)], col, self.style)
+        lines = emit_value_lines([item], col, self.style)
         self._insert_lines(end, lines)
 
     def _fill_empty_value(self, node: Node, base: tuple, tree: dict) -> None:
@@ -454,7 +454,3 @@ def _keys_in_order(order: list[tuple], base: tuple) -> list[str]:
         if len(path) > n and tuple(path[:n]) == tuple(base) and isinstance(path[n], str) and path[n] not in keys:
             keys.append(path[n])
     return keys
-
-
-def _flatten_item(tree: dict) -> dict:
-    return tree

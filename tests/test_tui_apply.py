@@ -163,7 +163,9 @@ async def test_enter_on_the_conflict_question_does_not_force(red_mesh, cluster):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+r")
         await confirm_shown(pilot)
-        assert app.focused is not None and app.focused.id == "no"
+        # the dialog focuses its button in its own on_mount, a moment after it becomes the screen
+        await wait_until(pilot, lambda: app.focused is not None, "the dialog's focus")
+        assert app.focused.id == "no"
         await pilot.press("enter")
         await wait_until(pilot, lambda: not wizard(app).step_widget("write").busy, "the flow to end")
     assert all(r.query["force"] == "false" for r in patches(cluster))

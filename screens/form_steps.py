@@ -114,12 +114,6 @@ class MeshStep(FormStep):
     title = N_("Mesh")
     eager = True
 
-    def compose_form(self) -> ComposeResult:
-        with Column(classes="form-column"):
-            yield Static(Content.styled(_(self.title), "bold"), classes="form-title")
-            for fld in self.fields:
-                yield FieldRow(fld, cursor_blink=self.cursor_blink)
-
     def sync_extra(self, session: Session, peer: Peer | None) -> None:
         other = session.unplaced_findings()
         found = self.query(".other-findings")

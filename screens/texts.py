@@ -89,6 +89,28 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` cells, cut in the middle with `…` when longer (a file name keeps its
+    start and its extension)."""
+    if cells(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    keep = width - 1
+    head, tail = "", ""
+    chars = list(text)
+    # fill from both ends alternately, counting cells (a Hangul character takes two)
+    while chars:
+        piece = chars[0] if len(head) <= len(tail) else chars[-1]
+        if cells(head) + cells(tail) + cells(piece) > keep:
+            break
+        if len(head) <= len(tail):
+            head += chars.pop(0)
+        else:
+            tail = chars.pop() + tail
+    return f"{head}…{tail}"
+
+
 def wrap_places(lengths: list[int], width: int, gap: int) -> list[tuple[int, int, int]]:
     """(line, start x, end x) of pieces of these lengths laid out left to right, `gap` apart,
     wrapping to a new line when the next piece would pass `width` (for one-line option bars)."""

@@ -36,6 +36,7 @@ from .form import FieldRow
 from .form_steps import FormStep, MeshStep
 from .lines import YamlView
 from .step_list import STEP_IDS, StepList
+from .top_bar import TopBar
 from .texts import display_name, fill, summary
 
 NARROW = 100   # below this width the preview is a toggle (f2) instead of a third column
@@ -95,9 +96,7 @@ class WizardScreen(Screen):
     # --- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="top-bar"):
-            yield Static(self._title(), id="top-title", markup=False)
-            yield Static("", id="top-counts", markup=False)
+        yield TopBar(id="top-bar")
         with Horizontal(id="body"):
             yield StepList(id="step-list")
             with ContentSwitcher(initial="mesh", id="switcher"):
@@ -134,15 +133,14 @@ class WizardScreen(Screen):
         from .next_steps import NextStep
         return NextStep(self.session, cursor_blink=self.cursor_blink, id="next-step")
 
-    def _title(self) -> Content:
+    def _show_file(self) -> None:
         s = self.session
-        mode = _("editing") if s.is_edit else _("new file")
-        return Content.assemble(("smfed-wizard", "bold $text-accent"), "  ", (display_name(s), "bold"),
-                                (f" ({mode})", "$text-muted"))
+        self._top.show_file(display_name(s), _("editing") if s.is_edit else _("new file"))
 
     async def on_mount(self) -> None:
         # looked up once: the views below are refreshed on every keystroke
-        self._counts = self.query_one("#top-counts", Static)
+        self._top = self.query_one(TopBar)
+        self._show_file()
         self._steps = self.query_one(StepList)
         self._preview_title = self.query_one("#preview-title", Static)
         self._preview = self.query_one("#preview", YamlView)
@@ -181,7 +179,7 @@ class WizardScreen(Screen):
         counts = (s.blocking, s.warnings, s.hints)
         if counts != self._counts_key:
             self._counts_key = counts
-            self._counts.update(summary(s), layout=False)
+            self._top.show_summary(summary(s))
         self._steps.update_state(self.step, s.step_counts())
         self._show_preview(follow=follow)
         widget = self.current_step_widget()
@@ -459,7 +457,7 @@ class WizardScreen(Screen):
             def named(path: str | None) -> None:
                 if path:
                     s.path = path
-                    self.query_one("#top-title", Static).update(self._title())
+                    self._show_file()
                     self._write_checked()
             self.app.push_screen(FileNameModal(f"{s.mesh.name}.yaml"), named)
             return
@@ -518,7 +516,7 @@ class WizardScreen(Screen):
             self.app.notify(format_error(err), title=_("Not written"), severity="error", markup=False)
             return
         self.app.written = True
-        self.query_one("#top-title", Static).update(self._title())
+        self._show_file()
         self._preview_key = None
         self.app.notify(_("Wrote {file}").format(file=display_name(s)), markup=False)
         self.call_later(self.go_to, "next")

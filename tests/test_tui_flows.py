@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, choose, editor, go_to, make_app, node_ports, type_into
+from conftest import FIXTURES, choose, click_when_shown, editor, go_to, make_app, node_ports, type_into
 from smfed_tui.screens.app import run_app
 
 SIZE = (120, 36)
@@ -341,7 +341,7 @@ async def test_pick_free_ports(red_mesh):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await go_to(pilot, "exposure")
         await choose(pilot, "exposure", "service", "NodePort")
-        await pilot.click("#pick-ports")
+        await click_when_shown(pilot, "#pick-ports")
         await pilot.pause()
         exposure = app.session.mesh.peer("green-mesh").exposure
         assert (exposure.tls_node_port, exposure.discovery_node_port) == (30000, 30001)
@@ -372,6 +372,25 @@ async def test_key_bar_shows_every_key_at_80_columns(red_mesh):
             assert label in text
         assert all(len(line) <= 80 for line in text.splitlines())
         assert bar.size.height == len(text.splitlines())
+
+
+@pytest.mark.parametrize("name", ["red-mesh.yaml", "production-cluster-east-federation-control-plane.yaml"])
+async def test_top_bar_keeps_mode_and_summary_at_80_columns(tmp_path, name):
+    """A long file name gives way (shortened in the middle), never `(editing)` or the findings summary."""
+    path = tmp_path / name
+    path.write_text((FIXTURES / "red-mesh.yaml").read_text())
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_into(pilot, "mesh", "namespace", "Bad Namespace")
+        text = str(app.screen.query_one("#top-bar").render())
+        summary = str(app.screen._top._summary)
+        assert "error" in summary and text.endswith(summary)
+        assert "smfed-wizard  " in text and "(editing)" in text and len(text) == 80 - 2
+        if len(name) < 30:
+            assert name in text
+        else:
+            shown = text.split("  ")[1].split(" (editing)")[0]
+            assert "…" in shown and shown.startswith("production") and shown.endswith(".yaml")
 
 
 async def test_help_lists_every_field_with_its_docs_text(red_mesh):

@@ -80,14 +80,16 @@ async def _labels_fit(app, step: str) -> list[str]:
     """Texts of one-line labels (the top bar's file name and mode, field labels, form titles, the step
     list) wider than their widget."""
     from textual.widgets import Label, Static
+
+    from smfed_tui.screens.top_bar import TopBar
     cut = []
     async with app.run_test(size=(80, 24)) as pilot:
         await go_to(pilot, step)
         screen = pilot.app.screen
-        candidates = ([screen.query_one("#top-title")] + list(screen.query(".field-label"))
+        candidates = ([screen.query_one("#top-bar")] + list(screen.query(".field-label"))
                       + list(screen.query(".form-title")))
         for widget in candidates:
-            if not widget.display or not isinstance(widget, (Label, Static)) or not widget.region.width:
+            if not widget.display or not isinstance(widget, (Label, Static, TopBar)) or not widget.region.width:
                 continue
             text = str(widget.render())
             if cell_len(text.split("\n")[0]) > widget.content_region.width:

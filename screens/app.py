@@ -56,15 +56,18 @@ class WizardApp(App):
         self.exit(return_code=self.quit_code())
 
 
-def run_app(path: str | None, *, headless: bool = False, size: tuple[int, int] | None = None) -> int:
-    """Run the wizard on `path` (None: a new file, named when written); returns the exit code."""
+def run_app(path: str | None, *, kubectl: str | None = None, context: str | None = None,
+            headless: bool = False, size: tuple[int, int] | None = None) -> int:
+    """Run the wizard on `path` (None: a new file, named when written); returns the exit code.
+    `kubectl` and `context`: the client and kubeconfig context the Apply step uses (None: oc, else
+    kubectl, on PATH; the current context)."""
     try:
         session = Session.open(path)
     except SmfedError as err:
         startup_done()
         print(format_error(err), file=sys.stderr)
         return EXIT_UNUSABLE
-    app = WizardApp(session)
+    app = WizardApp(session, kubectl=kubectl, context=context)
     try:
         app.run(headless=headless, size=size)
     finally:

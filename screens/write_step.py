@@ -112,14 +112,14 @@ class WriteStep(Widget):
         self.query_one("#write-status", Static).update(Content("\n").join(lines))
         self.query_one("#write-button", Button).disabled = blocked
         self.query_one("#apply-button", Button).disabled = blocked or self.busy
-        file_arg = shlex.quote(name) if session.path else "FILE"
-        diff_cmd = shlex.join(kube.build_argv("oc", "diff"))
-        apply_cmd = shlex.join(kube.build_argv("oc", "apply"))
+        diff_cmd, apply_cmd, ours = kube.by_hand_commands(name if session.path else "FILE",
+                                                          kubectl=getattr(self.app, "kubectl", None),
+                                                          context=getattr(self.app, "context", None))
         self.query_one("#apply-commands", Static).update(Content.assemble(
             _("Applies the ServiceMeshControlPlane shown on the right (the file is not written by this). "
               "The same by hand, after writing:"), "\n",
-            (f"  {diff_cmd} < {file_arg}\n  {apply_cmd} < {file_arg}", "$text-accent"), "\n",
-            fill(_("or {command}."), command=(f"smfed-wizard apply {file_arg}", "$text-accent"))))
+            (f"  {diff_cmd}\n  {apply_cmd}", "$text-accent"), "\n",
+            fill(_("or {command}."), command=(ours, "$text-accent"))))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

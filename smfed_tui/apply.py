@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -251,14 +252,33 @@ def server_side_diff(target: Target, manifest_yaml: str, *, timeout: str = DEFAU
     raise classify_failure(proc.returncode, stderr)
 
 
+def shown_binary(binary: str) -> str:
+    """The client as a command to paste: its bare name when that name on PATH is this very binary."""
+    name = os.path.basename(binary)
+    return name if shutil.which(name) == binary else binary
+
+
 def watch_command(target: Target) -> list[str]:
     """A command the user can paste to watch the control plane come up."""
-    name = os.path.basename(target.binary)
-    binary = name if shutil.which(name) == target.binary else target.binary
-    argv = [binary, "get", "smcp", "-n", target.namespace]
+    argv = [shown_binary(target.binary), "get", "smcp", "-n", target.namespace]
     if target.context:
         argv += ["--context", target.context]
     return argv
+
+
+def by_hand_commands(file: str, *, kubectl: str | None = None, context: str | None = None) -> tuple[str, ...]:
+    """What to paste in a shell to do the same later (each already quoted): the client's diff and
+    apply reading `file` on stdin, then the same through `smfed-wizard apply`, with the client and
+    context the user chose (the wizard's --kubectl and --context). `file` is quoted here."""
+    client = shown_binary(kubectl) if kubectl else "oc"
+    quoted = shlex.quote(file)
+    by_client = [f"{shlex.join(build_argv(client, action, context=context))} < {quoted}" for action in ("diff", "apply")]
+    ours = ["smfed-wizard", "apply", file]
+    if context:
+        ours.append(f"--context={context}")
+    if kubectl:
+        ours.append(f"--kubectl={client}")
+    return (*by_client, shlex.join(ours))
 
 
 def server_side_apply(target: Target, manifest_yaml: str, *, dry_run: bool = False, force_conflicts: bool = False,

@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                  "Examples:\n"
                  "  smfed-wizard red-mesh.yaml                     the wizard (new file or edit in place)\n"
                  "  smfed-wizard --plain red-mesh.yaml             the same, line by line\n"
+                 "  smfed-wizard --context prod red-mesh.yaml      its Apply step uses that kubeconfig context\n"
                  "  smfed-wizard generate --name red-mesh --peer green-mesh -o red-mesh.yaml\n"
                  "  smfed-wizard validate red-mesh.yaml\n\n"
                  "Exit codes: 0 fine (warnings allowed), 1 validation errors or conflicts, 2 unusable input "
@@ -163,6 +164,9 @@ def wizard_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="smfed-wizard", add_help=False)
     parser.add_argument("file", nargs="?")
     parser.add_argument("--plain", action="store_true")
+    # for the Apply step (the same meaning as in `smfed-wizard apply`)
+    parser.add_argument("--context", metavar="CTX", help=_("kubeconfig context (default: the current one)"))
+    parser.add_argument("--kubectl", metavar="PATH", help=_("the oc or kubectl to run (default: oc, else kubectl)"))
     parser.add_argument("-h", "--help", action="store_true")
     parser.add_argument("--version", action="store_true")
     return parser
@@ -237,9 +241,9 @@ def run_wizard(argv: list[str]) -> int:
     plain = args.plain or bool(os.environ.get("ACCESSIBLE")) or os.environ.get("TERM", "") in ("dumb", "")
     if plain:
         from .plain import run_plain
-        return run_plain(args.file)
+        return run_plain(args.file, kubectl=args.kubectl, context=args.context)
     from .screens.app import run_app
-    return run_app(args.file)
+    return run_app(args.file, kubectl=args.kubectl, context=args.context)
 
 
 # --- generate / edit ---------------------------------------------------------------------------------

@@ -43,14 +43,15 @@ class _Quit(Exception):
     """The user chose to leave without writing (treated like Ctrl-C: exit 130)."""
 
 
-def run_plain(path: str | None) -> int:
-    """Run the wizard on `path` (new or existing) with line-by-line prompts; the exit code."""
+def run_plain(path: str | None, *, kubectl: str | None = None, context: str | None = None) -> int:
+    """Run the wizard on `path` (new or existing) with line-by-line prompts; the exit code.
+    `kubectl` and `context`: what applying uses (None: oc, else kubectl, on PATH; the current context)."""
     try:
         session = Session.open(path)
     except SmfedError as err:
         print(format_error(err), file=sys.stderr)
         return err.exit_code
-    wizard = PlainWizard(session)
+    wizard = PlainWizard(session, kubectl=kubectl, context=context)
     try:
         return wizard.run()
     except KeyboardInterrupt:
@@ -81,8 +82,10 @@ def problem_text(f: Finding) -> str:
 class PlainWizard:
     """The steps, as prompts. `q` is the questionary module (imported by `run`)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, kubectl: str | None = None, context: str | None = None) -> None:
         self.session = session
+        self.kubectl = kubectl
+        self.context = context
         self.written = False
         self.q = None
 
@@ -348,7 +351,9 @@ class PlainWizard:
         if not self.q.confirm(_("Apply it to the cluster now?"), default=False,
                               instruction=_("(oc or kubectl; shows the target and a server-side diff first) ")
                               ).unsafe_ask():
-            print(_("not applied; later: {command}").format(command=f"smfed-wizard apply {path}"))
+            from .apply import by_hand_commands
+            later = by_hand_commands(path, kubectl=self.kubectl, context=self.context)[-1]
+            print(_("not applied; later: {command}").format(command=later))
             return EXIT_OK
         return self.apply_to_cluster(self.session.manifest(), force_conflicts=False)
 
@@ -357,7 +362,7 @@ class PlainWizard:
 
         path = self.session.path
         try:
-            target = kube.describe_target(kube.find_binary(), manifest)
+            target = kube.describe_target(kube.find_binary(self.kubectl), manifest, context=self.context)
             print(_("Target: {kind} {namespace}/{name}; context {context}, cluster {cluster} ({server}), user {user}, "
                     "client {client}. Nothing sent yet.").format(
                 kind=kube.KIND, namespace=target.namespace, name=target.name, context=target.context or _("(current)"),

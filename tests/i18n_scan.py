@@ -160,7 +160,6 @@ ALLOWED = (
     ("screens/next_steps.py", "compose_extra", "  ctrl+s", "the key after a translated button label"),
     ("screens/write_step.py", "build", "  ctrl+s", "the key after a translated button label"),
     ("screens/write_step.py", "build", "  ctrl+r", "the key after a translated button label"),
-    ("screens/write_step.py", "sync", "smfed-wizard apply {}", "a command line, shown as is"),
     ("smfed_tui/apply.py", "_LOGIN", None, "kubectl's own output, matched to classify a failure"),
     ("smfed_tui/apply.py", "_CRD", None, "kubectl's own output, matched to classify a failure"),
     ("smfed_tui/apply.py", "_UNREACHABLE", None, "kubectl's own output, matched (the reasons are N_ ids)"),
@@ -181,7 +180,6 @@ ALLOWED = (
     ("smfed_tui/federation_rules.py", "remote_of", "trust domain", "an internal tag (RemoteView.matched_by)"),
     ("smfed_tui/plain.py", "step_write", "{}-smcp.yaml", "a file name"),
     ("smfed_tui/plain.py", "print_next_steps", None, "a command line, shown as is"),
-    ("smfed_tui/plain.py", "offer_apply", "smfed-wizard apply {}", "a command line, shown as is"),
     ("smfed_tui/source.py", "parse", "{}: U+{}", "PyYAML's reason and a code point, inside a translated message"),
     ("smfed_tui/splice.py", "result", None, "a programming error (overlapping edits), never shown"),
 )

@@ -16,7 +16,7 @@ from kube_fixtures import CONTEXT, OTHER_CONTEXT, kube  # noqa: F401  (kube is a
 from kube_standin import WEBHOOK_DENIAL, KubeStandIn
 from smfed_tui import apply as kube_apply
 from smfed_tui import cli_apply
-from smfed_tui.apply import (FIELD_MANAGER, Target, build_argv, classify_failure, describe_target, find_binary,
+from smfed_tui.apply import (FIELD_MANAGER, Target, build_argv, by_hand_commands, classify_failure, describe_target, find_binary,
                              parse_conflicts, server_side_apply, server_side_diff, timeout_seconds)
 from smfed_tui.errors import (ApplyError, CrdMissing, FieldManagerConflict, Forbidden, InputError, KubectlNotFound,
                               NotLoggedIn, Unreachable, UsageError, WebhookRejected, format_error)
@@ -543,3 +543,19 @@ def test_the_main_entry_point_dispatches_apply_to_cli_apply(kube: KubeStandIn, s
     assert main(["apply", str(smcp_file), "--dry-run", "--kubectl", kube.kubectl]) == 0
     assert "server dry run: nothing was changed" in capsys.readouterr().out
     assert patches(kube) and kube.get("istio-system", "basic") is None
+
+
+def test_by_hand_commands_quote_the_file_and_carry_the_chosen_client_and_context(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    diff, apply_, ours = by_hand_commands("my mesh.yaml")
+    assert diff.startswith("oc diff --server-side --field-manager=smfed-wizard") and diff.endswith(" < 'my mesh.yaml'")
+    assert apply_.startswith("oc apply --server-side") and "--validate=strict" in apply_
+    assert ours == "smfed-wizard apply 'my mesh.yaml'"
+    client = tmp_path / "bin" / "kubectl"                      # not on PATH: shown as its path
+    *_, ours = by_hand_commands("m.yaml", kubectl=str(client), context="-weird ctx")
+    assert ours == f"smfed-wizard apply m.yaml '--context=-weird ctx' --kubectl={client}"
+    on_path = tmp_path / "kubectl"                              # on PATH: shown by its name
+    on_path.write_text("#!/bin/sh\n")
+    on_path.chmod(0o755)
+    diff, _apply, ours = by_hand_commands("m.yaml", kubectl=str(on_path), context="c1")
+    assert diff.startswith("kubectl diff ") and "--context=c1" in diff and ours.endswith("--kubectl=kubectl")

@@ -23,7 +23,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from kube_fixtures import CONTEXT, kube  # noqa: F401  (kube is a fixture)
+from kube_fixtures import CONTEXT, OTHER_CONTEXT, kube  # noqa: F401  (kube is a fixture)
 from smfed_tui import plain
 from smfed_tui.cli import main
 from smfed_tui.fields import EXPOSURE_FIELDS
@@ -38,13 +38,13 @@ WRITE = ENTER + ENTER + "n"        # review: write; confirm the write; do not ap
 TLS = next(f for f in EXPOSURE_FIELDS if f.key == "tls-node-port")
 
 
-def drive(path, keys: str) -> int:
-    """Run the plain wizard on `path`, typing `keys`."""
+def drive(path, keys: str, **options) -> int:
+    """Run the plain wizard on `path`, typing `keys` (`options`: run_plain's kubectl and context)."""
     with create_pipe_input() as inp:
         inp.send_text(keys)
         inp.close()  # the typed keys stay readable; after them the prompt sees EOF
         with create_app_session(input=inp, output=DummyOutput()):
-            return run_plain(str(path) if path is not None else None)
+            return run_plain(str(path) if path is not None else None, **options)
 
 
 def generated(capsys, *argv: str) -> str:
@@ -330,6 +330,26 @@ def test_a_refused_force_leaves_the_cluster_alone_and_exits_1(tmp_path, kubectl_
     assert drive(out, MINIMAL + "y" + "n") == 1
     assert server.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.5"
     assert out.exists()
+
+
+def test_the_client_and_context_given_on_the_command_line_are_the_ones_used(tmp_path, kube, monkeypatch, capsys):
+    """`smfed-wizard --plain --kubectl PATH --context elsewhere`: no client on PATH is needed, and the apply
+    goes to that context (unreachable here), not to the current one (the stand-in, which hears nothing)."""
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    out = tmp_path / "red.yaml"
+    assert drive(out, MINIMAL + "y", kubectl=kube.kubectl, context=OTHER_CONTEXT) == 1
+    printed = capsys.readouterr()
+    assert f"context {OTHER_CONTEXT}, cluster nowhere" in printed.out
+    assert "cannot reach the cluster at http://127.0.0.1:" in printed.err and kube.url not in printed.err
+    assert kube.requests == [] and out.exists()
+
+
+def test_declining_names_the_same_client_and_context_for_later(tmp_path, kube, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))   # the client is not on PATH: named by its path
+    out = tmp_path / "red.yaml"
+    assert drive(out, MINIMAL + "n", kubectl=kube.kubectl, context=OTHER_CONTEXT) == 0
+    assert (f"not applied; later: smfed-wizard apply {out} --context={OTHER_CONTEXT} --kubectl={kube.kubectl}"
+            in capsys.readouterr().out)
 
 
 def test_no_client_on_path_is_one_clear_message_and_the_file_stays_written(tmp_path, monkeypatch, capsys):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, make_app, type_into
-from kube_fixtures import CONTEXT, kube  # noqa: F401  (kube is a fixture)
+from kube_fixtures import CONTEXT, OTHER_CONTEXT, kube  # noqa: F401  (kube is a fixture)
 from kube_standin import KubeStandIn
 from smfed_tui import apply as kube_apply
 
@@ -199,3 +199,18 @@ async def test_failures_are_shown_as_the_core_words_them(red_mesh, cluster, mode
     for word in words:
         assert word in shown
     assert cluster.get("red-mesh-system", "red-mesh") is None
+
+
+async def test_the_context_given_on_the_command_line_is_the_one_applied_to(red_mesh, cluster):
+    """`smfed-wizard --context elsewhere FILE`: the Apply step targets that context, not the current one
+    (the stand-in is the current context and hears nothing), and the commands to paste carry it."""
+    app = make_app(red_mesh)
+    app.kubectl, app.context = cluster.kubectl, OTHER_CONTEXT
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: "✗" in status(app), "the error")
+        shown = status(app)
+        commands = str(wizard(app).query_one("#apply-commands").render())
+    assert "cannot reach the cluster at http://127.0.0.1:" in shown and cluster.url not in shown
+    assert cluster.requests == []
+    assert f"--context={OTHER_CONTEXT}" in commands and "--kubectl=kubectl" in commands

@@ -107,6 +107,19 @@ async def choose(pilot, scope: str, key: str, value) -> None:
     assert choice.index == target
 
 
+async def click_when_shown(pilot, selector: str, timeout: float = 10.0) -> None:
+    """Click a widget once it is laid out inside the screen: a widget that has just appeared (the node
+    port rows after NodePort) is placed by a later layout pass, sooner or later on a loaded machine."""
+    import time
+    widget = pilot.app.screen.query_one(selector)
+    deadline = time.monotonic() + timeout
+    while not (widget.region and pilot.app.screen.region.contains_region(widget.region)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{selector} never came into view (region {widget.region})")
+        await pilot.pause(0.02)
+    await pilot.click(selector)
+
+
 async def go_to(pilot, step: str) -> None:
     await wizard_ready(pilot)
     await pilot.app.screen.go_to(step)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import choose, go_to, make_app, node_ports, type_into, wizard_ready
+from conftest import choose, click_when_shown, go_to, make_app, node_ports, type_into, wizard_ready
 from kube_fixtures import kube  # noqa: F401  (a fixture, used by `cluster`)
 from test_tui_apply import app_for, cluster, confirm_shown, done, operator_owned, stable_server  # noqa: F401
 
@@ -106,7 +106,7 @@ class TestExposureStep:
         async def run_before(pilot):
             await go_to(pilot, "exposure")
             await choose(pilot, "exposure", "service", "NodePort")
-            await pilot.click("#pick-ports")
+            await click_when_shown(pilot, "#pick-ports")
             await pilot.pause()
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=run_before)
 

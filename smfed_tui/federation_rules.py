@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .bundle import CA_KEY, FEDERATION_API, PLACEHOLDER_DOMAIN, ca_config_map_name, client_id, \
     is_certificate, service_account
-from .findings import ERROR, HINT, WARNING, Finding
+from .findings import Finding
 from .i18n import N_, _
 from .layout import EGRESS_MAP, INGRESS_MAP, Item
 from .model import DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, TLS_PORT
@@ -30,91 +30,6 @@ from .source import SMCP_API, Source, bool_value, get, get_value, int_value, is_
 PEER, EXPORT, IMPORT, CONFIG_MAP = "ServiceMeshPeer", "ExportedServiceSet", "ImportedServiceSet", "ConfigMap"
 FEDERATION_KINDS = (PEER, EXPORT, IMPORT)
 
-# (code, severity, title, fix). `rules.RULES` takes these in, so every code lives in one table.
-RULE_TABLE = [
-    # §5.4: peer resources live in the local control-plane namespace
-    ("SMF100", WARNING, N_("no ServiceMeshControlPlane for this namespace among the files"),
-     N_("pass the SMCP of this control-plane namespace too, so the peer resources can be checked against it")),
-    # §6.2 DERIVED: gateway names equal the SMCP map keys
-    ("SMF101", ERROR, N_("ServiceMeshPeer names a gateway its SMCP does not have"),
-     N_("spec.gateways.ingress/egress.name must be keys of this SMCP's additionalIngress/additionalEgress")),
-    # §6.1: 15443 and 8188 are fixed
-    ("SMF102", ERROR, N_("ServiceMeshPeer gateway is not a federation gateway"),
-     N_("give the gateway ports 15443 (tls) and 8188 (http-discovery on egress, https-discovery on ingress)")),
-    # §2.4, §5.4, §6.4
-    ("SMF103", ERROR, N_("ServiceMeshPeer trust domain is wrong"),
-     N_("spec.security.trustDomain is the peer mesh's own trust domain, different from this mesh's")),
-    # §5.4, §9.9; §6.2: a wrong clientID is denied discovery
-    ("SMF104", ERROR, N_("ServiceMeshPeer clientID is wrong"),
-     N_("clientID is <peer trust domain>/ns/<peer namespace>/sa/<peer's egress gateway for this mesh>-service-account")),
-    # §5.3, §5.4
-    ("SMF105", ERROR, N_("ServiceMeshPeer port does not match the peer's ingress"),
-     N_("use 15443/8188 for a LoadBalancer ingress, the ingress's node ports for NodePort")),
-    # §5.3, §5.4
-    ("SMF106", ERROR, N_("ServiceMeshPeer has no remote address"),
-     N_("list the peer ingress gateway's load balancer address (or node IPs for NodePort) in spec.remote.addresses")),
-    # §5.3 (our own placeholder, RFC 2606 .invalid)
-    ("SMF107", WARNING, N_("ServiceMeshPeer address is a placeholder"),
-     N_("replace it with the peer ingress gateway's load balancer address (or node IPs for NodePort)")),
-    # §5.4: only kind "" or ConfigMap is read
-    ("SMF108", ERROR, N_("certificateChain is not a ConfigMap"),
-     N_("set certificateChain kind: ConfigMap (the only kind the federation code reads)")),
-    # §5.4, §5.5, §9.9
-    ("SMF110", ERROR, N_("no CA ConfigMap for the peer"),
-     N_("create ConfigMap <peer>-ca-root-cert with the peer's root certificate in root-cert.pem (or pass the file holding it)")),
-    # §5.5: `missing entry root-cert.pem`
-    ("SMF111", ERROR, N_("CA ConfigMap without root-cert.pem"),
-     N_("put the peer's root certificate under data key root-cert.pem")),
-    # §5.5
-    ("SMF112", WARNING, N_("root-cert.pem is not a PEM certificate"),
-     N_("paste the peer's root certificate (oc get configmap istio-ca-root-cert -n <peer ns> -o jsonpath='{.data.root-cert\\.pem}')")),
-    # §5.6, §5.7: name = ServiceMeshPeer name
-    ("SMF120", ERROR, N_("service set named after no ServiceMeshPeer"),
-     N_("name the ExportedServiceSet/ImportedServiceSet exactly like the ServiceMeshPeer of that mesh")),
-    # §5.7: `unknown selector type`
-    ("SMF121", ERROR, N_("import rule is not a NameSelector"),
-     N_("ImportedServiceSet rules support only type: NameSelector")),
-    # §5.7: `cannot use importAsLocal without setting a fixed namespace alias`
-    ("SMF122", ERROR, N_("importAsLocal without a fixed alias namespace"),
-     N_("set nameSelector.alias.namespace to a fixed namespace, or drop importAsLocal")),
-    # §7: create-import's mistake
-    ("SMF123", ERROR, N_("importAsLocal inside nameSelector"),
-     N_("move importAsLocal up to the rule, beside type (the docs misplace it)")),
-    # §7: config-export's mistake
-    ("SMF124", ERROR, N_("labelSelector.Selector is capitalised"),
-     N_("write `selector:` (lower case; the docs print `Selector:`)")),
-    # §7: config-export's mistake
-    ("SMF125", ERROR, N_("alias under labelSelector"),
-     N_("labelSelector takes `aliases:`, a list of {namespace, name, alias} mappings")),
-    # §5.6: type is required; unknown type or null selector: `skipping rule`
-    ("SMF126", ERROR, N_("service set rule without a usable selector"),
-     N_("give the rule type NameSelector with nameSelector (or LabelSelector with labelSelector.selector)")),
-    # §5.6, §5.7: one per peer
-    ("SMF127", ERROR, N_("the same federation resource twice"), N_("keep one per name and namespace")),
-    # §5.7: `use importAsLocal instead`
-    ("SMF128", ERROR, N_("import domainSuffix is the cluster's own"),
-     N_("use importAsLocal instead of domainSuffix cluster.local")),
-    # §5.7: zone needs region; subzone needs zone and region
-    ("SMF129", ERROR, N_("locality level without its parent"),
-     N_("zone needs region; subzone needs zone and region")),
-    # §5.4: federation.maistra.io/v1
-    ("SMF130", ERROR, N_("federation resource with the wrong apiVersion"),
-     N_("use apiVersion: federation.maistra.io/v1")),
-    # §5.4, §5.6, §5.7: control-plane namespace
-    ("SMF131", WARNING, N_("federation resource without a namespace"),
-     N_("set metadata.namespace to the control-plane namespace; otherwise it lands wherever you apply it")),
-    # §6.2: the peer name is in hostnames, keep a DNS-1123 label
-    ("SMF132", ERROR, N_("federation resource name missing or not a DNS-1123 label"),
-     N_("name it after the peer mesh: lower-case letters, digits and '-'")),
-    # §5.4: one ServiceMeshPeer per ordered pair
-    ("SMF133", WARNING, N_("two ServiceMeshPeers for the same mesh"), N_("keep one ServiceMeshPeer per peer mesh")),
-    # §5.1, §5.2: one egress and one ingress gateway for each peer
-    ("SMF134", ERROR, N_("two ServiceMeshPeers share a gateway"),
-     N_("each peer needs its own egress and ingress gateway")),
-    # §5.1 checklist: one ServiceMeshPeer per pair
-    ("SMF135", HINT, N_("federation gateways without a ServiceMeshPeer"),
-     N_("add the ServiceMeshPeer for this peer, or remove its gateways")),
-]
 
 CLUSTER_SUFFIXES = ("cluster.local", "svc.cluster.local")
 # the parts of a clientID, as a message names the wrong ones

@@ -118,7 +118,94 @@ _RULES = [
     Rule("SMF098", WARNING, N_("editing gateway labels recreates the gateway"),
          N_("expect the gateway Deployment to be deleted and recreated (a short outage)")),
 ]
-RULES = {r.code: r for r in _RULES}
+
+# The cross-file federation rules (SMF1xx, issue 5; checked by `federation_rules`, which only the
+# commands that read peer resources import): in this table too, so every code lives in one place.
+_FEDERATION_RULES = [
+    # §5.4: peer resources live in the local control-plane namespace
+    Rule("SMF100", WARNING, N_("no ServiceMeshControlPlane for this namespace among the files"),
+         N_("pass the SMCP of this control-plane namespace too, so the peer resources can be checked against it")),
+    # §6.2 DERIVED: gateway names equal the SMCP map keys
+    Rule("SMF101", ERROR, N_("ServiceMeshPeer names a gateway its SMCP does not have"),
+         N_("spec.gateways.ingress/egress.name must be keys of this SMCP's additionalIngress/additionalEgress")),
+    # §6.1: 15443 and 8188 are fixed
+    Rule("SMF102", ERROR, N_("ServiceMeshPeer gateway is not a federation gateway"),
+         N_("give the gateway ports 15443 (tls) and 8188 (http-discovery on egress, https-discovery on ingress)")),
+    # §2.4, §5.4, §6.4
+    Rule("SMF103", ERROR, N_("ServiceMeshPeer trust domain is wrong"),
+         N_("spec.security.trustDomain is the peer mesh's own trust domain, different from this mesh's")),
+    # §5.4, §9.9; §6.2: a wrong clientID is denied discovery
+    Rule("SMF104", ERROR, N_("ServiceMeshPeer clientID is wrong"),
+         N_("clientID is <peer trust domain>/ns/<peer namespace>/sa/<peer's egress gateway for this mesh>-service-account")),
+    # §5.3, §5.4
+    Rule("SMF105", ERROR, N_("ServiceMeshPeer port does not match the peer's ingress"),
+         N_("use 15443/8188 for a LoadBalancer ingress, the ingress's node ports for NodePort")),
+    # §5.3, §5.4
+    Rule("SMF106", ERROR, N_("ServiceMeshPeer has no remote address"),
+         N_("list the peer ingress gateway's load balancer address (or node IPs for NodePort) in spec.remote.addresses")),
+    # §5.3 (our own placeholder, RFC 2606 .invalid)
+    Rule("SMF107", WARNING, N_("ServiceMeshPeer address is a placeholder"),
+         N_("replace it with the peer ingress gateway's load balancer address (or node IPs for NodePort)")),
+    # §5.4: only kind "" or ConfigMap is read
+    Rule("SMF108", ERROR, N_("certificateChain is not a ConfigMap"),
+         N_("set certificateChain kind: ConfigMap (the only kind the federation code reads)")),
+    # §5.4, §5.5, §9.9
+    Rule("SMF110", ERROR, N_("no CA ConfigMap for the peer"),
+         N_("create ConfigMap <peer>-ca-root-cert with the peer's root certificate in root-cert.pem (or pass the file holding it)")),
+    # §5.5: `missing entry root-cert.pem`
+    Rule("SMF111", ERROR, N_("CA ConfigMap without root-cert.pem"),
+         N_("put the peer's root certificate under data key root-cert.pem")),
+    # §5.5
+    Rule("SMF112", WARNING, N_("root-cert.pem is not a PEM certificate"),
+         N_("paste the peer's root certificate (oc get configmap istio-ca-root-cert -n <peer ns> -o jsonpath='{.data.root-cert\\.pem}')")),
+    # §5.6, §5.7: name = ServiceMeshPeer name
+    Rule("SMF120", ERROR, N_("service set named after no ServiceMeshPeer"),
+         N_("name the ExportedServiceSet/ImportedServiceSet exactly like the ServiceMeshPeer of that mesh")),
+    # §5.7: `unknown selector type`
+    Rule("SMF121", ERROR, N_("import rule is not a NameSelector"),
+         N_("ImportedServiceSet rules support only type: NameSelector")),
+    # §5.7: `cannot use importAsLocal without setting a fixed namespace alias`
+    Rule("SMF122", ERROR, N_("importAsLocal without a fixed alias namespace"),
+         N_("set nameSelector.alias.namespace to a fixed namespace, or drop importAsLocal")),
+    # §7: create-import's mistake
+    Rule("SMF123", ERROR, N_("importAsLocal inside nameSelector"),
+         N_("move importAsLocal up to the rule, beside type (the docs misplace it)")),
+    # §7: config-export's mistake
+    Rule("SMF124", ERROR, N_("labelSelector.Selector is capitalised"),
+         N_("write `selector:` (lower case; the docs print `Selector:`)")),
+    # §7: config-export's mistake
+    Rule("SMF125", ERROR, N_("alias under labelSelector"),
+         N_("labelSelector takes `aliases:`, a list of {namespace, name, alias} mappings")),
+    # §5.6: type is required; unknown type or null selector: `skipping rule`
+    Rule("SMF126", ERROR, N_("service set rule without a usable selector"),
+         N_("give the rule type NameSelector with nameSelector (or LabelSelector with labelSelector.selector)")),
+    # §5.6, §5.7: one per peer
+    Rule("SMF127", ERROR, N_("the same federation resource twice"), N_("keep one per name and namespace")),
+    # §5.7: `use importAsLocal instead`
+    Rule("SMF128", ERROR, N_("import domainSuffix is the cluster's own"),
+         N_("use importAsLocal instead of domainSuffix cluster.local")),
+    # §5.7: zone needs region; subzone needs zone and region
+    Rule("SMF129", ERROR, N_("locality level without its parent"),
+         N_("zone needs region; subzone needs zone and region")),
+    # §5.4: federation.maistra.io/v1
+    Rule("SMF130", ERROR, N_("federation resource with the wrong apiVersion"),
+         N_("use apiVersion: federation.maistra.io/v1")),
+    # §5.4, §5.6, §5.7: control-plane namespace
+    Rule("SMF131", WARNING, N_("federation resource without a namespace"),
+         N_("set metadata.namespace to the control-plane namespace; otherwise it lands wherever you apply it")),
+    # §6.2: the peer name is in hostnames, keep a DNS-1123 label
+    Rule("SMF132", ERROR, N_("federation resource name missing or not a DNS-1123 label"),
+         N_("name it after the peer mesh: lower-case letters, digits and '-'")),
+    # §5.4: one ServiceMeshPeer per ordered pair
+    Rule("SMF133", WARNING, N_("two ServiceMeshPeers for the same mesh"), N_("keep one ServiceMeshPeer per peer mesh")),
+    # §5.1, §5.2: one egress and one ingress gateway for each peer
+    Rule("SMF134", ERROR, N_("two ServiceMeshPeers share a gateway"),
+         N_("each peer needs its own egress and ingress gateway")),
+    # §5.1 checklist: one ServiceMeshPeer per pair
+    Rule("SMF135", HINT, N_("federation gateways without a ServiceMeshPeer"),
+         N_("add the ServiceMeshPeer for this peer, or remove its gateways")),
+]
+RULES = {r.code: r for r in _RULES + _FEDERATION_RULES}
 
 DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -656,10 +743,3 @@ def check_edit(old, new, src: Source) -> list[Finding]:
                                                        "recreates its Deployment").format(
                     label=label_key, kind=_(kind), name=name))
     return checker.findings
-
-
-# The cross-file federation rules (SMF1xx, issue 5) are defined beside their checks in
-# federation_rules; they join this table so that every code lives in one place.
-from .federation_rules import RULE_TABLE as _FEDERATION_RULES  # noqa: E402
-
-RULES.update({code: Rule(code, severity, title, fix) for code, severity, title, fix in _FEDERATION_RULES})

@@ -51,6 +51,12 @@ def _node_ports_problem(text: str) -> str | None:
 
 # The order is the form's; `key` is the `smfed-wizard bundle` flag: --peer-<key>, or --export / --import.
 BUNDLE_FIELDS = (
+    Field("smcp", SCOPE, "smcp_file", N_("Peer's SMCP file"),
+          N_("The peer mesh's own ServiceMeshControlPlane file, when you have it: its namespace, trust domain, "
+             "egress gateway for this mesh and, for a NodePort ingress, its node ports are read from it into the "
+             "fields below, as smfed-wizard bundle --peer-smcp does. A relative path is relative to the SMCP's "
+             "directory."),
+          optional=True),
     Field("address", SCOPE, "addresses", N_("Peer's ingress addresses"),
           N_("spec.remote.addresses of the ServiceMeshPeer: how this mesh reaches the peer's federation ingress "
              "gateway, its load balancer's address or, for a NodePort ingress, node IPs. Without one the resource "
@@ -84,7 +90,7 @@ BUNDLE_FIELDS = (
 FIELD_BY_KEY = {f.key: f for f in BUNDLE_FIELDS}
 
 # Where a field's value shows in the bundle: (document of the peer's four, the key on the line).
-_FOCUS = {"address": (1, "addresses:"), "node-ports": (1, "discoveryPort:"), "namespace": (1, "clientID:"),
+_FOCUS = {"smcp": (1, "clientID:"), "address": (1, "addresses:"), "node-ports": (1, "discoveryPort:"), "namespace": (1, "clientID:"),
           "trust-domain": (1, "trustDomain:"), "egress": (1, "clientID:"), "ca": (0, "root-cert.pem:"),
           "export": (2, "exportRules:"), "import": (3, "importRules:")}
 DOCUMENTS_PER_PEER = 4
@@ -146,17 +152,52 @@ class FollowOn:
                 raise ValueError(_("is this mesh's own trust domain; each mesh needs its own (§6.4)"))
             if fld.key == "ca":
                 self._read_certificate(peer, value)
+            filled = self._read_peer_smcp(peer, value) if fld.key == "smcp" else {}
         except ValueError as exc:
             self.invalid[key] = str(exc)
             self._changed()
             return str(exc)
         self.invalid.pop(key, None)
+        for other, other_value in ((fld.key, value), *filled.items()):
+            self._take(FIELD_BY_KEY[other], peer, other_value)
+        self._changed()
+        return None
+
+    def _take(self, fld: Field, peer: str, value) -> None:
+        if fld.key != "smcp":
+            self.invalid.pop((fld.key, peer), None)
         if value == self.default(fld, peer):   # the convention: it follows the names again
             self.values.get(peer, {}).pop(fld.key, None)
         else:
             self.values.setdefault(peer, {})[fld.key] = value
-        self._changed()
-        return None
+
+    def _read_peer_smcp(self, peer: str, path: str | None) -> dict[str, object]:
+        """The values the peer's own SMCP gives (field key -> value), as `bundle --peer-smcp` reads
+        them; ValueError says why the file cannot give them."""
+        if not path:
+            return {}
+        from .bundle import remote_from_mesh
+        from .reader import read_mesh
+        from .source import parse
+        local = self.session.mesh
+        try:
+            remote = read_mesh(parse(read_file(self.resolve(path)).data, os.path.basename(path)))
+        except InputError as err:
+            raise ValueError(err.message) from None
+        if remote.name != peer:
+            raise ValueError(_("this is the SMCP of {mesh!r}, not of {peer!r}").format(mesh=remote.name, peer=peer))
+        try:
+            facts = remote_from_mesh(local.name, remote)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+        if not facts.ports_known:
+            raise ValueError(_("its ingress for {mesh!r} is NodePort without fixed node ports: set them in its "
+                               "SMCP first").format(mesh=local.name))
+        exposure = remote.peer(local.name).exposure
+        node_ports = (f"{facts.service_port},{facts.discovery_port}" if exposure.service_type == "NodePort"
+                      else None)
+        return {"namespace": facts.namespace, "trust-domain": facts.trust_domain, "egress": facts.egress_for_us,
+                "node-ports": node_ports}
 
     def _read_certificate(self, peer: str, path: str | None) -> None:
         if not path:
@@ -213,7 +254,7 @@ class FollowOn:
                     changes.update(service_port=service, discovery_port=disc, ports_known=known)
                 elif fld.key == "ca":
                     changes["ca_pem"] = self.certificates.get(peer.name)
-                elif fld.key not in ("export", "import"):
+                elif fld.key not in ("export", "import", "smcp"):   # smcp: its values are in the others'
                     changes[fld.attr] = value
             out[peer.name] = replace(remote, **changes)
         return out
@@ -346,8 +387,8 @@ class FollowOn:
         for peer in s.mesh.peers:
             given = self.values.get(peer.name, {})
             for fld in BUNDLE_FIELDS:
-                if fld.key not in given or given[fld.key] == self.default(fld, peer.name):
-                    continue
+                if fld.key not in given or given[fld.key] == self.default(fld, peer.name) or fld.key == "smcp":
+                    continue   # smcp: what it gave is in the other fields, each with its flag
                 value = given[fld.key]
                 if fld.key in ("export", "import"):
                     for ref in value:

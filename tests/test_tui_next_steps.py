@@ -103,6 +103,44 @@ def test_a_certificate_file_is_read_and_checked(red_mesh, tmp_path):
     assert "BEGIN CERTIFICATE" in fo.text() and fo.invalid == {}
 
 
+def peer_smcp(directory: Path, name: str, *peer_flags: str) -> Path:
+    """The SMCP of another mesh, as `smfed-wizard generate` writes it, in `directory`."""
+    path = directory / f"{name}.yaml"
+    subprocess.run([sys.executable, "-m", "smfed_tui", "generate", "--name", name, *peer_flags, "-o", str(path)],
+                   capture_output=True, check=True)
+    return path
+
+
+BLUE_SMCP = ("--namespace", "blue-system", "--trust-domain", "blue.example",
+             "--peer", "red-mesh:service=NodePort,tls-node-port=30510,discovery-node-port=32359")
+
+
+def test_the_peer_smcp_fills_the_peer_facts_as_bundle_peer_smcp_does(red_mesh):
+    peer_smcp(red_mesh.parent, "blue-mesh", *BLUE_SMCP)
+    s = Session.open(str(red_mesh))
+    fo = s.follow_on
+    assert fo.set_text(F["smcp"], "blue-mesh", "blue-mesh.yaml") is None    # relative to the SMCP's directory
+    assert [fo.value(F[k], "blue-mesh") for k in ("namespace", "trust-domain", "egress", "node-ports")] == [
+        "blue-system", "blue.example", "egress-red-mesh", "30510,32359"]
+    assert fo.text().encode() == bundle_cli(red_mesh.parent, "--peer-smcp", "blue-mesh.yaml")
+    assert "--peer-smcp" not in fo.command() and "--peer-trust-domain" in fo.command()   # each value has its flag
+
+
+def test_a_peer_smcp_that_cannot_give_the_facts_says_why(red_mesh):
+    directory = red_mesh.parent
+    fo = Session.open(str(red_mesh)).follow_on
+    assert "file not found" in fo.set_text(F["smcp"], "blue-mesh", "missing.yaml")
+    peer_smcp(directory, "green-mesh", "--peer", "red-mesh")
+    assert fo.set_text(F["smcp"], "blue-mesh", "green-mesh.yaml") == "this is the SMCP of 'green-mesh', not of 'blue-mesh'"
+    peer_smcp(directory, "blue-mesh", "--peer", "yellow-mesh")
+    assert "has no peer named 'red-mesh'" in fo.set_text(F["smcp"], "blue-mesh", "blue-mesh.yaml")
+    peer_smcp(directory, "blue-mesh", "--peer", "red-mesh:service=NodePort")
+    assert "NodePort without fixed node ports" in fo.set_text(F["smcp"], "blue-mesh", "blue-mesh.yaml")
+    assert fo.value(F["namespace"], "blue-mesh") == "blue-mesh-system"      # nothing taken from a refused file
+    assert not fo.can_write
+    assert fo.set_text(F["smcp"], "blue-mesh", "") is None and fo.invalid == {}
+
+
 def test_values_follow_a_renamed_peer_and_leave_with_a_removed_one(red_mesh):
     from smfed_tui.fields import PEER_FIELDS
     s = Session.open(str(red_mesh))
@@ -180,6 +218,18 @@ async def test_written_file_equals_bundle_output(with_pem):
     assert written == bundle_cli(with_pem.parent, *FLAGS)
     assert "smfed-wizard bundle red-mesh.yaml --peer-address" in shown.replace("\n", " ")
     assert with_pem.read_text() == (Path(__file__).parent / "fixtures" / "tui" / "red-mesh.yaml").read_text()
+
+
+async def test_typing_the_peer_smcp_fills_the_fields_below(red_mesh):
+    peer_smcp(red_mesh.parent, "green-mesh", "--namespace", "green-ns", "--trust-domain", "green.example",
+              "--peer", "red-mesh")
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "next")
+        await type_into(pilot, "bundle", "smcp", "green-mesh.yaml")
+        shown = {key: app.screen.query_one(f"#field-bundle-{key}-editor").value
+                 for key in ("namespace", "trust-domain")}
+    assert shown == {"namespace": "green-ns", "trust-domain": "green.example"}
 
 
 async def test_preview_shows_the_bundle_at_the_field_being_edited(with_pem):

@@ -6,25 +6,13 @@ bare app of `bare_app.py` (one Static) instead of the wizard's screen. `floor / 
 the startup ratio that no change to the screens can remove. argv[1]: the file to open.
 """
 import sys
-import time
 
-from textual.app import App
-from textual.widgets import Static
+from bare_app import Bare   # this script's directory is on sys.path
 
 from smfed_tui.screens import app as wizard   # noqa: F401  (imported for its cost, like the wizard)
 from smfed_tui.session import Session
 
-
-class Floor(App):
-    def compose(self):
-        yield Static("Hello")
-
-    def on_ready(self) -> None:
-        print(f"READY {time.monotonic():.6f}", flush=True)
-        self.exit()
-
-
 if __name__ == "__main__":
     session = Session.open(sys.argv[1])
-    Floor().run(headless=True, size=(120, 36))
+    Bare().run(headless=True, size=(120, 36))
     sys.exit(0)

@@ -7,12 +7,14 @@ the startup ratio that no change to the screens can remove. argv[1]: the file to
 """
 import sys
 
-from bare_app import Bare   # this script's directory is on sys.path
-
+# First, as in the wizard: importing the screens before Textual pauses the collector for the startup.
 from smfed_tui.screens import app as wizard   # noqa: F401  (imported for its cost, like the wizard)
 from smfed_tui.session import Session
+
+from bare_app import Bare   # noqa: E402  (this script's directory is on sys.path)
 
 if __name__ == "__main__":
     session = Session.open(sys.argv[1])
     Bare().run(headless=True, size=(120, 36))
+    wizard.startup_done()
     sys.exit(0)

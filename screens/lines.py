@@ -301,17 +301,26 @@ class YamlView(LineView):
         if follow and focus_line is not None:
             self.reveal_line(focus_line)
 
+    _reveal_when_shown: int | None = None
+
     def reveal_line(self, line: int) -> None:
         """Scroll (without animation) so 1-based `line` is on screen, a third of the way down."""
         height = self.scrollable_content_region.height or self.size.height
         top = self.scroll_offset.y
         index = line - 1
         if height <= 0:
-            self.call_after_refresh(self.reveal_line, line)
+            # Not laid out yet, or hidden (the preview at 80 columns until f2): scroll when it gets a
+            # size. Retrying after each refresh instead kept an idle wizard busy forever while hidden.
+            self._reveal_when_shown = line
             return
+        self._reveal_when_shown = None
         if top + 1 <= index <= top + height - 3:
             return
         self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        if self._reveal_when_shown is not None:
+            self.reveal_line(self._reveal_when_shown)
 
     def gutter_width(self) -> int:
         return (len(str(len(self._lines))) + 2) if self.numbers else 2

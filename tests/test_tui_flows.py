@@ -393,6 +393,29 @@ async def test_top_bar_keeps_mode_and_summary_at_80_columns(tmp_path, name):
             assert "…" in shown and shown.startswith("production") and shown.endswith(".yaml")
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_an_idle_wizard_does_no_work(red_mesh, monkeypatch, size):
+    """Nothing typed, nothing to do: no message keeps going round (the hidden preview at 80 columns
+    once re-scheduled its scroll after every refresh, a core at 100% for as long as the wizard ran)."""
+    from textual.message_pump import MessagePump
+    handled = []
+    original = MessagePump._dispatch_message
+
+    async def counting(self, message):
+        handled.append(type(message).__name__)
+        return await original(self, message)
+
+    app = make_app(red_mesh)
+    async with app.run_test(size=size) as pilot:
+        await go_to(pilot, "mesh")
+        await pilot.pause(0.3)
+        monkeypatch.setattr(MessagePump, "_dispatch_message", counting)
+        await pilot.pause(0.5)
+        monkeypatch.undo()
+    # Callback: the pilot's own pause waiting for the screen; anything else is the wizard working
+    assert [name for name in handled if name != "Callback"] == []
+
+
 async def test_help_lists_every_field_with_its_docs_text(red_mesh):
     from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS
     from textual.widgets import Static

@@ -393,8 +393,9 @@ async def test_top_bar_keeps_mode_and_summary_at_80_columns(tmp_path, name):
             assert "…" in shown and shown.startswith("production") and shown.endswith(".yaml")
 
 
+@pytest.mark.parametrize("step", ["mesh", "peers", "exposure", "review", "write", "next"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
-async def test_an_idle_wizard_does_no_work(red_mesh, monkeypatch, size):
+async def test_an_idle_wizard_does_no_work(red_mesh, monkeypatch, size, step):
     """Nothing typed, nothing to do: no message keeps going round (the hidden preview at 80 columns
     once re-scheduled its scroll after every refresh, a core at 100% for as long as the wizard ran)."""
     from textual.message_pump import MessagePump
@@ -407,7 +408,7 @@ async def test_an_idle_wizard_does_no_work(red_mesh, monkeypatch, size):
 
     app = make_app(red_mesh)
     async with app.run_test(size=size) as pilot:
-        await go_to(pilot, "mesh")
+        await go_to(pilot, step)
         await pilot.pause(0.3)
         monkeypatch.setattr(MessagePump, "_dispatch_message", counting)
         await pilot.pause(0.5)

@@ -43,7 +43,7 @@ class PeerList(OptionList):
         super().__init__(id=id)
         self.border_title = _("Peers")
         self._names: list[str] = []
-        self._labels: list[tuple[str, int]] = []
+        self._labels: list[tuple[str, int]] | None = None   # None: the options are not built yet
         self._syncing = False
 
     def show_peers(self, names: list[str], errors: dict[str, int], selected: str | None) -> None:
@@ -51,7 +51,7 @@ class PeerList(OptionList):
         self._syncing = True
         try:
             if labels != self._labels:
-                if names != self._names or len(labels) != len(self._labels):
+                if self._labels is None or names != self._names:
                     self.set_options([Option(self._prompt(n, e)) for n, e in labels]
                                      + [Option(Content.styled(_("+ add peer"), "$text-accent"), id=ADD_ID)])
                 else:

@@ -88,6 +88,18 @@ async def test_peer_rename_carries_defaults_and_remove_asks(new_file):
         assert app.session.mesh.peers == ()
 
 
+async def test_an_empty_peer_list_offers_add_peer(new_file):
+    from smfed_tui.screens.peer_list import PeerList
+    app = make_app(new_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "peers")
+        peers = app.screen.query_one(PeerList)
+        assert [str(peers.get_option_at_index(i).prompt) for i in range(peers.option_count)] == ["+ add peer"]
+        await pilot.click(PeerList, offset=(2, 1))
+        await pilot.pause()
+        assert [p.name for p in app.session.mesh.peers] == ["peer-1"]
+
+
 async def test_ctrl_delete_removes_the_selected_peer_from_any_field(red_mesh):
     """ctrl+delete works from a field of the peer's form (d and delete only in the list), after a
     confirmation; on a step without a peer list it does nothing and is not offered."""

@@ -40,6 +40,7 @@ from .top_bar import TopBar
 from .texts import display_name, fill, summary
 
 NARROW = 100   # below this width the preview is a toggle (f2) instead of a third column
+NEXT_RECOUNT_DELAY = 0.4   # seconds without an edit before the Next-steps badge is counted again
 
 
 class StepSlot(Widget):
@@ -90,6 +91,8 @@ class WizardScreen(Screen):
         self._counts_key: tuple | None = None
         self._title_key: str | None = None
         self._bundle_focus: tuple | None = None   # (field or None, peer): where the Next-steps preview looks
+        self._next_counts: tuple[int, int, int] | None = None   # the Next-steps badge, as last counted
+        self._next_recount = None   # the timer that counts it again once typing pauses
         self.ready = False   # True once the first step is built and shown
         self._step_widgets: dict[str, object] = {}
 
@@ -180,7 +183,7 @@ class WizardScreen(Screen):
         if counts != self._counts_key:
             self._counts_key = counts
             self._top.show_summary(summary(s))
-        self._steps.update_state(self.step, s.step_counts())
+        self._show_step_counts()
         self._show_preview(follow=follow)
         widget = self.current_step_widget()
         if isinstance(widget, FormStep):
@@ -191,6 +194,25 @@ class WizardScreen(Screen):
         if key != self._bindings_key:   # the footer rebuilds itself on every refresh_bindings
             self._bindings_key = key
             self.refresh_bindings()
+
+    def _show_step_counts(self) -> None:
+        counts = self.session.step_counts()
+        if self.step == "next":   # its own form counts anyway: no extra work on the keystroke path
+            self._next_counts = self.session.follow_on_counts()
+        elif self._next_counts is not None:   # Next steps was opened
+            # Elsewhere, an edit can change the follow-on resources too, but counting them (the
+            # cross-file rules over every peer) costs up to 50 ms on 50 peers: once typing pauses.
+            if self._next_recount is not None:
+                self._next_recount.stop()
+            self._next_recount = self.set_timer(NEXT_RECOUNT_DELAY, self._recount_next)
+        if self._next_counts is not None:
+            counts = {**counts, "next": self._next_counts}
+        self._steps.update_state(self.step, counts)
+
+    def _recount_next(self) -> None:
+        self._next_recount = None
+        self._next_counts = self.session.follow_on_counts()
+        self._steps.update_state(self.step, {**self.session.step_counts(), "next": self._next_counts})
 
     def _show_preview(self, *, follow: bool = True) -> None:
         s = self.session

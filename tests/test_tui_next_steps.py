@@ -141,6 +141,13 @@ def test_a_peer_smcp_that_cannot_give_the_facts_says_why(red_mesh):
     assert fo.set_text(F["smcp"], "blue-mesh", "") is None and fo.invalid == {}
 
 
+def test_the_step_counts_once_opened(red_mesh):
+    s = Session.open(str(red_mesh))
+    assert s.follow_on_counts() is None                       # not opened: nothing to say about it
+    assert s.follow_on.set_text(F["node-ports"], "blue-mesh", "3x") is not None
+    assert s.follow_on_counts() == (1, 4, 0)                  # the bad value; address and CA of two peers
+
+
 def test_values_follow_a_renamed_peer_and_leave_with_a_removed_one(red_mesh):
     from smfed_tui.fields import PEER_FIELDS
     s = Session.open(str(red_mesh))
@@ -201,6 +208,31 @@ async def fill_step(pilot, values: dict[str, str]) -> None:
 async def select_peer(pilot, index: int) -> None:
     pilot.app.screen.query_one("#next-list").highlighted = index
     await pilot.pause()
+
+
+async def test_the_step_list_counts_next_steps_on_every_step(red_mesh):
+    """Its errors show on the step list wherever the user is; an edit elsewhere that changes them is
+    counted again once typing pauses (the cross-file check is too slow for a keystroke on 50 peers)."""
+    from smfed_tui.screens.modals import ConfirmModal
+    app = make_app(red_mesh)
+
+    def next_line() -> str:
+        return str(app.screen.query_one("#step-list").render()).split("\n")[6]
+
+    async with app.run_test(size=SIZE) as pilot:
+        assert "✗" not in next_line() and "⚠" not in next_line()   # not opened yet
+        await go_to(pilot, "next")
+        await type_into(pilot, "bundle", "node-ports", "3x")   # green-mesh's
+        assert next_line().endswith("✗1")
+        await go_to(pilot, "peers")
+        assert next_line().endswith("✗1")
+        app.screen.query_one("#peers-list").focus()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")                                  # green-mesh goes, and its bad value with it
+        await pilot.pause(0.8)
+        assert next_line().endswith("⚠2")                       # blue-mesh's address and CA placeholders
 
 
 async def test_written_file_equals_bundle_output(with_pem):

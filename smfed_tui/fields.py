@@ -34,6 +34,9 @@ class Field:
     optional: bool = False
     check: Callable[[str], str | None] | None = None   # a problem with one value, or None
     yaml: Callable[[Mesh, Peer | None], tuple] | None = None  # where the value lives in the SMCP
+    # other places the same value is written (routerMode goes on both gateways of a peer): their
+    # findings are this field's too
+    also: Callable[[Mesh, Peer | None], tuple[tuple, ...]] | None = None
     label = Translated("label_msgid")
     help = Translated("help_msgid")
 
@@ -103,6 +106,11 @@ class Field:
 
     def path(self, mesh: Mesh, peer: Peer | None = None) -> str:
         return path_text(self.yaml(mesh, peer)) if self.yaml else ""
+
+    def paths(self, mesh: Mesh, peer: Peer | None = None) -> list[str]:
+        """Every YAML path the value is written to: `path` first, then `also`'s."""
+        extra = [path_text(p) for p in self.also(mesh, peer)] if self.also else []
+        return [self.path(mesh, peer), *extra] if self.yaml else extra
 
 
 def _trust_domain_problem(value: str) -> str | None:
@@ -179,7 +187,8 @@ PEER_FIELDS = (
           yaml=lambda m, p: _ingress(m, p) + ("service", "metadata", "labels", INGRESS_LABEL)),
     Field("router-mode", "peer", "router_mode", N_("Router mode"),
           N_("routerMode: the router mode for the gateways. Only v2.1 reads it; leave it empty for v2.2+."),
-          kind=CHOICE, choices=ROUTER_MODES, optional=True, yaml=lambda m, p: _egress(m, p) + ("routerMode",)),
+          kind=CHOICE, choices=ROUTER_MODES, optional=True, yaml=lambda m, p: _egress(m, p) + ("routerMode",),
+          also=lambda m, p: (_ingress(m, p) + ("routerMode",),)),
 )
 
 EXPOSURE_FIELDS = (

@@ -508,8 +508,8 @@ class PlainWizard:
         """Findings exactly at the field's YAML path (not the whole gateway below a name)."""
         s = self.session
         peer = s.mesh.peer(peer_name) if peer_name else None
-        path = fld.path(s.mesh, peer)
-        return [f for f in s.findings if path and f.path == path]
+        paths = fld.paths(s.mesh, peer)
+        return [f for f in s.findings if f.path and f.path in paths]
 
 
 def scratch(session: Session) -> Session:

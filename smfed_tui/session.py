@@ -235,7 +235,7 @@ class Session:
                 or f.path.startswith(yaml_path + "[")]
 
     def findings_for(self, fld: Field, peer: Peer | None = None) -> list[Finding]:
-        return self.findings_at(fld.path(self.mesh, peer))
+        return [f for path in fld.paths(self.mesh, peer) for f in self.findings_at(path)]
 
     @property
     def errors(self) -> int:
@@ -328,15 +328,17 @@ class Session:
             slots.append((fld.path(self.mesh), (fld.scope, fld.key)))
         if peer is not None:
             for fld in PEER_FIELDS + EXPOSURE_FIELDS:
-                path = fld.path(self.mesh, peer)
-                if path:
-                    slots.append((path, (fld.scope, fld.key)))
+                slots += [(path, (fld.scope, fld.key)) for path in fld.paths(self.mesh, peer) if path]
         slots.sort(key=lambda s: len(s[0]), reverse=True)   # most specific first
         out: dict[tuple[str, str], list[Finding]] = {slot: [] for _p, slot in slots}
+        shown: set = set()
         for f in self.findings + self._echoes():
             for path, slot in slots:
                 if _inside(f.path, path):
-                    out[slot].append(f)
+                    said = (slot, f.code, f.severity, f.message, f.hint)
+                    if said not in shown:   # the same words at two places of one field (routerMode): once
+                        shown.add(said)
+                        out[slot].append(f)
                     break
         self._cache[key] = out
         return out

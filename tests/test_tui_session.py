@@ -161,3 +161,18 @@ def test_refresh_does_not_leave_the_collector_off(tmp_path):
     assert gc.isenabled()
     s.set_text(TRUST, None, "red.local")
     assert gc.isenabled()
+
+
+def test_a_value_written_on_both_gateways_shows_its_findings_on_its_field(tmp_path):
+    """routerMode is written on the egress and the ingress gateway: both hints go to the Router mode field
+    (which removes both), none to the ingress gateway's name."""
+    s = red_mesh(tmp_path)
+    router_mode = next(f for f in PEER_FIELDS if f.key == "router-mode")
+    shown = s.field_findings("green-mesh")
+    assert [f.code for f in shown[("peer", "router-mode")]] == ["SMF090"]   # the same words once
+    assert not [f for f in shown[("peer", "ingress")] if f.code == "SMF090"]
+    assert len(s.findings_for(router_mode, s.mesh.peer("green-mesh"))) == 2
+    before = s.text.count("routerMode:")
+    s.set_text(router_mode, "green-mesh", "")                 # (not set): gone from both gateways
+    assert not [f for f in s.field_findings("green-mesh")[("peer", "router-mode")] if f.code == "SMF090"]
+    assert s.text.count("routerMode:") == before - 2

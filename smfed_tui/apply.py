@@ -269,8 +269,12 @@ def watch_command(target: Target) -> list[str]:
 def by_hand_commands(file: str, *, kubectl: str | None = None, context: str | None = None) -> tuple[str, ...]:
     """What to paste in a shell to do the same later (each already quoted): the client's diff and
     apply reading `file` on stdin, then the same through `smfed-wizard apply`, with the client and
-    context the user chose (the wizard's --kubectl and --context). `file` is quoted here."""
-    client = shown_binary(kubectl) if kubectl else "oc"
+    context the user chose (the wizard's --kubectl and --context). The client is the one apply would
+    run (`oc` when none is found: the one to install). `file` is quoted here."""
+    try:
+        client = shown_binary(find_binary(kubectl))
+    except KubectlNotFound:
+        client = kubectl or "oc"
     quoted = shlex.quote(file)
     by_client = [f"{shlex.join(build_argv(client, action, context=context))} < {quoted}" for action in ("diff", "apply")]
     ours = ["smfed-wizard", "apply", file]

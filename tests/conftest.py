@@ -66,6 +66,14 @@ def new_file(tmp_path) -> Path:
     return tmp_path / "red-mesh.yaml"
 
 
+@pytest.fixture
+def client_on_path(monkeypatch):
+    """PATH for pictures that name the cluster client: the test kubectl's directory (no `oc`) and the
+    system's, whatever else the machine has, so the commands shown say `kubectl` everywhere."""
+    from kube_fixtures import kubectl_path
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(kubectl_path()), "/usr/bin", "/bin"]))
+
+
 # --- driving the wizard with keys (Pilot) -------------------------------------------------------------
 
 async def wizard_ready(pilot) -> None:

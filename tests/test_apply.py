@@ -559,3 +559,5 @@ def test_by_hand_commands_quote_the_file_and_carry_the_chosen_client_and_context
     on_path.chmod(0o755)
     diff, _apply, ours = by_hand_commands("m.yaml", kubectl=str(on_path), context="c1")
     assert diff.startswith("kubectl diff ") and "--context=c1" in diff and ours.endswith("--kubectl=kubectl")
+    diff, *_ = by_hand_commands("m.yaml")                        # no oc here: the client apply would run
+    assert diff.startswith("kubectl diff ")

@@ -13,6 +13,8 @@ from rich.cells import cell_len
 from conftest import choose, go_to, make_app, wizard_ready
 from smfed_tui.i18n import language
 
+pytestmark = pytest.mark.usefixtures("client_on_path")   # the commands shown name `kubectl`
+
 pytest.importorskip("pytest_textual_snapshot")
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}

@@ -12,6 +12,8 @@ from conftest import choose, click_when_shown, go_to, make_app, node_ports, type
 from kube_fixtures import kube  # noqa: F401  (a fixture, used by `cluster`)
 from test_tui_apply import app_for, cluster, confirm_shown, done, operator_owned, stable_server  # noqa: F401
 
+pytestmark = pytest.mark.usefixtures("client_on_path")   # the commands shown name `kubectl`
+
 pytest.importorskip("pytest_textual_snapshot")
 
 WIDE = (120, 36)

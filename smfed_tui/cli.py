@@ -406,7 +406,7 @@ def cmd_validate(args) -> int:
         for u in unusable:
             print(format_error(u.error))
         _print_findings(findings, sys.stdout)
-        _print_summary(findings, len(files), sys.stdout)
+        _print_summary(findings, len(files), sys.stdout, unusable=len(unusable))
     if unusable:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if count(findings, ERROR) else EXIT_OK
@@ -432,8 +432,9 @@ def _print_findings(findings: list[Finding], stream) -> None:
         write_finding(stream, f.compiler_line(), f.severity, fix_line(f.hint))
 
 
-def _print_summary(findings: list[Finding], files: int, stream) -> None:
-    e, w, h = count(findings, "error"), count(findings, "warning"), count(findings, "hint")
+def _print_summary(findings: list[Finding], files: int, stream, *, unusable: int = 0) -> None:
+    # a file that cannot be read or is no SMCP is an error too (JSON lists it as SMF000)
+    e, w, h = count(findings, "error") + unusable, count(findings, "warning"), count(findings, "hint")
     stream.write(_("{counts} in {files}").format(
         counts=counts_text(e, w, h), files=ngettext("{n} file", "{n} files", files).format(n=files)) + "\n")
 

@@ -112,7 +112,7 @@ def check_refused(r: dict, message: str, where: tuple[int, int] | None = None) -
     assert r["validate"]["rc"] == 2
     validate_text = r["validate"]["out"]
     assert re.match(rf"{re.escape(path)}:\d+:\d+: error: .*{message}", validate_text), validate_text
-    assert validate_text.count(": error: ") == 1 and validate_text.endswith(" in 1 file\n")
+    assert validate_text.count(": error: ") == 1 and validate_text.endswith("1 error, 0 warnings, 0 hints in 1 file\n")
     assert r["validate-json"]["rc"] == 2
     (item,) = json.loads(r["validate-json"]["out"])
     assert item["code"] == "SMF000" and re.search(message, item["message"]) and item["hint"]

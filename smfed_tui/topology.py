@@ -153,13 +153,16 @@ def parse_topology(data: bytes, path: str, read_cert=None) -> Topology:
         if items is None:
             r.error(top["meshes"][1], _("`meshes` must be a list of meshes"))
         for item in items or ():
-            spec = _mesh(r, item)
-            if spec is None:
+            name, spec = _mesh(r, item)
+            if name is None:
                 continue
-            if spec.name in seen:
-                first = seen[spec.name].start_mark.line + 1
-                r.error(item, _("mesh {name!r} is listed twice (first at line {first})").format(name=spec.name, first=first),
+            if name in seen:
+                first = seen[name].start_mark.line + 1
+                r.error(item, _("mesh {name!r} is listed twice (first at line {first})").format(name=name, first=first),
                         _("give each mesh its own name"))
+                continue
+            seen[name] = item   # declared, even when its other values are wrong: pairs may name it
+            if spec is None:
                 continue
             if spec.trust_domain in domains:
                 first = domains[spec.trust_domain].start_mark.line + 1
@@ -167,11 +170,10 @@ def parse_topology(data: bytes, path: str, read_cert=None) -> Topology:
                 r.error(item, _("mesh {name!r} has trust domain {domain!r}, like the mesh at line {first}").format(
                             name=spec.name, domain=spec.trust_domain, first=first),
                         _("each mesh in a federation needs its own trust domain"))
-            seen[spec.name] = item
             domains.setdefault(spec.trust_domain, item)
             meshes.append(spec)
+    pairs = _pairs(r, top.get("federate"), list(seen) if "meshes" in top else [], root)
     names = [m.name for m in meshes]
-    pairs = _pairs(r, top.get("federate"), names, root)
     if r.errors:
         raise TopologyError(r.errors)
     linked = {n for pair in pairs for n in pair}
@@ -179,18 +181,20 @@ def parse_topology(data: bytes, path: str, read_cert=None) -> Topology:
     return Topology(path, tuple(meshes), tuple(pairs), warnings)
 
 
-def _mesh(r: _Reader, node: Node) -> MeshSpec | None:
+def _mesh(r: _Reader, node: Node) -> tuple[str | None, MeshSpec | None]:
+    """(its name, the mesh); the mesh is None when one of its values is wrong (reported), the name
+    too when it has none."""
     if not isinstance(node, MappingNode):
         r.error(node, _("each mesh is a mapping with at least `name:` and `addresses:`"))
-        return None
+        return None, None
     keys = r.keys(node, MESH_KEYS, _("a mesh"))
     before = len(r.errors)
     if "name" not in keys:
         r.error(node, _("this mesh has no `name:`"))
-        return None
+        return None, None
     name = r.string(keys["name"][1], "name")
     if name is None:
-        return None
+        return None, None
     problem = mesh_field_problem("name", name)
     if problem:
         r.error(keys["name"][1], _("mesh name {name!r}: {problem}").format(name=name, problem=problem))
@@ -245,7 +249,7 @@ def _mesh(r: _Reader, node: Node) -> MeshSpec | None:
         values["exports"] = tuple(refs)
     if "rootCertFile" in keys:
         values["root_cert"] = _root_cert(r, keys["rootCertFile"][1])
-    return MeshSpec(**values) if len(r.errors) == before else None
+    return name, (MeshSpec(**values) if len(r.errors) == before else None)
 
 
 def _root_cert(r: _Reader, node: Node) -> str | None:

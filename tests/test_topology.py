@@ -103,6 +103,22 @@ def test_duplicate_meshes_and_trust_domains():
     ]
 
 
+def test_a_mesh_with_a_wrong_value_is_still_known_by_name():
+    """Its own error is reported, and nothing else about it is made up: a second mesh of the same name is a
+    duplicate, and a pair naming it is no `unknown mesh`."""
+    problems = errors_of("""\
+        meshes:
+          - {name: red-mesh, exposure: LoadBalancr, addresses: [1.2.3.4]}
+          - {name: red-mesh, addresses: [1.2.3.6]}
+          - {name: green-mesh, addresses: [1.2.3.5]}
+        federate: [[red-mesh, green-mesh]]
+        """)
+    assert [message for _line, _col, message in problems] == [
+        "exposure 'LoadBalancr' is not LoadBalancer or NodePort",
+        "mesh 'red-mesh' is listed twice (first at line 2)",
+    ]
+
+
 def column_of(line_text: str, needle: str) -> int:
     return line_text.index(needle) + 1
 

@@ -212,7 +212,10 @@ def _mesh(r: _Reader, node: Node) -> tuple[str | None, MeshSpec | None]:
     if "exposure" in keys:
         value = r.string(keys["exposure"][1], "exposure")
         if value is not None and value not in EXPOSURES:
-            r.error(keys["exposure"][1], _("exposure {value!r} is not LoadBalancer or NodePort").format(value=value),
+            close = difflib.get_close_matches(value, EXPOSURES, n=1, cutoff=0.6)
+            message = (_("exposure {value!r} is not LoadBalancer or NodePort; did you mean {close!r}?") if close
+                       else _("exposure {value!r} is not LoadBalancer or NodePort"))
+            r.error(keys["exposure"][1], message.format(value=value, close=close[0] if close else None),
                     _("peers in other clusters reach a mesh through a LoadBalancer, or NodePort without one (§5.3)"))
         elif value is not None:
             values["exposure"] = value

@@ -114,7 +114,7 @@ def test_a_mesh_with_a_wrong_value_is_still_known_by_name():
         federate: [[red-mesh, green-mesh]]
         """)
     assert [message for _line, _col, message in problems] == [
-        "exposure 'LoadBalancr' is not LoadBalancer or NodePort",
+        "exposure 'LoadBalancr' is not LoadBalancer or NodePort; did you mean 'LoadBalancer'?",
         "mesh 'red-mesh' is listed twice (first at line 2)",
     ]
 

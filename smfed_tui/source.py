@@ -17,9 +17,33 @@ from .errors import InputError
 from .i18n import _
 
 try:  # the C composer is ten times faster; fall back so a bare libyaml-less install still works
-    _Loader = yaml.CSafeLoader
+    _ComposingLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _ComposingLoader = yaml.SafeLoader
+
+_RESOLVED_MAX = 4096     # scalars whose tag is remembered (then the memory starts over)
+_RESOLVED_LENGTH = 64    # longer values are resolved each time (keys, names and ports are short)
+
+
+class _Loader(_ComposingLoader):
+    """The safe loader, remembering the tag each short plain scalar resolved to. The wizard parses
+    its whole file again on every keystroke; even with the C composer, PyYAML resolves every scalar
+    in Python against a dozen regular expressions, and a 1,500-line SMCP holds about 3,000 scalars,
+    almost all of them the same few hundred values. The tag depends on the value and how it was
+    written alone (the safe loader has no path resolvers), so remembering it changes no result."""
+
+    _resolved: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is not ScalarNode or len(value) > _RESOLVED_LENGTH:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            if len(self._resolved) >= _RESOLVED_MAX:
+                self._resolved.clear()
+            tag = self._resolved[key] = super().resolve(kind, value, implicit)
+        return tag
 
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 100_000
@@ -148,7 +172,7 @@ def parse(data: bytes, path: str, *, trusted: bool = False) -> Source:
                          hint=_("fix the YAML syntax at this position")) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (ESC, other C0/C1 controls)
         index = exc.position
-        if _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes
+        if _ComposingLoader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes
             index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
         line, col = text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
         raise InputError(_("not valid YAML: {problem}").format(problem=f"{exc.reason}: U+{exc.character:04X}"),

@@ -225,3 +225,18 @@ def test_two_smcps_in_one_file_are_refused():
     err = refusal((BASE + "---\n" + BASE).encode())
     assert "more than one ServiceMeshControlPlane" in err.message
     assert (err.line, err.column) == (BASE.count("\n") + 3, 1)  # BASE opens with a comment line
+
+
+def test_remembered_scalar_tags_are_the_ones_yaml_gives():
+    """parse remembers how short scalars resolve (the wizard re-parses on every keystroke): a value
+    written plain and quoted, or seen before, still gets exactly the tag PyYAML's own loader gives."""
+    import yaml
+    text = ("a: true\nb: 'true'\nc: 015\nd: \"015\"\ne: 0o17\nf: ~\ng: ''\nh: 1e3\ni: 1.5\nj: .inf\n"
+            "k: 2001-12-14\nl: yes\nm: 0x1F\nn: '0x1F'\n" + "".join(f"k{i}: {'x' * 70}{i}\n" for i in range(3)))
+
+    def tags(node):
+        return [(k.value, v.tag) for k, v in node.value]
+
+    expected = tags(yaml.compose(text, Loader=yaml.SafeLoader))
+    for _ in range(2):   # the second time from memory
+        assert tags(parse(text.encode(), "t.yaml").documents[0]) == expected

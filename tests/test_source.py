@@ -230,7 +230,6 @@ def test_two_smcps_in_one_file_are_refused():
 def test_remembered_scalar_tags_are_the_ones_yaml_gives():
     """parse remembers how short scalars resolve (the wizard re-parses on every keystroke): a value
     written plain and quoted, or seen before, still gets exactly the tag PyYAML's own loader gives."""
-    import yaml
     text = ("a: true\nb: 'true'\nc: 015\nd: \"015\"\ne: 0o17\nf: ~\ng: ''\nh: 1e3\ni: 1.5\nj: .inf\n"
             "k: 2001-12-14\nl: yes\nm: 0x1F\nn: '0x1F'\n" + "".join(f"k{i}: {'x' * 70}{i}\n" for i in range(3)))
 

@@ -103,19 +103,25 @@ class NoticeModal(Dialog):
 
 
 class FileNameModal(ModalScreen[str | None]):
-    """Ask for the file to write (the wizard was started without a FILE)."""
+    """Ask for the file to write (the wizard was started without a FILE). `problem(name)` says why a
+    name cannot be used (the core's words); the dialog then stays open with the reason under the name."""
 
-    DEFAULT_CSS = MODAL_CSS.format(cls="FileNameModal")
+    DEFAULT_CSS = MODAL_CSS.format(cls="FileNameModal") + """
+    FileNameModal #file-name-problem { color: $text-error; height: auto; margin: 0 0 1 0; display: none; }
+    FileNameModal #file-name-problem.-shown { display: block; }
+    """
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
-    def __init__(self, suggestion: str) -> None:
+    def __init__(self, suggestion: str, problem=None) -> None:
         super().__init__()
         self.suggestion = suggestion
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(_("Write to which file?"), classes="modal-title", markup=False)
             yield Input(self.suggestion, id="file-name")
+            yield Static("", id="file-name-problem", markup=False)
             with Horizontal(classes="modal-buttons"):
                 yield Button(_("Cancel"), id="cancel", compact=True)
                 yield Button(_("Write"), id="ok", variant="primary", compact=True)
@@ -131,6 +137,12 @@ class FileNameModal(ModalScreen[str | None]):
 
     def _finish(self, value: str) -> None:
         value = value.strip()
+        problem = self.problem(value) if value and self.problem else None
+        if problem:
+            shown = self.query_one("#file-name-problem", Static)
+            shown.update(Content(f"✗ {problem}"))
+            shown.add_class("-shown")
+            return
         self.dismiss(value or None)
 
     def action_cancel(self) -> None:

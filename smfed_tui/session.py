@@ -558,6 +558,19 @@ class Session:
             return None
         return file_changed(self.loaded)
 
+    def new_path_problem(self, path: str) -> str | None:
+        """Why the new file cannot be written at `path`, chosen when the wizard started without a
+        FILE (None: it can). An existing file is never replaced from here: it is opened to be edited."""
+        if os.path.isdir(path):
+            return _("{path} is a directory: name a file").format(path=path)
+        if os.path.lexists(path):
+            return _("{path} already exists: give another name, or quit and edit it with `smfed-wizard {path}`").format(
+                path=path)
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(parent):
+            return _("the directory {directory} does not exist").format(directory=parent)
+        return None
+
     def write(self, *, backup: bool = False) -> str:
         """Write through the safe writer; raises ChangedOnDiskError / WriteError, file untouched."""
         if not self.path:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, choose, click_when_shown, editor, go_to, make_app, node_ports, type_into
+from conftest import FIXTURES, choose, click_when_shown, editor, go_to, make_app, node_ports, type_into, wizard_ready
 from smfed_tui.screens.app import run_app
 
 SIZE = (120, 36)
@@ -274,6 +274,30 @@ async def test_abort_writes_nothing(red_mesh, key):
         await pilot.pause()
     assert app.return_code == 130
     assert red_mesh.read_bytes() == before
+
+
+async def test_a_new_file_is_named_when_written_and_never_replaces_one(tmp_path, monkeypatch):
+    """`smfed-wizard` without FILE asks for the name at the first write; an existing file is refused
+    there (it is for editing), with the reason under the name, and the dialog stays open for another."""
+    from smfed_tui.screens.modals import FileNameModal
+    monkeypatch.chdir(tmp_path)
+    existing = tmp_path / "red-mesh.yaml"
+    existing.write_text("keep me\n")
+    app = make_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wizard_ready(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FileNameModal)
+        await pilot.press("enter")                       # the suggestion, red-mesh.yaml: it exists
+        await pilot.pause()
+        assert isinstance(app.screen, FileNameModal) and app.session.path is None
+        assert "red-mesh.yaml already exists" in str(app.screen.query_one("#file-name-problem").render())
+        await pilot.press("ctrl+u", *"red.yaml", "enter")
+        await pilot.pause()
+        assert app.session.path == "red.yaml" and app.written
+    assert existing.read_text() == "keep me\n"
+    assert (tmp_path / "red.yaml").read_text() == app.session.text
 
 
 async def test_abort_on_a_new_file_creates_nothing(new_file):

@@ -178,6 +178,18 @@ class TestWrite:
             await pilot.press("ctrl+s")
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=run_before)
 
+    def test_new_file_name_taken(self, snap_compare, tmp_path, monkeypatch):
+        """Started without FILE: the name asked at the first write is an existing file, refused with why."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "red-mesh.yaml").write_text("keep me\n")
+
+        async def run_before(pilot):
+            await wizard_ready(pilot)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await pilot.press("enter")
+        assert snap_compare(make_app(None), terminal_size=WIDE, run_before=run_before)
+
     def test_changed_on_disk(self, snap_compare, red_mesh):
         async def run_before(pilot):
             await type_into(pilot, "mesh", "cluster-name", "east")

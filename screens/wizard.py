@@ -481,7 +481,7 @@ class WizardScreen(Screen):
                     s.path = path
                     self._show_file()
                     self._write_checked()
-            self.app.push_screen(FileNameModal(f"{s.mesh.name}.yaml", s.new_path_problem), named)
+            self.app.push_screen(FileNameModal(s.suggested_path(), s.new_path_problem), named)
             return
         self._write_checked()
 

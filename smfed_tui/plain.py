@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import os
 import shlex
 import sys
 from collections import Counter
@@ -305,9 +304,9 @@ class PlainWizard:
         s = self.session
         self.header("Write")
         if not s.path:
-            answer = self.ask_text(_("File to write"), f"{s.mesh.name}-smcp.yaml",
+            answer = self.ask_text(_("File to write"), s.suggested_path(),
                                    _("a new file; the wizard never overwrites a file it did not load"),
-                                   _new_file_problem)
+                                   lambda text: s.new_path_problem(text, edit_command="smfed-wizard --plain"))
             s.path = answer.strip()
         changed = len(s.changed_lines()) if s.is_edit else len(s.text.splitlines())
         question = (ngettext("Write {file} ({count} line changed)?", "Write {file} ({count} lines changed)?", changed)
@@ -524,18 +523,6 @@ def scratch(session: Session) -> Session:
     return trial
 
 
-def _new_file_problem(text: str) -> str | None:
-    path = text.strip()
-    if not path:
-        return _("a file name is required")
-    if os.path.isdir(path):
-        return _("{path} is a directory").format(path=path)
-    if os.path.lexists(path):
-        return _("{path} exists; to change it run `smfed-wizard --plain {path}`, or pick a new name").format(path=path)
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        return _("the directory {path} does not exist").format(path=parent)
-    return None
 
 
 def _print_lines(lines, stream) -> None:
@@ -547,4 +534,3 @@ def _diff(old: str, new: str, name: str) -> str:
     import difflib
     return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                         fromfile=f"on disk: {name}", tofile=f"wizard: {name}"))
-

@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import gc
 import os
+import shlex
 from dataclasses import dataclass, field, replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -558,14 +559,22 @@ class Session:
             return None
         return file_changed(self.loaded)
 
-    def new_path_problem(self, path: str) -> str | None:
+    def suggested_path(self) -> str:
+        """The name offered for a new file when the wizard started without one."""
+        return f"{self.mesh.name}.yaml"
+
+    def new_path_problem(self, path: str, *, edit_command: str = "smfed-wizard") -> str | None:
         """Why the new file cannot be written at `path`, chosen when the wizard started without a
-        FILE (None: it can). An existing file is never replaced from here: it is opened to be edited."""
+        FILE (None: it can). An existing file is never replaced from here: it is opened to be edited
+        (`edit_command`: how, in the mode the user is in)."""
+        path = path.strip()
+        if not path:
+            return _("a file name is required")
         if os.path.isdir(path):
             return _("{path} is a directory: name a file").format(path=path)
         if os.path.lexists(path):
-            return _("{path} already exists: give another name, or quit and edit it with `smfed-wizard {path}`").format(
-                path=path)
+            return _("{path} already exists: give another name, or quit and edit it with `{command}`").format(
+                path=path, command=f"{edit_command} {shlex.quote(path)}")
         parent = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(parent):
             return _("the directory {directory} does not exist").format(directory=parent)

@@ -178,7 +178,7 @@ ALLOWED = (
     ("smfed_tui/completion.py", "_zsh_option", None, "zsh code"),
     ("smfed_tui/completion.py", "zsh_script", None, "zsh code"),
     ("smfed_tui/federation_rules.py", "remote_of", "trust domain", "an internal tag (RemoteView.matched_by)"),
-    ("smfed_tui/plain.py", "step_write", "{}-smcp.yaml", "a file name"),
+    ("smfed_tui/plain.py", "step_write", "smfed-wizard --plain", "a command line, shown as is"),
     ("smfed_tui/plain.py", "print_next_steps", None, "a command line, shown as is"),
     ("smfed_tui/source.py", "parse", "{}: U+{}", "PyYAML's reason and a code point, inside a translated message"),
     ("smfed_tui/splice.py", "result", None, "a programming error (overlapping edits), never shown"),

@@ -106,6 +106,30 @@ def test_new_file_from_scratch_equals_generate_with_the_same_answers(tmp_path, c
     assert out.read_text() == expected
 
 
+def test_without_file_the_name_is_asked_and_an_existing_file_refused(tmp_path, monkeypatch, capsys):
+    """The same suggestion and check as the full-screen wizard (Session.suggested_path, new_path_problem):
+    the suggested red-mesh.yaml exists, so the prompt stays open with why, and another name is taken."""
+    verdicts = []
+    real = Session.new_path_problem
+
+    def recording(self, text, **options):
+        verdicts.append((text, real(self, text, **options)))
+        return verdicts[-1][1]
+
+    monkeypatch.setattr(Session, "new_path_problem", recording)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "red-mesh.yaml").write_text("keep me\n")
+    keys = (MESH_DEFAULTS + "5" + ENTER + ENTER   # no peers; review: write
+            + ENTER                                # the suggested name: refused, the prompt stays
+            + CLEAR + "new.yaml" + ENTER + ENTER + "n")
+    assert drive(None, keys) == 0
+    assert verdicts[0] == ("red-mesh.yaml", "red-mesh.yaml already exists: give another name, or quit and edit it "
+                                            "with `smfed-wizard --plain red-mesh.yaml`")
+    assert verdicts[-1] == ("new.yaml", None)
+    assert (tmp_path / "red-mesh.yaml").read_text() == "keep me\n"
+    assert (tmp_path / "new.yaml").read_text().startswith("apiVersion: maistra.io/v2\n")
+
+
 def test_peers_add_rename_remove(tmp_path, capsys):
     out = tmp_path / "smcp.yaml"
     keys = (

@@ -84,11 +84,22 @@ def _add_lang_flag(parser: argparse.ArgumentParser) -> None:
         "the language of messages: en or ko (default: from LC_ALL, LC_MESSAGES or LANG, else en)"))
 
 
+def _add_wizard_options(target) -> None:
+    """The interactive wizard's own options (`smfed-wizard [options] [FILE]`), for its parser and for
+    the help and completion of the top level."""
+    target.add_argument("--plain", action="store_true", help=_("line-by-line prompts instead of the full-screen wizard"))
+    # for the Apply step (the same meaning as in `smfed-wizard apply`)
+    target.add_argument("--context", metavar="CTX", help=_("kubeconfig context (default: the current one)"))
+    target.add_argument("--kubectl", metavar="PATH", help=_("the oc or kubectl to run (default: oc, else kubectl)"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .flags import add_mesh_flags, add_peer_flags
 
     _localize_argparse()
-    parser = _Parser(prog="smfed-wizard", description=_(
+    parser = _Parser(prog="smfed-wizard", usage=(
+        "smfed-wizard [--plain] [--context CTX] [--kubectl PATH] [--lang {en,ko}] [FILE]\n"
+        "       smfed-wizard [--lang {en,ko}] COMMAND ..."), description=_(
         "Configure OpenShift Service Mesh 2.x federation: the ServiceMeshControlPlane gateways for each peer "
         "mesh, validated as you go, written in place without disturbing the rest of the file."),
         epilog=_("Run `smfed-wizard FILE` for the interactive wizard, or a subcommand for scripts.\n\n"
@@ -104,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"smfed-wizard {__version__}",
                         help=_("show program's version number and exit"))
     _add_lang_flag(parser)
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    _add_wizard_options(parser.add_argument_group(_("the interactive wizard (smfed-wizard [options] [FILE])")))
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="smfed-wizard")   # not the usage above
 
     gen = sub.add_parser("generate", help=_("write a new SMCP from flags"), description=_(
         "Write a new federation-ready ServiceMeshControlPlane.\n\nExample:\n  smfed-wizard generate --name red-mesh "
@@ -163,10 +175,7 @@ def wizard_parser() -> argparse.ArgumentParser:
     _localize_argparse()
     parser = _Parser(prog="smfed-wizard", add_help=False)
     parser.add_argument("file", nargs="?")
-    parser.add_argument("--plain", action="store_true")
-    # for the Apply step (the same meaning as in `smfed-wizard apply`)
-    parser.add_argument("--context", metavar="CTX", help=_("kubeconfig context (default: the current one)"))
-    parser.add_argument("--kubectl", metavar="PATH", help=_("the oc or kubectl to run (default: oc, else kubectl)"))
+    _add_wizard_options(parser)
     parser.add_argument("-h", "--help", action="store_true")
     parser.add_argument("--version", action="store_true")
     return parser

@@ -111,14 +111,11 @@ def describe(parser: argparse.ArgumentParser, name: str = PROG, help_text: str =
 def _with_wizard(cmd: Command) -> Command:
     """Add the wizard's own options and FILE (`smfed-wizard [--plain] [FILE]`) to the top level."""
     from .cli import wizard_parser
-    from .i18n import _
 
     wizard = describe(wizard_parser())
     known = {s for o in cmd.options for s in o.strings}
     for opt in wizard.options:
         if not known.intersection(opt.strings):
-            if opt.strings == ["--plain"] and not opt.help:
-                opt.help = _("line-by-line prompts instead of the full-screen wizard")
             cmd.options.append(opt)
     if not cmd.positionals:
         cmd.positionals = [Positional("FILE", False, [], "file")]

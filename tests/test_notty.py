@@ -129,6 +129,14 @@ def test_top_level_help_documents_the_exit_codes(tmp_path):
         assert re.search(rf"\b{code} {meaning}", out), (code, out)
 
 
+def test_top_level_help_lists_the_wizard_options(tmp_path):
+    out = run(["--help"], cwd=tmp_path).stdout
+    assert out.startswith("usage: smfed-wizard [--plain] [--context CTX] [--kubectl PATH]")
+    wizard = out.split("the interactive wizard (smfed-wizard [options] [FILE]):", 1)[1]
+    for option in ("--plain", "--context CTX", "--kubectl PATH"):
+        assert f"  {option}  " in wizard, option
+
+
 def test_usage_errors_exit_2(tmp_path):
     result = run(["validate"], cwd=tmp_path)
     assert result.returncode == 2

@@ -24,22 +24,20 @@ for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
     os.environ.pop(_name, None)
 os.environ["LANG"] = "C.UTF-8"
 
-try:
-    import pytest_textual_snapshot as _pts
-except ImportError:  # the plugin is a test extra; tests that need it skip without it
-    _pts = None
+import pytest_textual_snapshot as _pts   # the test extra (pinned): without it the suite fails, never skips
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tui"
 SNAP_ROOT = ROOT / "snapshots"
 
-if _pts is not None:
-    class TopLevelSVG(_pts.SVGImageExtension):
-        @classmethod
-        def dirname(cls, *, test_location) -> str:
-            return str(SNAP_ROOT / test_location.basename)
 
-    _pts.SVGImageExtension = TopLevelSVG
+class TopLevelSVG(_pts.SVGImageExtension):
+    @classmethod
+    def dirname(cls, *, test_location) -> str:
+        return str(SNAP_ROOT / test_location.basename)
+
+
+_pts.SVGImageExtension = TopLevelSVG
 
 
 def make_app(path):

@@ -15,8 +15,6 @@ from smfed_tui.i18n import language
 
 pytestmark = pytest.mark.usefixtures("client_on_path")   # the commands shown name `kubectl`
 
-pytest.importorskip("pytest_textual_snapshot")
-
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
 
 

@@ -14,8 +14,6 @@ from test_tui_apply import app_for, cluster, confirm_shown, done, operator_owned
 
 pytestmark = pytest.mark.usefixtures("client_on_path")   # the commands shown name `kubectl`
 
-pytest.importorskip("pytest_textual_snapshot")
-
 WIDE = (120, 36)
 
 

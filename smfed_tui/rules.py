@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .findings import ERROR, HINT, WARNING, Finding, sort_key
-from .i18n import N_, Translated, _
+from .i18n import N_, Translated, _, current_language
 from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .quoting import visible
 from .model import (DEFAULT_NODE_PORT_RANGE, DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES,
@@ -357,7 +357,7 @@ def check_source(src: Source, options: Options | None = None) -> list[Finding]:
     version = version_tuple(scalar_at(smcp, "spec", "version") or "")
     for gw in egress + ingress:
         base = (EGRESS_MAP if gw.kind == "egress" else INGRESS_MAP) + (gw.name,)
-        check_federation_gateway(checker, gw, base, namespace, version)
+        check_federation_gateway_remembered(checker, gw, base, namespace, version)
     check_labels_distinct(checker, egress + ingress)
     check_node_ports_distinct(checker, ingress)
     pairs, alone = pair_gateways(egress, ingress)
@@ -496,6 +496,36 @@ def check_gateway_names(c: Checker, smcp: MappingNode) -> None:
                 c.report("SMF023", k, path, _("{name}.{namespace} is {length} characters; the maistra.io/gateway "
                                               "label value allows 63").format(
                     name=name, namespace=gw_ns, length=len(name) + 1 + len(gw_ns)))
+
+
+_GATEWAY_FINDINGS: dict = {}   # what check_federation_gateway found, by the gateway's text and context
+_GATEWAY_FINDINGS_MAX = 2048
+
+
+def check_federation_gateway_remembered(c: Checker, gw, base: tuple, namespace: str | None, version) -> None:
+    """check_federation_gateway, remembered by the gateway's own text. The wizard checks the whole file
+    on every keystroke; in a 50-peer file the keystroke changes one gateway and the other 99 give the
+    same findings again (a third of a keystroke's checking). The findings depend only on that text, on
+    where it starts (lines are stored relative to it), on the context below and on the language; a
+    gateway that uses an alias (`*name`) or a merge key depends on other text and is never remembered."""
+    start, end = gw.key.start_mark, gw.node.end_mark
+    text = c.src.text[start.index:end.index]
+    # an alias's node is the anchored one, elsewhere in the file (before its key): not this text
+    if not start.index < gw.node.start_mark.index < end.index or "*" in text or "<<" in text:
+        check_federation_gateway(c, gw, base, namespace, version)
+        return
+    key = (text, start.column, gw.kind, gw.name, gw.peer_hint, namespace, version, c.options.node_port_range,
+           c.src.path, current_language())
+    found = _GATEWAY_FINDINGS.get(key)
+    if found is None:
+        before = len(c.findings)
+        check_federation_gateway(c, gw, base, namespace, version)
+        if len(_GATEWAY_FINDINGS) >= _GATEWAY_FINDINGS_MAX:
+            _GATEWAY_FINDINGS.clear()
+        _GATEWAY_FINDINGS[key] = [replace(f, line=None if f.line is None else f.line - start.line)
+                                  for f in c.findings[before:]]
+        return
+    c.findings.extend(replace(f, line=None if f.line is None else f.line + start.line) for f in found)
 
 
 def check_federation_gateway(c: Checker, gw, base: tuple, namespace: str | None, version) -> None:

@@ -322,6 +322,28 @@ def test_mutated_smcps(data):
     run_everything(data)
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutated_smcps(), st.integers(0, 3))
+def test_remembered_gateway_findings_equal_fresh_ones(data, lines_above):
+    """rules remembers each gateway's findings by its text (the wizard re-checks on every keystroke):
+    for any file, and with lines added above (every line number moves), they equal a fresh check."""
+    import smfed_tui.rules as rules
+    from smfed_tui.source import parse
+    text = "# above\n" * lines_above + data.decode()
+    try:
+        src = parse(text.encode(), "f.yaml")
+    except SmfedError:
+        return
+    remembered = [rules.check_source(src), rules.check_source(src)]
+    real = rules.check_federation_gateway_remembered
+    rules.check_federation_gateway_remembered = rules.check_federation_gateway
+    try:
+        fresh = rules.check_source(src)
+    finally:
+        rules.check_federation_gateway_remembered = real
+    assert remembered[0] == remembered[1] == fresh
+
+
 # --- what the fuzzing found, kept as examples --------------------------------------------------------------
 
 def test_found_an_alias_as_the_last_list_item_ends_the_list_where_its_text_does():

@@ -417,3 +417,52 @@ def test_gateways_that_name_no_common_peer_are_not_guessed_into_one():
     text = plant(("      egress-green-mesh:", "      fed-out:"), ("egress-for: egress-green-mesh", "egress-for: fed-out"))
     assert sorted((f.code, f.path) for f in findings_for([text])) == [
         ("SMF093", "spec.gateways.additionalEgress.fed-out"), ("SMF093", INGRESS)]
+
+
+# --- remembered gateway findings (the wizard checks the whole file on every keystroke) -------------------
+
+ALIASED = """\
+apiVersion: maistra.io/v2
+kind: ServiceMeshControlPlane
+metadata: {name: red-mesh, namespace: red-mesh-system}
+spec:
+  version: v2.6
+  gateways:
+    additionalIngress:
+      ingress-green-mesh: &gw
+        enabled: true
+        service:
+          type: NodePort
+          ports:
+          - {port: 15443, name: tls, nodePort: PORT}
+          - {port: 8188, name: https-discovery, nodePort: 30001}
+      ingress-blue-mesh: *gw
+"""
+
+
+def test_remembered_gateway_findings_are_the_fresh_ones(monkeypatch):
+    """Findings remembered by a gateway's text equal a fresh check: after lines were added above it (the
+    line numbers move), in another language, and for a gateway that is an alias of another one's text."""
+    import smfed_tui.rules as rules
+    from smfed_tui.i18n import language
+    red = (Path(__file__).parent / "fixtures" / "tui" / "red-mesh.yaml").read_text()
+    texts = [red, "# a comment\n# and another\n" + red, red.replace("sni-dnat", "standard", 1),
+             ALIASED.replace("PORT", "99"), ALIASED.replace("PORT", "30000")]
+
+    def both(text: str) -> tuple[list, list]:
+        src = parse(text.encode(), "f.yaml")
+        remembered = [check_source(src), check_source(src)]   # the second one from memory
+        with monkeypatch.context() as m:
+            m.setattr(rules, "check_federation_gateway_remembered", rules.check_federation_gateway)
+            fresh = check_source(src)
+        return remembered, fresh
+
+    for lang in ("en", "ko"):
+        with language(lang):
+            for text in texts:
+                (first, second), fresh = both(text)
+                assert first == second == fresh and fresh
+    aliased = both(ALIASED.replace("PORT", "99"))[1]
+    assert {f.path for f in aliased if f.code == "SMF051"} == {   # the alias is checked as what it stands for
+        "spec.gateways.additionalIngress.ingress-blue-mesh.service.ports[port=15443].nodePort",
+        "spec.gateways.additionalIngress.ingress-green-mesh.service.ports[port=15443].nodePort"}

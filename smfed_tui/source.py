@@ -34,6 +34,14 @@ class _Loader(_ComposingLoader):
 
     _resolved: dict = {}
 
+    # The composer calls these around every node; they only serve path resolvers, which the safe
+    # loader has none of.
+    def descend_resolver(self, current_node, current_index) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
     def resolve(self, kind, value, implicit):
         if kind is not ScalarNode or len(value) > _RESOLVED_LENGTH:
             return super().resolve(kind, value, implicit)

@@ -52,6 +52,9 @@ _RULES = [
          N_("every federated mesh needs its own trust domain, e.g. <mesh-name>.local")),
     Rule("SMF012", ERROR, N_("two meshes share a trust domain"),
          N_("give each mesh its own trust domain; with equal domains the peer CA is ignored")),
+    Rule("SMF013", WARNING, N_("the trust domain of a deployed mesh changes"),
+         N_("keep it, or update every peer's ServiceMeshPeer for this mesh at the same time (their trustDomain "
+            "and clientID name it)")),
     Rule("SMF020", ERROR, N_("gateway name is not a DNS-1035 label"),
          N_("use lower-case letters, digits and '-', starting with a letter, at most 63 characters")),
     Rule("SMF021", ERROR, N_("gateway name is reserved"),
@@ -117,6 +120,9 @@ _RULES = [
     Rule("SMF097", ERROR, N_("unknown imagePullPolicy"), N_("use Always, IfNotPresent or Never")),
     Rule("SMF098", WARNING, N_("editing gateway labels recreates the gateway"),
          N_("expect the gateway Deployment to be deleted and recreated (a short outage)")),
+    Rule("SMF099", WARNING, N_("the control plane is renamed or moved"),
+         N_("keep the name and namespace of a deployed control plane; to change them, delete it first (the "
+            "mesh goes with it) and create the new one")),
 ]
 
 # The cross-file federation rules (SMF1xx, issue 5; checked by `federation_rules`, which only the
@@ -755,8 +761,25 @@ def check_across(sources: list[Source]) -> list[Finding]:
 def check_edit(old, new, src: Source) -> list[Finding]:
     """Findings about the change itself (old and new are model.Mesh): a label edit on an existing
     gateway changes an immutable Deployment selector, so the operator deletes and recreates the
-    gateway (reference §2.3, §9.8). `src` is the edited text, for positions."""
+    gateway (reference §2.3, §9.8); a new name or namespace makes `apply` create a second control plane
+    (the webhook allows one per namespace, §3.1); a new trust domain no longer matches what each peer's
+    ServiceMeshPeer says of this mesh (§5.4, §6.4). `src` is the edited text, for positions."""
     checker = Checker(src, Options())
+    smcp = src.smcp
+    for key, message in (
+            ("name", _("metadata.name was {old!r}: applying this creates a second ServiceMeshControlPlane, "
+                       "and the operator allows one per namespace")),
+            ("namespace", _("metadata.namespace was {old!r}: applying this installs another control plane in "
+                            "{new!r} and leaves the one in {old!r} running"))):
+        was, now = getattr(old, key), getattr(new, key)
+        if was and now and was != now:
+            checker.report("SMF099", get_value(smcp, "metadata", key) if smcp is not None else None,
+                           ("metadata", key), message.format(old=was, new=now))
+    if old.trust_domain and new.trust_domain and old.trust_domain != new.trust_domain:
+        path = ("spec", "security", "trust", "domain")
+        checker.report("SMF013", get_value(smcp, *path) if smcp is not None else None, path,
+                       _("the trust domain was {old!r}: every peer's ServiceMeshPeer for this mesh names it, so "
+                         "federation stops until each peer is updated").format(old=old.trust_domain))
     before = {p.source: p for p in old.peers if p.source is not None}
     for peer in new.peers:
         was = before.get(peer.source) if peer.source is not None else None

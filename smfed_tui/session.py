@@ -144,7 +144,11 @@ class Session:
 
     def set_field(self, fld: Field, peer_name: str | None, value) -> None:
         if fld.scope == "mesh" and fld.attr == "name":
-            self.update(rename_mesh(self.mesh, value))
+            renamed = rename_mesh(self.mesh, value)
+            if self.original is not None:
+                # editing a file: its namespace and trust domain are what is deployed, not defaults to follow
+                renamed = replace(renamed, namespace=self.mesh.namespace, trust_domain=self.mesh.trust_domain)
+            self.update(renamed)
         elif fld.scope == "peer" and fld.attr == "name":
             self._renamed(peer_name, value)
             self.update(rename_peer(self.mesh, peer_name, value))

@@ -10,7 +10,7 @@ new rule without a trigger test fails the suite.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -280,6 +280,13 @@ CASES = [
          plant(("name: red-mesh\n", "name: Red_Mesh\n")), ("name: Red_Mesh", "Red_Mesh")),
     case("imagePullPolicy unknown", "SMF097", ERROR, "spec.runtime.defaults.container.imagePullPolicy",
          plant(("imagePullPolicy: Always", "imagePullPolicy: always")), ("imagePullPolicy: always", "always")),
+    case("trust domain of a deployed mesh changed", "SMF013", WARNING, "spec.security.trust.domain", CLEAN,
+         ("domain: red.example\n", "red.example"), edit=lambda mesh: replace(mesh, trust_domain="red.example"),
+         message="every peer's ServiceMeshPeer"),
+    case("control plane renamed", "SMF099", WARNING, "metadata.name", CLEAN, ("name: crimson-mesh", "crimson-mesh"),
+         edit=lambda mesh: replace(mesh, name="crimson-mesh"), message="creates a second ServiceMeshControlPlane"),
+    case("control plane moved", "SMF099", WARNING, "metadata.namespace", CLEAN, ("namespace: mesh-2", "mesh-2"),
+         edit=lambda mesh: replace(mesh, namespace="mesh-2"), message="leaves the one in 'red-mesh-system' running"),
     case("label edit on an existing gateway", "SMF098", WARNING,
          INGRESS + ".service.metadata.labels.federation.maistra.io/ingress-for", CLEAN,
          ("ingress-for: green\n", "green"), edit=lambda mesh: apply_peer_spec(mesh, "green-mesh:ingress-label=green")),

@@ -176,3 +176,17 @@ def test_a_value_written_on_both_gateways_shows_its_findings_on_its_field(tmp_pa
     s.set_text(router_mode, "green-mesh", "")                 # (not set): gone from both gateways
     assert not [f for f in s.field_findings("green-mesh")[("peer", "router-mode")] if f.code == "SMF090"]
     assert s.text.count("routerMode:") == before - 2
+
+
+def test_renaming_the_mesh_of_a_file_keeps_what_is_deployed(tmp_path):
+    """In a new file the namespace and trust domain follow the name; in a file being edited they are
+    deployed values: renaming changes the name only, and says what applying that would do."""
+    s = red_mesh(tmp_path)
+    s.set_text(NAME, None, "crimson-mesh")
+    assert (s.mesh.name, s.mesh.namespace, s.mesh.trust_domain) == ("crimson-mesh", "red-mesh-system",
+                                                                    "red-mesh.local")
+    assert [f.code for f in s.findings_for(NAME)] == ["SMF099"]
+    new = Session.open(None)
+    new.set_text(NAME, None, "crimson-mesh")
+    assert (new.mesh.namespace, new.mesh.trust_domain) == ("crimson-mesh-system", "crimson-mesh.local")
+    assert not [f for f in new.findings if f.code == "SMF099"]

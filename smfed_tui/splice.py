@@ -6,6 +6,7 @@ shares the deepest existing mapping into one block, written in the file's own st
 """
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -209,6 +210,8 @@ class Splicer:
         if isinstance(node, SequenceNode):
             if not node.value:
                 self._fail(node, _("{path}: an empty block list cannot be edited in place").format(path=path_text(path)))
+            if self._patch_list_items(node, items):
+                return
             col = _dash_column(node)
             start = self._line_start(node.start_mark.index)
             end = self._line_after(_last_line_end(self.src.text, node))
@@ -216,6 +219,42 @@ class Splicer:
             self._patch(start, end, "".join(line + "\n" for line in lines))
             return
         self._fail(node, _("{path} holds a {kind}, expected a list").format(path=path_text(path), kind=_(_kind(node))))
+
+    def _patch_list_items(self, node: SequenceNode, items: list) -> bool:
+        """Change a block list of plain one-line strings item by item: an item that stays keeps its line
+        (and its comment, its quotes), a changed item is rewritten in place, a removed one loses its line,
+        a new one gets a line of its own. False, with nothing done, for any other list (the caller writes
+        the list anew)."""
+        text = self.src.text
+        olds = node.value
+        if not items or not all(isinstance(i, str) for i in items):
+            return False
+        previous_end = node.start_mark.index - 1
+        for item in olds:
+            start = item.start_mark.index
+            line_start = self._line_start(start)
+            if (not isinstance(item, ScalarNode) or item.tag != "tag:yaml.org,2002:str" or start <= previous_end
+                    or text[line_start:start].strip() != "-" or "\n" in text[start:item.end_mark.index]
+                    or text[line_start:start].find("&") >= 0 or text[start:start + 1] in "&*!"):
+                return False   # not one plain `- value` per line (an alias, an anchor, a tag, a folded value)
+            previous_end = item.end_mark.index
+        col = _dash_column(node)
+        matcher = difflib.SequenceMatcher(None, [i.value for i in olds], items, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                for item, value in zip(olds[i1:i2], items[j1:j2]):
+                    self._patch(item.start_mark.index, item.end_mark.index, format_scalar(value, prefer=item.style or ""))
+                continue
+            if i2 > i1:   # these items go, their lines with them
+                self._patch(self._line_start(olds[i1].start_mark.index), self._line_after(olds[i2 - 1].end_mark.index), "")
+            if j2 > j1:   # new items, where the removed ones were or before the next one kept
+                at = (self._line_start(olds[i1].start_mark.index) if i1 < len(olds)
+                      else self._line_after(olds[-1].end_mark.index))
+                lines = emit_value_lines(items[j1:j2], col, self.style)
+                self._patch(at, at, "".join(line + "\n" for line in lines), rank=1)
+        return True
 
     def _delete(self, mapping: Node, path: tuple) -> None:
         # Recorded now, written at flush: removing every key of a mapping removes the mapping's own

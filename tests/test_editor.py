@@ -481,3 +481,85 @@ def test_removing_the_last_block_keeps_a_missing_final_newline_missing():
     assert ops and all(op[0] == "delete" for op in ops) and b"blue-mesh:" not in out
     both = edited_bytes(src, remove_peer(remove_peer(mesh, "blue-mesh"), "green-mesh"), mesh)
     assert both.endswith(b"      domain: red-mesh.local")  # the emptied gateways: went too
+
+
+# --- a list edited item by item (requestedNetworkView) ---------------------------------------------------
+
+VIEW = """\
+apiVersion: maistra.io/v2
+kind: ServiceMeshControlPlane
+metadata:
+  name: red-mesh
+  namespace: red-mesh-system
+spec:
+  version: v2.6
+  gateways:
+    additionalEgress:
+      egress-green-mesh:
+        enabled: true
+        requestedNetworkView:
+        # the networks green-mesh may see
+        - "network-a"   # the primary one
+        - network-b
+        - network-c     # added for the lab
+        service:
+          metadata:
+            labels:
+              federation.maistra.io/egress-for: egress-green-mesh
+          ports:
+          - port: 15443
+            name: tls
+          - port: 8188
+            name: http-discovery
+    additionalIngress:
+      ingress-green-mesh:
+        enabled: true
+        service:
+          type: LoadBalancer
+          metadata:
+            labels:
+              federation.maistra.io/ingress-for: ingress-green-mesh
+          ports:
+          - port: 15443
+            name: tls
+          - port: 8188
+            name: https-discovery
+  security:
+    trust:
+      domain: red-mesh.local
+"""
+
+
+def view_edit(text: str, view: tuple) -> tuple[list[str], list[str]]:
+    """(removed lines, added lines) when the network view of green-mesh becomes `view`."""
+    src = parse(text.encode(), "view.yaml")
+    old = read_mesh(src)
+    new = dataclasses.replace(old, peers=tuple(dataclasses.replace(p, network_view=view) for p in old.peers))
+    result = edit_text(src, new, old)
+    assert read_mesh(parse(result.encode(), "view.yaml")).peers[0].network_view == view
+    diff = list(difflib.unified_diff(text.splitlines(), result.splitlines(), lineterm="", n=0))
+    return ([line[1:] for line in diff if line.startswith("-") and not line.startswith("---")],
+            [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")])
+
+
+@pytest.mark.parametrize("view, removed, added", [
+    (("network-a", "network-x", "network-c"), ["        - network-b"], ["        - network-x"]),
+    (("network-a", "network-c"), ["        - network-b"], []),
+    (("network-a", "network-b", "network-c", "network-d"), [], ["        - network-d"]),
+    (("network-z", "network-a", "network-b", "network-c"), [], ["        - network-z"]),
+    (("network-a", "network-x", "network-y", "network-c"), ["        - network-b"],
+     ["        - network-x", "        - network-y"]),
+    (("primary", "network-b", "network-c"), ['        - "network-a"   # the primary one'],
+     ['        - "primary"   # the primary one']),
+], ids=["one-changed", "one-removed", "one-added-at-the-end", "one-added-first", "one-became-two", "quotes-kept"])
+def test_a_network_view_edit_keeps_the_items_and_comments_it_does_not_touch(view, removed, added):
+    assert view_edit(VIEW, view) == (removed, added)
+
+
+def test_a_list_that_is_not_plain_lines_is_written_anew():
+    """An alias among the items (or anchors, tags, folded values): the list is written again as a whole,
+    still valid and read back as asked."""
+    text = VIEW.replace('        - "network-a"   # the primary one\n', "        - &a network-a\n").replace(
+        "        - network-b\n", "        - *a\n")
+    removed, added = view_edit(text, ("network-a", "network-q"))
+    assert "        - *a" in removed and "        - network-q" in added

@@ -276,7 +276,8 @@ def by_hand_commands(file: str, *, kubectl: str | None = None, context: str | No
     except KubectlNotFound:
         client = kubectl or "oc"
     quoted = shlex.quote(file)
-    by_client = [f"{shlex.join(build_argv(client, action, context=context))} < {quoted}" for action in ("diff", "apply")]
+    by_client = [f"{shlex.join(build_argv(client, action, context=context))} < {quoted}"
+                 for action in ("diff", "apply")]
     ours = ["smfed-wizard", "apply", file]
     if context:
         ours.append(f"--context={context}")

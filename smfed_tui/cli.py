@@ -87,7 +87,8 @@ def _add_lang_flag(parser: argparse.ArgumentParser) -> None:
 def _add_wizard_options(target) -> None:
     """The interactive wizard's own options (`smfed-wizard [options] [FILE]`), for its parser and for
     the help and completion of the top level."""
-    target.add_argument("--plain", action="store_true", help=_("line-by-line prompts instead of the full-screen wizard"))
+    target.add_argument("--plain", action="store_true",
+                        help=_("line-by-line prompts instead of the full-screen wizard"))
     # for the Apply step (the same meaning as in `smfed-wizard apply`)
     target.add_argument("--context", metavar="CTX", help=_("kubeconfig context (default: the current one)"))
     target.add_argument("--kubectl", metavar="PATH", help=_("the oc or kubectl to run (default: oc, else kubectl)"))

@@ -90,9 +90,9 @@ BUNDLE_FIELDS = (
 FIELD_BY_KEY = {f.key: f for f in BUNDLE_FIELDS}
 
 # Where a field's value shows in the bundle: (document of the peer's four, the key on the line).
-_FOCUS = {"smcp": (1, "clientID:"), "address": (1, "addresses:"), "node-ports": (1, "discoveryPort:"), "namespace": (1, "clientID:"),
-          "trust-domain": (1, "trustDomain:"), "egress": (1, "clientID:"), "ca": (0, "root-cert.pem:"),
-          "export": (2, "exportRules:"), "import": (3, "importRules:")}
+_FOCUS = {"smcp": (1, "clientID:"), "address": (1, "addresses:"), "node-ports": (1, "discoveryPort:"),
+          "namespace": (1, "clientID:"), "trust-domain": (1, "trustDomain:"), "egress": (1, "clientID:"),
+          "ca": (0, "root-cert.pem:"), "export": (2, "exportRules:"), "import": (3, "importRules:")}
 DOCUMENTS_PER_PEER = 4
 
 

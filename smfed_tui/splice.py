@@ -7,6 +7,7 @@ shares the deepest existing mapping into one block, written in the file's own st
 from __future__ import annotations
 
 import difflib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -302,6 +303,8 @@ class Splicer:
             order = entries[0][2] or []
             if isinstance(node, MappingNode) and node.value and not node.flow_style:
                 self._insert_into_mapping(node, base, tree, order)
+            elif isinstance(node, MappingNode) and node.value and node.flow_style:
+                self._insert_into_flow_mapping(node, base, tree, order)
             elif isinstance(node, SequenceNode) and not node.flow_style and node.value:
                 self._append_to_sequence(node, tree)
             elif _is_empty_value(node):
@@ -320,6 +323,30 @@ class Splicer:
             after = self._insertion_point(mapping, key, level_keys)
             lines = emit_pair(key, value, column, self.style)
             self._insert_lines(after, lines)
+
+    def _insert_into_flow_mapping(self, mapping: MappingNode, base: tuple, tree: dict, order: list) -> None:
+        """New keys in a `{...}` mapping (a compact `- {port: 15443, name: tls}`, or JSON): each goes after
+        the key that precedes it in the desired order, written like its neighbours: in JSON (keys in
+        double quotes) as JSON, on lines of their own indented like the file when the mapping spans
+        lines; otherwise as one-line flow YAML."""
+        text = self.src.text
+        level_keys = _keys_in_order(order, base)
+        keys = [k.value for k, _v in mapping.value if isinstance(k, ScalarNode)]
+        spans_lines = "\n" in text[mapping.value[0][0].start_mark.index:mapping.value[-1][1].end_mark.index]
+        for key, value in tree.items():
+            preceding = set(level_keys[:level_keys.index(key)]) if key in level_keys else set(keys)
+            chosen = next((p for p in reversed(mapping.value) if isinstance(p[0], ScalarNode)
+                           and p[0].value in preceding), mapping.value[-1])
+            column = chosen[0].start_mark.column
+            if chosen[0].style == '"':   # JSON
+                opening = self._line_start(mapping.start_mark.index)
+                step = max(column - (len(text[opening:]) - len(text[opening:].lstrip(" "))), 1) if spans_lines else None
+                body = json.dumps(value, indent=step, ensure_ascii=False).replace("\n", "\n" + " " * column)
+                pair = f"{json.dumps(key, ensure_ascii=False)}: {body}"
+            else:
+                pair = f"{format_scalar(key)}: {_flow_yaml(value)}"
+            separator = ",\n" + " " * column if spans_lines else ", "
+            self._patch(chosen[1].end_mark.index, chosen[1].end_mark.index, separator + pair)
 
     def _insertion_point(self, mapping: MappingNode, key: str, level_keys: list[str]) -> int:
         """After the last existing key that precedes `key` in the desired order, else after the last key.
@@ -483,6 +510,15 @@ def _block_sequence_end(text: str, seq: SequenceNode) -> int:
             end = nl + 1 + len(line.rstrip(" "))
         nl = nxt
     return end
+
+
+def _flow_yaml(value: object) -> str:
+    """`value` as one-line flow YAML: `{a: 1, b: [x, y]}`."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{format_scalar(k)}: {_flow_yaml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_flow_yaml(v) for v in value) + "]"
+    return format_scalar(value)
 
 
 def _keys_in_order(order: list[tuple], base: tuple) -> list[str]:

@@ -563,3 +563,45 @@ def test_a_list_that_is_not_plain_lines_is_written_anew():
         "        - network-b\n", "        - *a\n")
     removed, added = view_edit(text, ("network-a", "network-q"))
     assert "        - *a" in removed and "        - network-q" in added
+
+
+# --- new keys inside `{...}` (compact YAML, JSON) -------------------------------------------------------------
+
+COMPACT = """\
+apiVersion: maistra.io/v2
+kind: ServiceMeshControlPlane
+metadata: {name: red-mesh, namespace: red-mesh-system}
+spec:
+  version: v2.6
+  gateways:
+    additionalEgress:
+      egress-green-mesh:
+        enabled: true
+        requestedNetworkView: [network-green-mesh]
+        service:
+          metadata:
+            labels: {federation.maistra.io/egress-for: egress-green-mesh}
+          ports:
+          - {port: 15443, name: tls}
+          - {port: 8188, name: http-discovery}
+    additionalIngress:
+      ingress-green-mesh: {enabled: true, service: {type: LoadBalancer, metadata: {labels: {federation.maistra.io/ingress-for: ingress-green-mesh}}, ports: [{port: 15443, name: tls}, {port: 8188, name: https-discovery}]}}
+  security:
+    trust: {domain: red-mesh.local}
+"""
+
+
+def test_node_ports_and_a_route_go_into_compact_flow_mappings():
+    """`- {port: 15443, name: tls}` gets `nodePort` after `port`; a one-line gateway gets `routeConfig`
+    as flow YAML; nothing else in the file changes."""
+    src = parse(COMPACT.encode(), "compact.yaml")
+    old = read_mesh(src)
+    new = apply_peer_spec(old, "green-mesh:service=NodePort,tls-node-port=30001,discovery-node-port=30002,route=false")
+    result = edit_text(src, new, old)
+    assert read_mesh(parse(result.encode(), "compact.yaml")).peers == new.peers
+    changed = [(a, b) for a, b in zip(COMPACT.splitlines(), result.splitlines()) if a != b]
+    assert len(COMPACT.splitlines()) == len(result.splitlines()) and len(changed) == 1
+    assert changed[0][1] == ("      ingress-green-mesh: {enabled: true, service: {type: NodePort, metadata: {labels: "
+                             "{federation.maistra.io/ingress-for: ingress-green-mesh}}, ports: [{port: 15443, "
+                             "nodePort: 30001, name: tls}, {port: 8188, nodePort: 30002, name: https-discovery}]}, "
+                             "routeConfig: {enabled: false}}")

@@ -338,10 +338,14 @@ def test_json_is_read_validated_and_kept_byte_for_byte(results):
     r, original = results["json-pretty"]
     assert r["validate"]["rc"] == 0 and r["session"]["ok"] and r["session"]["peers"] == ["green-mesh", "blue-mesh"]
     assert r["edit"]["rc"] == 0 and r["edit"]["out"].encode() == original
-    # a new gateway would be new JSON structure: refused with one message, not written half-right
-    assert r["edit-peer"]["rc"] == 2
-    assert "in flow style `{...}`, e.g. JSON); write it in block style first" in one_error(
-        r["edit-peer"]["err"], r["path"])["msg"]
+    # a new peer is new JSON structure: written as JSON, indented like the file, and the rest untouched
+    assert r["edit-peer"]["rc"] == 0, r["edit-peer"]["err"][-2000:]
+    edited = r["edit-peer"]["out"]
+    gateways = json.loads(edited)["spec"]["gateways"]
+    assert gateways["additionalIngress"]["ingress-pink-mesh"]["service"]["ports"][0]["nodePort"] == 30600
+    assert json.loads(edited)["spec"]["gateways"]["additionalEgress"]["egress-green-mesh"] == \
+        json.loads(original)["spec"]["gateways"]["additionalEgress"]["egress-green-mesh"]
+    assert '\n        "egress-pink-mesh": {\n          "enabled": true,' in edited
 
 
 # --- JSON edits ----------------------------------------------------------------------------------------

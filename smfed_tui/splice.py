@@ -303,7 +303,7 @@ class Splicer:
             order = entries[0][2] or []
             if isinstance(node, MappingNode) and node.value and not node.flow_style:
                 self._insert_into_mapping(node, base, tree, order)
-            elif isinstance(node, MappingNode) and node.value and node.flow_style:
+            elif isinstance(node, MappingNode) and node.value and node.flow_style and self._flow_insertable(node):
                 self._insert_into_flow_mapping(node, base, tree, order)
             elif isinstance(node, SequenceNode) and not node.flow_style and node.value:
                 self._append_to_sequence(node, tree)
@@ -323,6 +323,18 @@ class Splicer:
             after = self._insertion_point(mapping, key, level_keys)
             lines = emit_pair(key, value, column, self.style)
             self._insert_lines(after, lines)
+
+    def _flow_insertable(self, mapping: MappingNode) -> bool:
+        """Whether new keys can go into this `{...}`: JSON (keys in double quotes), or flow YAML on one
+        line, with no alias among its values (an alias's marks are its anchor's, elsewhere). Flow YAML
+        over several lines is refused: its continuation lines must stay indented past the enclosing
+        block, which the rest of the file decides."""
+        pairs = mapping.value
+        if any(_is_alias_of_earlier(k, v) for k, v in pairs):
+            return False
+        if all(isinstance(k, ScalarNode) and k.style == '"' for k, _v in pairs):
+            return True
+        return "\n" not in self.src.text[mapping.start_mark.index:mapping.end_mark.index]
 
     def _insert_into_flow_mapping(self, mapping: MappingNode, base: tuple, tree: dict, order: list) -> None:
         """New keys in a `{...}` mapping (a compact `- {port: 15443, name: tls}`, or JSON): each goes after

@@ -42,7 +42,7 @@ class TopBar(Widget):
         width = self.content_region.width or self.size.width
         product = "smfed-wizard"
         mode = f" ({self._mode})"
-        room = width - cells(self._summary.plain) - GAP - cells(product) - 2 - cells(mode)
+        room = width - self._summary.cell_length - GAP - cells(product) - 2 - cells(mode)
         file = shorten(self._file, max(room, 1))
         title = Content.assemble((product, "bold $text-accent"), "  ", (file, "bold"), (mode, "$text-muted"))
         pad = width - title.cell_length - self._summary.cell_length

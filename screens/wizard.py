@@ -196,7 +196,6 @@ class WizardScreen(Screen):
             self.refresh_bindings()
 
     def _show_step_counts(self) -> None:
-        counts = self.session.step_counts()
         if self.step == "next":   # its own form counts anyway: no extra work on the keystroke path
             self._next_counts = self.session.follow_on_counts()
         elif self._next_counts is not None:   # Next steps was opened
@@ -205,14 +204,18 @@ class WizardScreen(Screen):
             if self._next_recount is not None:
                 self._next_recount.stop()
             self._next_recount = self.set_timer(NEXT_RECOUNT_DELAY, self._recount_next)
-        if self._next_counts is not None:
-            counts = {**counts, "next": self._next_counts}
-        self._steps.update_state(self.step, counts)
+        self._update_step_list()
 
     def _recount_next(self) -> None:
         self._next_recount = None
         self._next_counts = self.session.follow_on_counts()
-        self._steps.update_state(self.step, {**self.session.step_counts(), "next": self._next_counts})
+        self._update_step_list()
+
+    def _update_step_list(self) -> None:
+        counts = self.session.step_counts()
+        if self._next_counts is not None:
+            counts = {**counts, "next": self._next_counts}
+        self._steps.update_state(self.step, counts)
 
     def _show_preview(self, *, follow: bool = True) -> None:
         s = self.session

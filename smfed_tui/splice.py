@@ -236,7 +236,7 @@ class Splicer:
             line_start = self._line_start(start)
             if (not isinstance(item, ScalarNode) or item.tag != "tag:yaml.org,2002:str" or start <= previous_end
                     or text[line_start:start].strip() != "-" or "\n" in text[start:item.end_mark.index]
-                    or text[line_start:start].find("&") >= 0 or text[start:start + 1] in "&*!"):
+                    or text[start] in "&*!"):
                 return False   # not one plain `- value` per line (an alias, an anchor, a tag, a folded value)
             previous_end = item.end_mark.index
         col = _dash_column(node)

@@ -1,0 +1,69 @@
+"""The startup benchmark's stock screen (benchmarks/stock_app.py) must stay a fair lower bound.
+
+`startup_stock_ratio` says how fast any Textual program showing the wizard's first frame can start.
+That claim holds only while the stock screen asks Textual for no more than the wizard does (no more
+widgets, one row per Mesh field) and carries nothing of the wizard (none of our modules, no YAML).
+Its time is measured by `python benchmarks/run.py --json`, never here (no timed tests).
+"""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.widgets import Input, Label
+
+from smfed_tui.fields import MESH_FIELDS
+from smfed_tui.screens.app import WizardApp
+from smfed_tui.session import Session
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+TWO_PEERS = """\
+apiVersion: maistra.io/v2
+kind: ServiceMeshControlPlane
+metadata:
+  name: red-mesh
+  namespace: red-mesh-system
+spec:
+  version: v2.6
+  gateways:
+    additionalEgress:
+      egress-green-mesh:
+        enabled: true
+        requestedNetworkView:
+        - network-green-mesh
+"""
+
+
+def _stock_module():
+    spec = importlib.util.spec_from_file_location("stock_app", BENCHMARKS / "stock_app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def _first_frame_widgets(app) -> list:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        return [node for node in app.screen.walk_children(with_self=True) if node.display]
+
+
+async def test_stock_screen_is_no_heavier_than_the_wizards_first_frame(tmp_path):
+    path = tmp_path / "red-mesh.yaml"
+    path.write_text(TWO_PEERS)
+    stock = await _first_frame_widgets(_stock_module().StockWizard(TWO_PEERS))
+    wizard = await _first_frame_widgets(WizardApp(Session.open(str(path)), cursor_blink=False))
+    assert len(stock) <= len(wizard), (len(stock), len(wizard))
+    # one labelled one-line editor per Mesh field, as the wizard's Mesh step
+    assert len([w for w in stock if isinstance(w, Input)]) == len(MESH_FIELDS)
+    field_labels = [w for w in stock if isinstance(w, Label)]
+    assert len(field_labels) == len(MESH_FIELDS)
+
+
+def test_stock_screen_loads_nothing_of_the_wizard():
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import stock_app; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('smfed_tui', 'screens', 'yaml')))")
+    out = subprocess.run([sys.executable, "-c", code, str(BENCHMARKS)], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

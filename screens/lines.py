@@ -74,18 +74,33 @@ class LineView(ScrollView, can_focus=True):
         previous = self._lines
         self._lines = lines
         if all(line.isascii() for line in lines):
-            width = max(map(len, lines), default=0)
+            self._text_width = max(map(len, lines), default=0)
         else:
-            width = max((cell_len(_printable(line)) for line in lines), default=0)
-        # Widths in steps of 16 columns: typing into a long line rarely changes the virtual size, and
-        # a changed size costs a layout pass of the whole screen.
-        width = (width + self.gutter_width() + 15) // 16 * 16
-        size = Size(width, len(lines))
-        if size != self.virtual_size:
-            self.virtual_size = size
-            self.refresh()
-        else:
+            self._text_width = max((cell_len(_printable(line)) for line in lines), default=0)
+        if not self._fit_virtual_size():
             self.refresh_changed(previous)
+
+    _text_width = 0
+
+    def _fit_virtual_size(self) -> bool:
+        """Set the scrollable size for the lines and the view's width; True when it changed (and the
+        whole view is repainted)."""
+        width = self._text_width + self.gutter_width()
+        # Widths in steps of 16 columns: typing into a long line rarely changes the virtual size, and
+        # a changed size costs a layout pass of the whole screen. But no step past the view's right
+        # edge while the text fits in it: that showed a horizontal scroll bar with nothing to scroll
+        # to (one column is kept for the vertical scroll bar, which may be there).
+        fits = self.size.width - 1
+        width = fits if width <= fits < (width + 15) // 16 * 16 else (width + 15) // 16 * 16
+        size = Size(width, len(self._lines))
+        if size == self.virtual_size:
+            return False
+        self.virtual_size = size
+        self.refresh()
+        return True
+
+    def on_resize(self) -> None:
+        self._fit_virtual_size()
 
     def refresh_changed(self, previous: list[str]) -> None:
         """Repaint only the visible rows whose line differs from `previous` (typing changes one)."""
@@ -319,6 +334,7 @@ class YamlView(LineView):
         self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True)
 
     def on_resize(self) -> None:
+        # (LineView.on_resize runs too: Textual calls each class's handler)
         if self._reveal_when_shown is not None:
             self.reveal_line(self._reveal_when_shown)
 

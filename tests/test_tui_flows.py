@@ -453,6 +453,24 @@ async def test_an_idle_wizard_does_no_work(red_mesh, monkeypatch, size, step):
     assert [name for name in handled if name != "Callback"] == []
 
 
+async def test_the_preview_scrolls_sideways_only_when_a_line_is_cut(tmp_path, red_mesh):
+    """A new file's YAML fits the preview: no horizontal scroll bar (the width, rounded up in steps
+    of 16 columns, once went past the view's edge and showed one with nothing to scroll to). The
+    red-mesh file has label lines wider than the preview: there it is, and reaches their end."""
+    for path, cut in ((tmp_path / "new-mesh.yaml", False), (red_mesh, True)):
+        app = make_app(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await wizard_ready(pilot)
+            await pilot.pause(0.1)
+            preview = app.screen.query_one("#preview")
+            widest = max(len(line) for line in preview.lines) + preview.gutter_width()
+            assert (widest > preview.scrollable_content_region.width) is cut
+            assert preview.show_horizontal_scrollbar is cut, path
+            assert preview.virtual_size.width >= widest
+            if cut:   # in steps of 16 columns, so typing into a long line seldom changes the layout
+                assert preview.virtual_size.width % 16 == 0
+
+
 async def test_help_lists_every_field_with_its_docs_text(red_mesh):
     from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS
     from textual.widgets import Static

@@ -471,6 +471,44 @@ async def test_the_preview_scrolls_sideways_only_when_a_line_is_cut(tmp_path, re
                 assert preview.virtual_size.width % 16 == 0
 
 
+async def _keys_at_once(pilot, *keys: str) -> None:
+    """Keys arriving together, as over SSH or from a fast typist: all posted before any is handled."""
+    from textual import events
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+    await pilot.pause(0.3)
+
+
+async def test_keys_arriving_together_are_applied_in_order(red_mesh):
+    """Textual runs an Input's editing keys (backspace, arrows, ctrl+u) only after they bubble up to
+    the app, while characters go in at once: `End ctrl+u blue` left the name empty (textual #6605)."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await wizard_ready(pilot)
+        name = editor(app, "mesh", "name")
+        name.focus()
+        await pilot.pause()
+        await _keys_at_once(pilot, "end", "ctrl+u", *"blue")
+        assert name.value == "blue" and app.session.mesh.name == "blue"
+        await _keys_at_once(pilot, "a", "b", "backspace", "c", "left", "d")
+        assert name.value == "blueadc"
+        assert app.session.invalid_inputs == {}
+
+
+async def test_a_peer_renamed_by_keys_arriving_together_keeps_no_stale_error(tmp_path):
+    """The bug as met in a terminal: ctrl+u then the new name, in one burst, into a new peer's name.
+    The emptied name's "is required" stayed behind under the peer's new name, blocking writing."""
+    app = make_app(tmp_path / "new-mesh.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "peers")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await _keys_at_once(pilot, "ctrl+u", *"green-mesh")
+        assert [p.name for p in app.session.mesh.peers] == ["green-mesh"]
+        assert editor(app, "peer", "name").value == "green-mesh"
+        assert app.session.invalid_inputs == {} and app.session.can_write
+
+
 async def test_help_lists_every_field_with_its_docs_text(red_mesh):
     from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS
     from textual.widgets import Static

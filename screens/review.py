@@ -89,8 +89,12 @@ class ReviewStep(Widget):
             self._key = key
             self._findings = findings
             options = self.query_one("#review-findings", OptionList)
+            was = options.highlighted
             options.set_options([Option(finding_prompt(f)) for f in findings])
             options.display = bool(findings)
+            if findings:
+                # one is always highlighted, so enter goes to a field at once (none was, and enter did nothing)
+                options.highlighted = min(was or 0, len(findings) - 1)
         diff = self.query_one("#review-diff", DiffView)
         note = self.query_one("#diff-note", Static)
         text = session.diff() if session.is_edit else ""

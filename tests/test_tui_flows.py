@@ -357,6 +357,19 @@ async def test_review_finding_jumps_to_its_field(red_mesh):
         assert app.screen.selected_peer == "green-mesh"
 
 
+async def test_enter_on_review_goes_to_the_first_findings_field_at_once(red_mesh):
+    """The findings list says "enter: go to the field": on arriving, enter does that (nothing was
+    highlighted, so enter did nothing until an arrow key was pressed)."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "review")
+        first = app.screen.step_widget("review")._findings[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.step != "review"
+        assert app.screen.step == app.session.step_of(first)
+
+
 async def test_hostile_peer_name_is_shown_literally(new_file):
     app = make_app(new_file)
     async with app.run_test(size=SIZE) as pilot:

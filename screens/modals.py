@@ -16,6 +16,8 @@ from smfed_tui.i18n import N_, _
 from .lines import DiffView
 from .ordered_input import OrderedInput
 
+SHORT_TERMINAL = 30   # rows: below this, a dialog's diff is shorter
+
 MODAL_CSS = """
 {cls} {{ align: center middle; }}
 {cls} > Vertical {{ width: 90%; max-width: 110; height: auto; max-height: 90%; border: thick $primary 80%;
@@ -23,7 +25,8 @@ MODAL_CSS = """
 {cls} .modal-title {{ text-style: bold; padding: 1 0 0 0; }}
 {cls} .modal-body {{ padding: 1 0; height: auto; }}
 {cls} DiffView {{ height: auto; max-height: 20; border: round $border-blurred; }}
-{cls} .modal-buttons {{ height: auto; align: right middle; padding: 0 0 1 0; }}
+{cls}.-short DiffView {{ max-height: 10; }}
+{cls} .modal-buttons {{ height: auto; align: right middle; padding: 0 0 1 0; dock: bottom; }}
 {cls} Button {{ margin: 0 0 0 2; }}
 {cls} Input {{ margin: 0 0 1 0; }}
 """
@@ -56,6 +59,12 @@ class Dialog(ModalScreen):
         if self.diff is not None:
             self.query_one(DiffView).set_text(self.diff)
         self.query_one(f"#{self.focus_button}", Button).focus()
+        self.on_resize()
+
+    def on_resize(self) -> None:
+        # At 80x24 a 20-line diff pushed the buttons out of the dialog: a shorter diff there (it
+        # scrolls), and the buttons are docked at the bottom so that nothing can hide them.
+        self.set_class(self.app.size.height < SHORT_TERMINAL, "-short")
 
 
 class ConfirmModal(Dialog):

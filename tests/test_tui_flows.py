@@ -370,6 +370,24 @@ async def test_enter_on_review_goes_to_the_first_findings_field_at_once(red_mesh
         assert app.screen.step == app.session.step_of(first)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_overwrite_question_shows_its_buttons_and_the_change(red_mesh, size):
+    """At 80x24 the diff pushed Cancel/Overwrite out of the dialog, and a shorter diff must still
+    reach the changed line."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=size) as pilot:
+        await type_into(pilot, "mesh", "cluster-name", "east")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        dialog = app.screen
+        visible = dialog._compositor.visible_widgets
+        for button in dialog.query("Button"):
+            assert button in visible and dialog.region.contains_region(button.region), button
+        diff = dialog.query_one("#modal-diff")
+        shown = diff.lines[diff.scroll_offset.y:diff.scroll_offset.y + diff.scrollable_content_region.height]
+        assert any(line.startswith("+") and "east" in line for line in shown), shown
+
+
 async def test_hostile_peer_name_is_shown_literally(new_file):
     app = make_app(new_file)
     async with app.run_test(size=SIZE) as pilot:

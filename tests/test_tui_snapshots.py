@@ -288,6 +288,13 @@ class TestSizes:
     def test_80x24_exposure(self, snap_compare, red_mesh):
         assert snap_compare(make_app(red_mesh), terminal_size=(80, 24), run_before=steps("exposure"))
 
+    def test_80x24_overwrite_confirm(self, snap_compare, red_mesh):
+        """The diff is shorter and the buttons stay in the dialog (they were pushed out of it)."""
+        async def run_before(pilot):
+            await type_into(pilot, "mesh", "cluster-name", "east")
+            await pilot.press("ctrl+s")
+        assert snap_compare(make_app(red_mesh), terminal_size=(80, 24), run_before=run_before)
+
     def test_160x48(self, snap_compare, red_mesh):
         assert snap_compare(make_app(red_mesh), terminal_size=(160, 48), run_before=steps("peers"))
 

@@ -131,7 +131,11 @@ class WriteStep(Widget):
     # --- apply ---------------------------------------------------------------------------------
 
     def _status(self, content: Content) -> None:
-        self.query_one("#apply-status", Static).update(content)
+        status = self.query_one("#apply-status", Static)
+        status.update(content)
+        # Under the Apply button, below the fold at 80x24: each new state is brought into view (once
+        # laid out), or pressing ctrl+r there seemed to do nothing.
+        self.call_after_refresh(status.scroll_visible, animate=False)
 
     def _show_diff(self, text: str | None) -> None:
         view = self.query_one("#apply-diff", DiffView)

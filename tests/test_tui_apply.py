@@ -201,6 +201,19 @@ async def test_failures_are_shown_as_the_core_words_them(red_mesh, cluster, mode
     assert cluster.get("red-mesh-system", "red-mesh") is None
 
 
+async def test_the_outcome_is_brought_into_view_at_80x24(red_mesh, cluster):
+    """At 80x24 the apply status is below the fold: ctrl+r seemed to do nothing (seen in tmux)."""
+    cluster.script("unauthorized")
+    app = app_for(red_mesh, cluster)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: "✗" in status(app), "the error")
+        await pilot.pause(0.2)
+        shown = wizard(app).query_one("#apply-status")
+        column = shown.parent
+        assert column.region.y <= shown.region.y < column.region.bottom, (shown.region, column.region)
+
+
 async def test_the_context_given_on_the_command_line_is_the_one_applied_to(red_mesh, cluster):
     """`smfed-wizard --context elsewhere FILE`: the Apply step targets that context, not the current one
     (the stand-in is the current context and hears nothing), and the commands to paste carry it."""

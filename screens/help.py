@@ -16,7 +16,7 @@ from .texts import cells
 
 # (keys, what they do: a message id, shown translated)
 KEYS = (
-    ("ctrl+n / ctrl+b", N_("next / previous step (esc: previous; on the first step esc quits)")),
+    ("ctrl+n / ctrl+b", N_("next / previous step (esc: previous; on the first step esc quits, asking first if something is not written)")),
     ("tab / shift+tab", N_("next / previous field")),
     ("a / d", N_("add / remove a peer (in a peer list); ctrl+o adds a peer anywhere")),
     ("ctrl+delete", N_("remove the selected peer from any of its fields (Peers, Exposure, Next steps), after a "

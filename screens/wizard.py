@@ -353,10 +353,32 @@ class WizardScreen(Screen):
             await self.go_to(STEP_IDS[index - 1])
 
     async def action_escape(self) -> None:
-        if self.step == STEP_IDS[0]:
-            self.app.exit(return_code=self.app.quit_code())
-        else:
+        if self.step != STEP_IDS[0]:
             await self.action_back()
+        elif self.session.has_unwritten_changes():
+            self.ask_quit()   # one esc too many, going back through the steps, must not lose the work
+        else:
+            self.app.exit(return_code=self.app.quit_code())
+
+    def ask_quit(self) -> None:
+        from .modals import ConfirmModal
+        s = self.session
+        added, removed = s.diff_stats() if s.is_edit else (0, 0)
+        if not s.is_edit:
+            body = _("The new file is not written.")
+        elif added or removed:
+            body = _("Your changes to {file} ({added} lines added, {removed} removed) are not written.").format(
+                file=display_name(s), added=added, removed=removed)
+        else:
+            body = _("What you typed into {count} field(s) is not a value yet and is not written.").format(
+                count=len(s.invalid_inputs))
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.app.exit(return_code=self.app.quit_code())
+
+        self.app.push_screen(ConfirmModal(_("Quit without writing?"), body, yes=_("Quit"), no=_("Stay"),
+                                          safe_default=True), done)
 
     @on(StepList.Chosen)
     async def _step_chosen(self, event: StepList.Chosen) -> None:

@@ -552,6 +552,11 @@ class Session:
         """The SMCP document alone, as `apply` sends it (other documents of the file stay out)."""
         return parse(self.output_bytes(), self.path or "<new>", trusted=True).smcp_text()
 
+    def has_unwritten_changes(self) -> bool:
+        """Whether quitting now loses work: the result differs from the file on disk (a new file: from
+        the defaults it started with), or a field holds text that is no value yet."""
+        return self.text != self.baseline_text or bool(self.invalid_inputs)
+
     def is_unchanged(self) -> bool:
         return self.loaded is not None and self.output_bytes() == self.loaded.data
 

@@ -264,14 +264,15 @@ async def test_changed_on_disk_is_not_overwritten(red_mesh):
 
 # --- quitting --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("key", ["ctrl+q", "escape"])
-async def test_abort_writes_nothing(red_mesh, key):
+@pytest.mark.parametrize("keys", [("ctrl+q",), ("escape", "y")])
+async def test_abort_writes_nothing(red_mesh, keys):
     before = red_mesh.read_bytes()
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, "mesh", "cluster-name", "east")
-        await pilot.press(key)
-        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
     assert app.return_code == 130
     assert red_mesh.read_bytes() == before
 
@@ -318,6 +319,29 @@ async def test_escape_goes_back_before_it_aborts(red_mesh):
         await pilot.press("ctrl+b")
         assert app.screen.step == "mesh"
         assert app.return_code is None
+
+
+async def test_escape_on_the_first_step_asks_before_it_loses_work(red_mesh):
+    """Going back with esc, one press too many on the Mesh step quit and dropped every change. With
+    something not written it asks, and enter (the safe answer) stays; with nothing to lose it quits."""
+    from smfed_tui.screens.modals import ConfirmModal
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "mesh", "cluster-name", "east")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "2 lines added, 0 removed" in str(app.screen.body)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.return_code is None and app.screen.step == "mesh"
+        assert editor(app, "mesh", "cluster-name").value == "east"
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await wizard_ready(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 130
 
 
 def test_refused_file_exits_2_without_ui(tmp_path, capsys):

@@ -190,3 +190,21 @@ def test_renaming_the_mesh_of_a_file_keeps_what_is_deployed(tmp_path):
     new.set_text(NAME, None, "crimson-mesh")
     assert (new.mesh.namespace, new.mesh.trust_domain) == ("crimson-mesh-system", "crimson-mesh.local")
     assert not [f for f in new.findings if f.code == "SMF099"]
+
+
+def test_unwritten_changes_are_known_until_written(tmp_path):
+    path = tmp_path / "red-mesh.yaml"
+    new = Session.open(str(path))
+    assert not new.has_unwritten_changes()          # a new file's untouched defaults: nothing to lose
+    new.add_peer("green-mesh")
+    assert new.has_unwritten_changes()
+    new.write()
+    assert not new.has_unwritten_changes()
+    edit = Session.open(str(path))
+    assert not edit.has_unwritten_changes()
+    edit.set_text(PEER_FIELDS[0], "green-mesh", "")   # an empty required name: not a value, still work
+    assert edit.text == edit.original_text and edit.has_unwritten_changes()
+    edit.set_text(PEER_FIELDS[0], "green-mesh", "green-mesh")
+    assert not edit.has_unwritten_changes()
+    edit.set_text(MESH_FIELDS[4], None, "east")
+    assert edit.has_unwritten_changes()

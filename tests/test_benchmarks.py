@@ -19,21 +19,6 @@ from smfed_tui.screens.app import WizardApp
 from smfed_tui.session import Session
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
-TWO_PEERS = """\
-apiVersion: maistra.io/v2
-kind: ServiceMeshControlPlane
-metadata:
-  name: red-mesh
-  namespace: red-mesh-system
-spec:
-  version: v2.6
-  gateways:
-    additionalEgress:
-      egress-green-mesh:
-        enabled: true
-        requestedNetworkView:
-        - network-green-mesh
-"""
 
 
 def _stock_module():
@@ -49,11 +34,9 @@ async def _first_frame_widgets(app) -> list:
         return [node for node in app.screen.walk_children(with_self=True) if node.display]
 
 
-async def test_stock_screen_is_no_heavier_than_the_wizards_first_frame(tmp_path):
-    path = tmp_path / "red-mesh.yaml"
-    path.write_text(TWO_PEERS)
-    stock = await _first_frame_widgets(_stock_module().StockWizard(TWO_PEERS))
-    wizard = await _first_frame_widgets(WizardApp(Session.open(str(path)), cursor_blink=False))
+async def test_stock_screen_is_no_heavier_than_the_wizards_first_frame(red_mesh):
+    stock = await _first_frame_widgets(_stock_module().StockWizard(red_mesh.read_text()))
+    wizard = await _first_frame_widgets(WizardApp(Session.open(str(red_mesh)), cursor_blink=False))
     assert len(stock) <= len(wizard), (len(stock), len(wizard))
     # one labelled one-line editor per Mesh field, as the wizard's Mesh step
     assert len([w for w in stock if isinstance(w, Input)]) == len(MESH_FIELDS)

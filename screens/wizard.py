@@ -230,12 +230,11 @@ class WizardScreen(Screen):
         if lines and lines[-1] == "":
             lines.pop()
         changed = s.changed_lines()
-        n = len(changed)
-        lines_changed = ngettext("{n} line changed", "{n} lines changed", n).format(n=n)
+        changes = s.change_summary()   # a removed peer removes lines: "no changes" was shown then
         if s.is_edit:
-            what = lines_changed if n else _("no changes")
+            what = changes or _("no changes")
         else:
-            what = f"{_('new file')} · {lines_changed}" if n else _("new file")
+            what = f"{_('new file')} · {changes}" if changes else _("new file")
         if what != self._title_key:
             self._title_key = what
             self._preview_title.update(Content.assemble((_("Preview"), "bold"), (f" · {what}", "$text-muted")),

@@ -308,11 +308,13 @@ class PlainWizard:
                                    _("a new file; the wizard never overwrites a file it did not load"),
                                    lambda text: s.new_path_problem(text, edit_command="smfed-wizard --plain"))
             s.path = answer.strip()
-        changed = len(s.changed_lines()) if s.is_edit else len(s.text.splitlines())
-        question = (ngettext("Write {file} ({count} line changed)?", "Write {file} ({count} lines changed)?", changed)
-                    if s.is_edit else
-                    ngettext("Write {file} ({count} line new)?", "Write {file} ({count} lines new)?", changed))
-        if not self.q.confirm(question.format(file=s.path, count=changed), default=True).unsafe_ask():
+        if s.is_edit:   # lines removed count too (removing a peer changes no line, it removes 27)
+            question = _("Write {file} ({changes})?").format(file=s.path, changes=s.change_summary() or _("no changes"))
+        else:
+            count = len(s.text.splitlines())
+            question = ngettext("Write {file} ({count} line new)?", "Write {file} ({count} lines new)?",
+                                count).format(file=s.path, count=count)
+        if not self.q.confirm(question, default=True).unsafe_ask():
             raise _Quit(_("declined: {file} not written").format(file=s.path))
         ours = s.text
         try:

@@ -16,7 +16,7 @@ from .edit import edit_text, generate_text
 from .errors import InputError
 from .fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS, Field
 from .findings import ERROR, HINT, WARNING, Finding, count, sort_key
-from .i18n import _
+from .i18n import _, ngettext
 from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .model import (DEFAULT_NODE_PORT_RANGE, EGRESS_LABEL, INGRESS_LABEL, Mesh, Peer, free_node_ports,
                     rename_mesh, rename_peer)
@@ -504,9 +504,28 @@ class Session:
         """1-based line numbers of the new text that differ from the file on disk (for a new file:
         from the defaults it started with). Cheap on every keystroke: the common head and tail are
         skipped before difflib sees the rest."""
+        return self._line_changes()[0]
+
+    def removed_line_count(self) -> int:
+        """Lines of the file on disk (a new file: of its defaults) that are gone without a line in
+        their place (a removed peer's gateways): not in `changed_lines`, which numbers new lines."""
+        return self._line_changes()[1]
+
+    def change_summary(self) -> str:
+        """'3 lines changed', '27 lines removed', '3 lines changed · 27 removed', or '' for none."""
+        changed, removed = len(self.changed_lines()), self.removed_line_count()
+        parts = []
+        if changed:
+            parts.append(ngettext("{n} line changed", "{n} lines changed", changed).format(n=changed))
+        if removed:
+            parts.append(_("{n} removed").format(n=removed) if changed else
+                         ngettext("{n} line removed", "{n} lines removed", removed).format(n=removed))
+        return " · ".join(parts)
+
+    def _line_changes(self) -> tuple[set[int], int]:
         cached = self._cache.get("changed")
         if cached is None:
-            cached = self._cache["changed"] = changed_line_numbers(self._baseline_lines(), self.text)
+            cached = self._cache["changed"] = line_changes(self._baseline_lines(), self.text)
         return cached
 
     def _baseline_lines(self) -> list[str]:
@@ -608,8 +627,14 @@ class Session:
 
 
 def changed_line_numbers(old: list[str], text: str) -> set[int]:
-    """1-based numbers of the lines of `text` that are not in `old` (its lines), by a line diff; the
-    common head and tail are skipped before difflib sees the rest (cheap on every keystroke)."""
+    """1-based numbers of the lines of `text` that are not in `old` (its lines)."""
+    return line_changes(old, text)[0]
+
+
+def line_changes(old: list[str], text: str) -> tuple[set[int], int]:
+    """The 1-based numbers of the lines of `text` that are not in `old` (its lines), and how many lines
+    of `old` are gone without a line in their place, by a line diff; the common head and tail are
+    skipped before difflib sees the rest (cheap on every keystroke)."""
     new = text.split("\n")
     head = 0
     limit = min(len(old), len(new))
@@ -619,16 +644,21 @@ def changed_line_numbers(old: list[str], text: str) -> set[int]:
     while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
     changed: set[int] = set()
+    removed = 0
     a, b = old[head:len(old) - tail], new[head:len(new) - tail]
     if a and b:
-        for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
             if tag in ("replace", "insert"):
                 changed.update(range(head + j1 + 1, head + j2 + 1))
+            if tag in ("replace", "delete"):
+                removed += max(0, (i2 - i1) - (j2 - j1))
     elif b:
         changed.update(range(head + 1, head + len(b) + 1))
+    else:
+        removed = len(a)
     if not text.endswith("\n") or not new[-1]:
         changed.discard(len(new))  # the empty "line" after the final newline
-    return changed
+    return changed, removed
 
 
 def _input_key(fld: Field, peer_name: str | None) -> tuple[str, str, str | None]:

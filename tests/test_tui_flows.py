@@ -526,6 +526,20 @@ async def test_the_preview_scrolls_sideways_only_when_a_line_is_cut(tmp_path, re
                 assert preview.virtual_size.width % 16 == 0
 
 
+async def test_the_preview_title_counts_removed_lines(red_mesh):
+    """Removing a peer removes lines and changes none: the title said "no changes"."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "peers")
+        await pilot.press("ctrl+delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        title = str(app.screen.query_one("#preview-title").render())
+        assert len(app.session.mesh.peers) == 1
+        assert f"{app.session.removed_line_count()} lines removed" in title and "no changes" not in title
+
+
 async def _keys_at_once(pilot, *keys: str) -> None:
     """Keys arriving together, as over SSH or from a fast typist: all posted before any is handled."""
     from textual import events

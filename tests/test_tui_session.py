@@ -208,3 +208,20 @@ def test_unwritten_changes_are_known_until_written(tmp_path):
     assert not edit.has_unwritten_changes()
     edit.set_text(MESH_FIELDS[4], None, "east")
     assert edit.has_unwritten_changes()
+
+
+def test_removed_lines_are_counted_apart_from_changed_ones(tmp_path):
+    """Removing a peer changes no line of the result, it removes lines: the preview said "no changes"."""
+    from smfed_tui.session import line_changes
+    s = red_mesh(tmp_path)
+    before = s.text.count("\n")
+    s.remove_peer("blue-mesh")
+    removed = before - s.text.count("\n")
+    assert removed > 20
+    assert s.changed_lines() == set() and s.removed_line_count() == removed
+    assert s.change_summary() == f"{removed} lines removed"
+    s.set_text(MESH_FIELDS[4], None, "east")    # cluster name: two new lines
+    assert s.change_summary() == f"2 lines changed · {removed} removed"
+    assert line_changes("a\nb\nc\n".split("\n"), "a\nx\n") == ({2}, 1)   # two lines replaced by one
+    assert line_changes(["a", "b"], "a\nb\n") == (set(), 0)
+    assert line_changes(["a", "b", "c", ""], "") == (set(), 3)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from textual.app import App
 from textual.binding import Binding
 
 from smfed_tui.errors import SmfedError, format_error
@@ -16,13 +15,14 @@ from smfed_tui.i18n import N_
 from smfed_tui.session import Session
 
 from . import startup_done
+from .key_order import KeysInOrder
 from .wizard import WizardScreen
 
 EXIT_WRITTEN, EXIT_UNUSABLE, EXIT_ABORTED = 0, 2, 130
 THEME = "textual-dark"
 
 
-class WizardApp(App):
+class WizardApp(KeysInOrder):
     CSS_PATH = Path(__file__).with_name("app.tcss")   # absolute: subclasses live elsewhere
     TITLE = "smfed-wizard"
     ENABLE_COMMAND_PALETTE = False

@@ -23,11 +23,10 @@ from smfed_tui.findings import ERROR, Finding
 from smfed_tui.i18n import _
 
 from .choice import BLANK, Choice
-from .ordered_input import OrderedInput
 from .texts import finding_content
 
 _NOTHING = object()
-class FieldInput(OrderedInput):
+class FieldInput(Input):
     """An Input that hands each new value to the screen while the keystroke is being handled.
 
     `watch_value` runs synchronously inside the key's handling, before the screen paints: the

@@ -14,7 +14,6 @@ from textual.widgets import Button, Input, Static
 from smfed_tui.i18n import N_, _
 
 from .lines import DiffView
-from .ordered_input import OrderedInput
 
 SHORT_TERMINAL = 30   # rows: below this, a dialog's diff is shorter
 
@@ -130,7 +129,7 @@ class FileNameModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(_("Write to which file?"), classes="modal-title", markup=False)
-            yield OrderedInput(self.suggestion, id="file-name")
+            yield Input(self.suggestion, id="file-name")
             yield Static("", id="file-name-problem", markup=False)
             with Horizontal(classes="modal-buttons"):
                 yield Button(_("Cancel"), id="cancel", compact=True)

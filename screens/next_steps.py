@@ -25,7 +25,6 @@ from smfed_tui.quoting import visible
 from smfed_tui.session import Session
 
 from .modals import ConfirmModal, NoticeModal
-from .ordered_input import OrderedInput
 from .peer_steps import PeerFormStep
 from .texts import fill
 
@@ -59,7 +58,7 @@ class NextStep(PeerFormStep):
     def compose_extra(self) -> ComposeResult:
         fo = self.session.follow_on
         yield Label(Content(_("File (next to the SMCP)")), classes="bundle-label")
-        path = OrderedInput(visible(fo.path_text()), id="bundle-path", compact=True, select_on_focus=False)
+        path = Input(visible(fo.path_text()), id="bundle-path", compact=True, select_on_focus=False)
         path.cursor_blink = self.cursor_blink
         yield path
         yield Static("", id="bundle-path-problem", markup=False)

@@ -550,7 +550,8 @@ async def _keys_at_once(pilot, *keys: str) -> None:
 
 async def test_keys_arriving_together_are_applied_in_order(red_mesh):
     """Textual runs an Input's editing keys (backspace, arrows, ctrl+u) only after they bubble up to
-    the app, while characters go in at once: `End ctrl+u blue` left the name empty (textual #6605)."""
+    the app, while characters go in at once: `End ctrl+u blue` left the name empty (textual #6605;
+    screens/key_order.py)."""
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
         await wizard_ready(pilot)
@@ -562,6 +563,13 @@ async def test_keys_arriving_together_are_applied_in_order(red_mesh):
         await _keys_at_once(pilot, "a", "b", "backspace", "c", "left", "d")
         assert name.value == "blueadc"
         assert app.session.invalid_inputs == {}
+        # a paste among keys waits its turn too
+        from textual import events
+        for message in (events.Key("end", None), events.Key("x", "x"), events.Paste("-pasted-"),
+                        events.Key("y", "y")):
+            app.post_message(message)
+        await pilot.pause(0.3)
+        assert name.value == "blueadcx-pasted-y"
 
 
 async def test_a_peer_renamed_by_keys_arriving_together_keeps_no_stale_error(tmp_path):
@@ -576,6 +584,31 @@ async def test_a_peer_renamed_by_keys_arriving_together_keeps_no_stale_error(tmp
         assert [p.name for p in app.session.mesh.peers] == ["green-mesh"]
         assert editor(app, "peer", "name").value == "green-mesh"
         assert app.session.invalid_inputs == {} and app.session.can_write
+
+
+async def test_keys_arriving_together_across_fields_and_steps_go_where_they_were_typed(tmp_path):
+    """Textual hands a key to the widget focused when the app reads it, and tab, ctrl+n and ctrl+o
+    move the focus only later: `blue<tab>ns` in one burst filled one field, and a peer name typed
+    after ctrl+n ctrl+o went into the mesh name (screens/key_order.py)."""
+    app = make_app(tmp_path / "new-mesh.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        await wizard_ready(pilot)
+        await _keys_at_once(pilot, "end", "ctrl+u", *"blue-mesh", "tab", "ctrl+u", *"blue-ns",
+                            "ctrl+n", "ctrl+o", "ctrl+u", *"green-mesh", "ctrl+o", "ctrl+u", *"red-mesh")
+        mesh = app.session.mesh
+        assert (mesh.name, mesh.namespace) == ("blue-mesh", "blue-ns")
+        assert [p.name for p in mesh.peers] == ["green-mesh", "red-mesh"]
+        assert app.screen.step == "peers" and app.session.invalid_inputs == {}
+
+
+async def test_a_write_confirmed_in_the_same_burst_is_written(red_mesh):
+    """ctrl+s and y typed together: the y answers the question ctrl+s asks."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "mesh", "cluster-name", "east")
+        await _keys_at_once(pilot, "ctrl+s", "y")
+        assert app.written
+    assert "name: east" in red_mesh.read_text()
 
 
 async def test_help_lists_every_field_with_its_docs_text(red_mesh):

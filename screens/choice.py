@@ -103,8 +103,11 @@ class Choice(Widget, can_focus=True):
         self.refresh()
 
     def on_click(self, event: events.Click) -> None:
+        at = event.get_content_offset(self)   # content coordinates, whatever padding a stylesheet adds
+        if at is None:
+            return
         for i, (line, start, end) in enumerate(self._layout(self.content_size.width)):
-            if line == event.y and start <= event.x < end:
+            if line == at.y and start <= at.x < end:
                 self.index = i
                 return
 

@@ -80,8 +80,11 @@ class KeyBar(Widget):
         return Content("\n").join(Content.assemble(*parts) if parts else Content("") for parts in lines)
 
     async def on_click(self, event: events.Click) -> None:
+        at = event.get_content_offset(self)   # content coordinates, whatever padding a stylesheet adds
+        if at is None:
+            return
         for (line, start, end), (i, _text, enabled) in zip(self._layout(self.content_size.width), self._pieces()):
-            if line == event.y and start <= event.x < end and enabled:
+            if line == at.y and start <= at.x < end and enabled:
                 key, _shown, _description, _enabled, node = self._keys[i]
                 binding = self.screen.active_bindings[key].binding
                 await self.app.run_action(binding.action, node)

@@ -78,6 +78,9 @@ class StepList(Widget):
         return Content("\n").join(lines)
 
     def on_click(self, event: events.Click) -> None:
-        index = event.y - 1
-        if 0 <= index < len(STEPS):
+        # in content coordinates: the stylesheet gives the list a top padding, and a click on a step
+        # went to the step below it
+        offset = event.get_content_offset(self)
+        index = None if offset is None else offset.y - 1   # line 0 is the "Steps" heading
+        if index is not None and 0 <= index < len(STEPS):
             self.post_message(self.Chosen(STEP_IDS[index]))

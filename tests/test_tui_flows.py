@@ -611,6 +611,40 @@ async def test_a_write_confirmed_in_the_same_burst_is_written(red_mesh):
     assert "name: east" in red_mesh.read_text()
 
 
+async def test_clicking_a_step_goes_to_that_step(red_mesh):
+    """Each step's line, where it is drawn, takes a click to that step (a click went one step down)."""
+    from smfed_tui.screens.step_list import STEPS
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await wizard_ready(pilot)
+        steps = app.screen.query_one("#step-list")
+        for index, (step, title) in reversed(list(enumerate(STEPS))):
+            y = steps.content_region.y + 1 + index      # under the "Steps" heading
+            await pilot.click(offset=(steps.content_region.x + 3, y))
+            await pilot.pause()
+            assert app.screen.step == step, (title, y)
+
+
+async def test_clicking_a_choice_and_a_key_in_the_footer(red_mesh):
+    """Where an option or a key's label is drawn, a click picks it (in content coordinates)."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "exposure")
+        choice = editor(app, "exposure", "service")
+        labels = [label for label, _value in choice.options]
+        line, start, _end = choice._layout(choice.content_size.width)[labels.index("NodePort")]
+        await pilot.click(offset=(choice.content_region.x + start + 1, choice.content_region.y + line))
+        await pilot.pause()
+        assert choice.value == "NodePort" and app.session.mesh.peers[0].exposure.service_type == "NodePort"
+        keys = app.screen.query_one("#keys")
+        texts = [text for _i, text, _enabled in keys._pieces()]
+        line, start, _end = keys._layout(keys.content_size.width)[next(
+            i for i, text in enumerate(texts) if text.endswith(" Next"))]
+        await pilot.click(offset=(keys.content_region.x + start + 1, keys.content_region.y + line))
+        await pilot.pause()
+        assert app.screen.step == "review"
+
+
 async def test_help_lists_every_field_with_its_docs_text(red_mesh):
     from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS
     from textual.widgets import Static

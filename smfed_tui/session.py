@@ -71,6 +71,11 @@ class Session:
             mesh = read_mesh(src)
             session = cls(path, mesh, mesh, src, loaded)
         else:
+            if path:   # said now, not after the user has filled in every step and asks to write
+                directory = os.path.dirname(os.path.abspath(path))
+                if not os.path.isdir(directory):
+                    raise InputError(_("the directory {directory} does not exist").format(directory=directory),
+                                     path=path, hint=_("create it first, or give a FILE in a directory that exists"))
             session = cls(path, Mesh.new(default_name))
         session.refresh()
         session.baseline_text = session.original_text if session.is_edit else session.text

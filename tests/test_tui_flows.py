@@ -344,6 +344,20 @@ async def test_escape_on_the_first_step_asks_before_it_loses_work(red_mesh):
     assert app.return_code == 130
 
 
+@pytest.mark.parametrize("runner", ["smfed_tui.screens.app.run_app", "smfed_tui.plain.run_plain"])
+def test_a_new_file_in_a_missing_directory_is_refused_before_any_question(tmp_path, runner):
+    """Said at the start, not after every step was filled in and the write failed. (A child process
+    with a timeout: were the check missing, the wizard would start and wait for keys.)"""
+    path = tmp_path / "no-such-dir" / "red-mesh.yaml"
+    module, function = runner.rsplit(".", 1)
+    code = f"import sys; from {module} import {function}; sys.exit({function}(sys.argv[1]))"
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=30)
+    assert proc.returncode == 2
+    assert f"the directory {path.parent} does not exist" in proc.stderr and "fix:" in proc.stderr
+    assert not path.parent.exists()
+
+
 def test_refused_file_exits_2_without_ui(tmp_path, capsys):
     helm = tmp_path / "smcp.yaml"
     helm.write_text("apiVersion: maistra.io/v2\nkind: ServiceMeshControlPlane\nmetadata:\n"

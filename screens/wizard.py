@@ -362,12 +362,12 @@ class WizardScreen(Screen):
     def ask_quit(self) -> None:
         from .modals import ConfirmModal
         s = self.session
-        added, removed = s.diff_stats() if s.is_edit else (0, 0)
+        changes = s.change_summary()
         if not s.is_edit:
             body = _("The new file is not written.")
-        elif added or removed:
-            body = _("Your changes to {file} ({added} lines added, {removed} removed) are not written.").format(
-                file=display_name(s), added=added, removed=removed)
+        elif changes:
+            body = _("Your changes to {file} ({changes}) are not written.").format(file=display_name(s),
+                                                                                 changes=changes)
         else:
             body = _("What you typed into {count} field(s) is not a value yet and is not written.").format(
                 count=len(s.invalid_inputs))

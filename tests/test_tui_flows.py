@@ -331,7 +331,7 @@ async def test_escape_on_the_first_step_asks_before_it_loses_work(red_mesh):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
-        assert "2 lines added, 0 removed" in str(app.screen.body)
+        assert "(2 lines changed) are not written" in str(app.screen.body)
         await pilot.press("enter")
         await pilot.pause()
         assert app.return_code is None and app.screen.step == "mesh"

@@ -26,11 +26,6 @@ class PeerList(OptionList):
         Binding("d,delete", "remove", N_("Remove")),
     ]
 
-    class Chosen(Message):
-        def __init__(self, peer: str | None) -> None:
-            super().__init__()
-            self.peer = peer
-
     class AddRequested(Message):
         pass
 
@@ -73,13 +68,19 @@ class PeerList(OptionList):
             return Content.assemble((name, ""), (f" ✗{errors}", "$text-error"))
         return Content(name)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if self._syncing or event.option.id == ADD_ID:
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        # The screen follows the highlight at once, inside the key's handling (as a typed value does,
+        # FieldInput). Through a message it followed later, and the list, re-synced with the older
+        # choice meanwhile, pulled the highlight back: 24 quick Downs stopped at the ninth peer.
+        if self._syncing or highlighted is None or not 0 <= highlighted < len(self._names):
             return
-        index = event.option_index
-        if 0 <= index < len(self._names):
-            self.post_message(self.Chosen(self._names[index]))
+        choose = getattr(self.screen, "choose_peer", None) if self.is_attached else None
+        if choose is not None:
+            choose(self._names[highlighted])
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()   # handled by watch_highlighted
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

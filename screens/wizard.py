@@ -396,10 +396,11 @@ class WizardScreen(Screen):
 
     # --- peers -----------------------------------------------------------------------------------------
 
-    def on_peer_list_chosen(self, event) -> None:
-        if event.peer == self.selected_peer:
+    def choose_peer(self, name: str) -> None:
+        """The peer list's highlight moved to `name` (called while the key is handled)."""
+        if name == self.selected_peer:
             return
-        self.selected_peer = event.peer
+        self.selected_peer = name
         self._follow_peer()
         self._refresh_views(force=True)
 

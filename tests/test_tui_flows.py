@@ -615,6 +615,23 @@ async def test_keys_arriving_together_across_fields_and_steps_go_where_they_were
         assert app.screen.step == "peers" and app.session.invalid_inputs == {}
 
 
+async def test_a_burst_of_downs_in_the_peer_list_selects_the_peer_it_reaches(tmp_path):
+    """The screen followed the list's highlight through a message, and re-synced the list with the
+    older choice meanwhile: 24 Downs in one burst stopped at the ninth peer, and what was typed next
+    went into that peer's field."""
+    from smfed_tui.edit import generate_text
+    from smfed_tui.model import Mesh, Peer
+    path = tmp_path / "thirty.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=tuple(Peer.new(f"peer-{i}") for i in range(30)))))
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "peers")
+        await _keys_at_once(pilot, *["down"] * 24, "tab", "tab", "tab", "tab", "end", *"xyz")
+        assert app.screen.selected_peer == "peer-24"
+        assert app.session.mesh.peer("peer-24").network_view == ("network-peer-24xyz",)
+        assert app.session.mesh.peer("peer-9").network_view == ("network-peer-9",)
+
+
 async def test_a_write_confirmed_in_the_same_burst_is_written(red_mesh):
     """ctrl+s and y typed together: the y answers the question ctrl+s asks."""
     app = make_app(red_mesh)

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input, Label, Static
 
@@ -47,9 +46,19 @@ class FieldInput(Input):
     def watch_value(self, value: str) -> None:
         row = self.parent
         if isinstance(row, FieldRow) and not row._putting:
-            apply = getattr(self.screen, "apply_field_edit", None) if self.is_attached else None
-            if apply is not None:
-                apply(row, value, True)
+            row.hand_over(value, True)
+
+
+class FieldChoice(Choice):
+    """A Choice that hands each new value to the screen while the key is being handled, as FieldInput
+    does: through the Changed message it came later, so a key typed right after (tab into the node
+    port that NodePort shows) found the form as it was before the choice."""
+
+    def watch_index(self, old: int, new: int) -> None:
+        super().watch_index(old, new)
+        row = self.parent
+        if isinstance(row, FieldRow) and not row._putting:
+            row.chosen(self.value)
 
 
 class FieldRow(Vertical):
@@ -64,15 +73,6 @@ class FieldRow(Vertical):
     FieldRow > .field-messages.-shown { display: block; }
     FieldRow.-error > Input { background: $error 15%; }
     """
-
-    class Edited(Message):
-        """The user changed the value: `raw` is the text typed, or the value chosen in a list."""
-
-        def __init__(self, row: "FieldRow", raw, typed: bool) -> None:
-            super().__init__()
-            self.row = row
-            self.raw = raw
-            self.typed = typed
 
     def __init__(self, fld: Field, *, cursor_blink: bool = True) -> None:
         super().__init__(id=f"field-{fld.scope}-{fld.key}", classes="field-row")
@@ -92,7 +92,7 @@ class FieldRow(Vertical):
         fld = self.fld
         yield Label(Content(fld.label), classes="field-label")
         if self.uses_choice:
-            yield Choice(self._options(), id=f"{self.id}-editor")
+            yield FieldChoice(self._options(), id=f"{self.id}-editor")
         else:
             placeholder = {INT: _("(none)"), LIST: _("comma-separated")}.get(fld.kind, "")
             if fld.optional and fld.kind not in (INT, LIST):
@@ -159,12 +159,21 @@ class FieldRow(Vertical):
         event.stop()   # already applied by FieldInput.watch_value
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
-        event.stop()
-        value = None if event.value is BLANK else event.value
+        event.stop()   # already applied by FieldChoice.watch_index
+
+    def chosen(self, value) -> None:
+        """The Choice moved to `value` (BLANK: not set)."""
+        value = None if value is BLANK else value
         if self._shown is not _NOTHING and value == self._shown and type(value) is type(self._shown):
             return
         self._shown = value
-        self.post_message(self.Edited(self, value, False))
+        self.hand_over(value, False)
+
+    def hand_over(self, raw, typed: bool) -> None:
+        """The user's new text (typed) or value (chosen), to the screen at once."""
+        apply = getattr(self.screen, "apply_field_edit", None) if self.is_attached else None
+        if apply is not None:
+            apply(self, raw, typed)
 
     # --- messages ---------------------------------------------------------------------------------
 

@@ -263,10 +263,6 @@ class WizardScreen(Screen):
     def _peer_for(self, row: FieldRow) -> str | None:
         return None if row.fld.scope == "mesh" else self.selected_peer
 
-    @on(FieldRow.Edited)
-    def _edited(self, event: FieldRow.Edited) -> None:
-        self.apply_field_edit(event.row, event.raw, event.typed)
-
     def apply_field_edit(self, row: FieldRow, raw, typed: bool) -> None:
         """A field's new text (typed) or value (chosen): through the session, then onto the views."""
         fld = row.fld

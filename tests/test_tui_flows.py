@@ -632,6 +632,19 @@ async def test_a_burst_of_downs_in_the_peer_list_selects_the_peer_it_reaches(tmp
         assert app.session.mesh.peer("peer-9").network_view == ("network-peer-9",)
 
 
+async def test_a_choice_and_the_field_it_shows_in_one_burst(red_mesh):
+    """NodePort shows the node port fields: a choice reached the screen through a message, so a tab
+    and a port typed right after it found the form as it was before (the port went nowhere)."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "exposure")
+        editor(app, "exposure", "service").focus()
+        await pilot.pause()
+        await _keys_at_once(pilot, "right", "tab", *"30510")
+        exposure = app.session.mesh.peers[0].exposure
+        assert (exposure.service_type, exposure.tls_node_port) == ("NodePort", 30510)
+
+
 async def test_a_write_confirmed_in_the_same_burst_is_written(red_mesh):
     """ctrl+s and y typed together: the y answers the question ctrl+s asks."""
     app = make_app(red_mesh)

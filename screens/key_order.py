@@ -24,6 +24,9 @@ from textual.app import App
 from textual.message_pump import MessagePump
 
 
+FOCUS_KEYS = ("tab", "shift+tab")   # Textual's focus_next / focus_previous
+
+
 class KeysInOrder(App):
     """An App whose keys are handled in order (see the module's docstring). A paste waits its turn
     among them too (Textual forwards it at once, so it would overtake keys still waiting here)."""
@@ -42,13 +45,18 @@ class KeysInOrder(App):
             return
         await super().on_event(event)
 
-    async def _next_key(self) -> None:
+    async def _next_key(self, after_another: bool = False) -> None:
         event = self._keys_waiting.popleft()
         try:
+            if after_another and isinstance(event, events.Key) and event.key in FOCUS_KEYS:
+                # Tab orders the widgets by where they are on screen, and a field the key before
+                # showed has no place until the screen is laid out again (a tab right after choosing
+                # NodePort skipped the node port): lay it out now.
+                self.screen._refresh_layout()
             await self._handle_key(event)
         finally:
             if self._keys_waiting:
-                self.call_later(self._next_key)   # behind what this key queued (a focus change)
+                self.call_later(self._next_key, True)   # behind what this key queued (a focus change)
             else:
                 self._key_turn_taken = False
 

@@ -555,11 +555,14 @@ async def test_the_preview_title_counts_removed_lines(red_mesh):
 
 
 async def _keys_at_once(pilot, *keys: str) -> None:
-    """Keys arriving together, as over SSH or from a fast typist: all posted before any is handled."""
+    """Keys arriving together, as over SSH or from a fast typist: all posted before any is handled,
+    and no layout between them but the ones the app does itself (on a slow machine none comes in
+    time; here none comes at all, so a test does not pass by luck)."""
     from textual import events
-    for key in keys:
-        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
-    await pilot.pause(0.3)
+    with pilot.app.batch_update():
+        for key in keys:
+            pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.3)
 
 
 async def test_keys_arriving_together_are_applied_in_order(red_mesh):
@@ -640,7 +643,7 @@ async def test_a_choice_and_the_field_it_shows_in_one_burst(red_mesh):
         await go_to(pilot, "exposure")
         editor(app, "exposure", "service").focus()
         await pilot.pause()
-        await _keys_at_once(pilot, "right", "tab", *"30510")
+        await _keys_at_once(pilot, "right", "tab", *"30510")   # the tab skipped the port not yet placed
         exposure = app.session.mesh.peers[0].exposure
         assert (exposure.service_type, exposure.tls_node_port) == ("NodePort", 30510)
 

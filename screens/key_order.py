@@ -11,7 +11,10 @@ Input.)
 Here the app takes each key to its end before it starts the next: the focused widget and then each
 of its parents handle it at once, in the app's task and in Textual's own order (the widget's
 handlers, its parents' unless one stops the key, then the bindings and the app's `key_` methods);
-the next key waits behind whatever the previous one queued in the app (a focus change, a new screen).
+the next key waits behind whatever the previous one queued in the app (a focus change, a new screen),
+and a tab that waited has the screen laid out first (it orders widgets by their place on screen).
+The same order holds beyond the key where the wizard follows it: a typed value, a choice and the peer
+list's highlight reach the screen while their key is handled (FieldInput, FieldChoice, PeerList).
 """
 from __future__ import annotations
 

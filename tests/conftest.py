@@ -113,6 +113,17 @@ async def choose(pilot, scope: str, key: str, value) -> None:
     assert choice.index == target
 
 
+async def until(pilot, condition, what: str, timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds: what comes after a layout or a refresh comes
+    sooner or later on a loaded machine, and a fixed pause fails there."""
+    import time
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
 async def click_when_shown(pilot, selector: str, timeout: float = 10.0) -> None:
     """Click a widget once it is laid out inside the screen: a widget that has just appeared (the node
     port rows after NodePort) is placed by a later layout pass, sooner or later on a loaded machine."""

@@ -208,10 +208,10 @@ async def test_the_outcome_is_brought_into_view_at_80x24(red_mesh, cluster):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: "✗" in status(app), "the error")
-        await pilot.pause(0.2)
         shown = wizard(app).query_one("#apply-status")
         column = shown.parent
-        assert column.region.y <= shown.region.y < column.region.bottom, (shown.region, column.region)
+        await wait_until(pilot, lambda: column.region.y <= shown.region.y < column.region.bottom,
+                         f"the status in view ({shown.region} in {column.region})", timeout=10)
 
 
 async def test_the_context_given_on_the_command_line_is_the_one_applied_to(red_mesh, cluster):

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, choose, click_when_shown, editor, go_to, make_app, node_ports, type_into, wizard_ready
+from conftest import (FIXTURES, choose, click_when_shown, editor, go_to, make_app, node_ports, type_into, until,
+                      wizard_ready)
 from smfed_tui.screens.app import run_app
 
 SIZE = (120, 36)
@@ -416,10 +417,12 @@ async def test_the_overwrite_question_shows_its_buttons_and_the_change(red_mesh,
     async with app.run_test(size=size) as pilot:
         await type_into(pilot, "mesh", "cluster-name", "east")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: app.screen.query("#modal-diff"), "the overwrite question")
         dialog = app.screen
+        buttons = list(dialog.query("Button"))
+        await until(pilot, lambda: all(b.region for b in buttons), "the dialog laid out")
         visible = dialog._compositor.visible_widgets
-        for button in dialog.query("Button"):
+        for button in buttons:
             assert button in visible and dialog.region.contains_region(button.region), button
         diff = dialog.query_one("#modal-diff")
         shown = diff.lines[diff.scroll_offset.y:diff.scroll_offset.y + diff.scrollable_content_region.height]
@@ -530,8 +533,9 @@ async def test_the_preview_scrolls_sideways_only_when_a_line_is_cut(tmp_path, re
         app = make_app(path)
         async with app.run_test(size=SIZE) as pilot:
             await wizard_ready(pilot)
-            await pilot.pause(0.1)
             preview = app.screen.query_one("#preview")
+            await until(pilot, lambda: not preview.has_class("-starting"), "the preview's scroll bars")
+            await pilot.pause()
             widest = max(len(line) for line in preview.lines) + preview.gutter_width()
             assert (widest > preview.scrollable_content_region.width) is cut
             assert preview.show_horizontal_scrollbar is cut, path

@@ -562,16 +562,25 @@ async def _keys_at_once(pilot, *keys: str) -> None:
     """Keys arriving together, as over SSH or from a fast typist: all posted before any is handled,
     and no layout between them but the ones the app does itself (on a slow machine none comes in
     time; here none comes at all, so a test does not pass by luck)."""
-    import time
     from textual import events
     app = pilot.app
-    with app.batch_update():
-        for key in keys:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
-        deadline = time.monotonic() + 20    # every key handled (a slow machine takes its time)
-        while (app._keys_waiting or app._key_turn_taken) and time.monotonic() < deadline:
-            await pilot.pause(0.05)
-        await pilot.pause(0.1)
+    handled = []
+    handle = app._handle_key
+
+    async def counted(event) -> None:
+        await handle(event)
+        handled.append(event)
+
+    app._handle_key = counted
+    try:
+        with app.batch_update():
+            for key in keys:
+                app.post_message(events.Key(key, key if len(key) == 1 else None))
+            # every key handled (a slow machine takes its time), then what they set off
+            await until(pilot, lambda: len(handled) == len(keys), f"{len(keys)} keys handled", timeout=30)
+            await pilot.pause(0.1)
+    finally:
+        del app._handle_key
 
 
 async def test_keys_arriving_together_are_applied_in_order(red_mesh):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import choose, click_when_shown, go_to, make_app, node_ports, type_into, wizard_ready
+from conftest import choose, click_when_shown, go_to, make_app, node_ports, type_into, until, wizard_ready
 from kube_fixtures import kube  # noqa: F401  (a fixture, used by `cluster`)
 from test_tui_apply import app_for, cluster, confirm_shown, done, operator_owned, stable_server  # noqa: F401
 
@@ -269,6 +269,8 @@ class TestApply:
             await pilot.press("y")
             await done(pilot, "serverside-applied")
             pilot.app.clear_notifications()
+            # the toast goes a moment later (under load it was still in the picture)
+            await until(pilot, lambda: not pilot.app.screen.query("Toast"), "the toast gone")
             await pilot.pause()
         assert snap_compare(app_for(red_mesh, cluster), terminal_size=WIDE, run_before=run_before)
 

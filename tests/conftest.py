@@ -127,13 +127,9 @@ async def until(pilot, condition, what: str, timeout: float = 10.0) -> None:
 async def click_when_shown(pilot, selector: str, timeout: float = 10.0) -> None:
     """Click a widget once it is laid out inside the screen: a widget that has just appeared (the node
     port rows after NodePort) is placed by a later layout pass, sooner or later on a loaded machine."""
-    import time
     widget = pilot.app.screen.query_one(selector)
-    deadline = time.monotonic() + timeout
-    while not (widget.region and pilot.app.screen.region.contains_region(widget.region)):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{selector} never came into view (region {widget.region})")
-        await pilot.pause(0.02)
+    await until(pilot, lambda: widget.region and pilot.app.screen.region.contains_region(widget.region),
+                f"{selector} to come into view", timeout)
     await pilot.click(selector)
 
 

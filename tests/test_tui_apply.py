@@ -11,13 +11,12 @@ still goes to the stand-in through the real kubectl.
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, make_app, type_into
+from conftest import FIXTURES, make_app, type_into, until
 from kube_fixtures import CONTEXT, OTHER_CONTEXT, kube  # noqa: F401  (kube is a fixture)
 from kube_standin import KubeStandIn
 from smfed_tui import apply as kube_apply
@@ -58,12 +57,8 @@ def operator_owned(version: str = "v2.5") -> dict:
 
 
 async def wait_until(pilot, predicate, what: str, timeout: float = 30.0) -> None:
-    """Let the app run until `predicate()` holds (kubectl takes a moment per call)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
+    """`conftest.until` with more time: kubectl takes a moment per call."""
+    await until(pilot, predicate, what, timeout)
 
 
 def modal(app):

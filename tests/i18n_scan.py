@@ -29,7 +29,8 @@ CATALOG_CALLS = {"_": (0,), "N_": (0,), "ngettext": (0, 1)}
 
 def scanned_files() -> list[Path]:
     """Every module whose strings a user may read (the catalog machinery itself excepted)."""
-    files = sorted((ROOT / "smfed_tui").glob("*.py")) + sorted((ROOT / "screens").glob("*.py"))
+    # rglob: the core has subpackages (checks/, status/, migrate/, schemas/) whose strings users read too
+    files = sorted((ROOT / "smfed_tui").rglob("*.py")) + sorted((ROOT / "screens").glob("*.py"))
     return [p for p in files if p.name not in ("i18n.py", "__main__.py")]
 
 
@@ -179,7 +180,7 @@ ALLOWED = (
     ("smfed_tui/completion.py", "_zsh_positional", None, "zsh code"),
     ("smfed_tui/completion.py", "_zsh_option", None, "zsh code"),
     ("smfed_tui/completion.py", "zsh_script", None, "zsh code"),
-    ("smfed_tui/federation_rules.py", "remote_of", "trust domain", "an internal tag (RemoteView.matched_by)"),
+    ("smfed_tui/checks/inventory.py", "remote_of", "trust domain", "an internal tag (RemoteView.matched_by)"),
     ("smfed_tui/plain.py", "step_write", "smfed-wizard --plain", "a command line, shown as is"),
     ("smfed_tui/plain.py", "print_next_steps", None, "a command line, shown as is"),
     ("smfed_tui/source.py", "parse", "{}: U+{}", "PyYAML's reason and a code point, inside a translated message"),

@@ -8,13 +8,19 @@ The editor splices into this same text, so offsets stay valid and untouched byte
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError
 from .i18n import _
+from .kube_objects import SMCP_KIND, KubeObject, find_objects, select_smcp, several_smcps_error
+from .yaml_nodes import bool_value, get, get_value, int_value, is_null, scalar_at
+
+# the node helpers are part of this module's interface (most of the core reads nodes through here)
+__all__ = ["Source", "parse", "decode", "require_smcp_v2", "SMCP_KIND", "SMCP_API", "MAX_DEPTH",
+           "get", "get_value", "scalar_at", "is_null", "int_value", "bool_value"]
 
 try:  # the C composer is ten times faster; fall back so a bare libyaml-less install still works
     _ComposingLoader = yaml.CSafeLoader
@@ -55,7 +61,6 @@ class _Loader(_ComposingLoader):
 
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 100_000
-SMCP_KIND = "ServiceMeshControlPlane"
 SMCP_API = "maistra.io/v2"
 
 _TEMPLATE = re.compile(r"\{\{|\{%|\{#")
@@ -65,14 +70,29 @@ _BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
 
 @dataclass
 class Source:
-    """One YAML file as text, with its SMCP document (if any) parsed."""
+    """One YAML file as text, with its SMCP (if any) parsed: a document of its own or wrapped in a
+    List or an RHACM policy (`kube_objects`)."""
 
     path: str
     text: str                 # `\n` line ends, no BOM
     bom: bool
     crlf: bool
     documents: list[Node]     # every document's root node, in file order
-    smcp: MappingNode | None  # the SMCP document's root mapping
+    smcp: MappingNode | None  # the SMCP's mapping: the only one, or the one chosen (`parse(smcp=...)`)
+    objects: list[KubeObject] = field(default_factory=list)  # every object, documents and wrapped ones
+    smcps: list[MappingNode] = field(default_factory=list)   # every SMCP in the file, in file order
+
+    @property
+    def smcp_index(self) -> int | None:
+        """Which of `smcps` is `smcp`: what to pass to `parse(smcp=...)` for an edit of this file."""
+        return next((i for i, n in enumerate(self.smcps) if n is self.smcp), None)
+
+    def per_smcp(self) -> list["Source"]:
+        """This file once per SMCP it holds, each with that one as `smcp` (`validate` checks them all);
+        the file itself when it holds one or none."""
+        if len(self.smcps) < 2:
+            return [self]
+        return [replace(self, smcp=node) for node in self.smcps]
 
     def encode(self, text: str | None = None) -> bytes:
         """Bytes for `text` (default: the loaded text) in this file's own BOM and line ends."""
@@ -83,12 +103,21 @@ class Source:
         return (b"\xef\xbb\xbf" + data) if self.bom else data
 
     def smcp_text(self) -> str:
-        """The SMCP document alone (what `apply` sends): its exact text, without the other documents."""
+        """The SMCP alone (what `apply` sends): its exact text, without the other documents. A wrapped
+        SMCP (a List item, a policy's objectDefinition) is moved left to column 1, as a document of
+        its own; its lines keep their relative indentation."""
         node = self.smcp
         if node is None:
             return ""
         start = self.text.rfind("\n", 0, node.start_mark.index) + 1
-        return self.text[start:node.end_mark.index].rstrip("\n") + "\n"
+        text = self.text[start:node.end_mark.index].rstrip() + "\n"
+        column = node.start_mark.column
+        if column == 0 or node.flow_style:
+            return text if column == 0 else self.text[node.start_mark.index:node.end_mark.index] + "\n"
+        lines = text.split("\n")
+        lines[0] = " " * column + lines[0][column:]   # a List item's `- ` goes with the List
+        # Lines of the block start at its column or deeper; a comment or blank line may start left of it.
+        return "\n".join(line[min(column, len(line) - len(line.lstrip(" "))):] for line in lines)
 
     def position(self, index: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -157,11 +186,12 @@ def find_template_marker(text: str) -> tuple[int, int] | None:
     return None
 
 
-def parse(data: bytes, path: str, *, trusted: bool = False) -> Source:
+def parse(data: bytes, path: str, *, trusted: bool = False, smcp: str | int | None = None) -> Source:
     """Decode and parse `data`; InputError (with line and column) for anything we cannot use safely.
 
     `trusted` skips the guards against hostile input: only for text this program derived from a
-    file that already passed them (the wizard re-parses its own edits on every keystroke)."""
+    file that already passed them (the wizard re-parses its own edits on every keystroke).
+    `smcp` chooses the SMCP of a file that holds several (`kube_objects.select_smcp`)."""
     text, bom, crlf = decode(data, path)
     if not trusted:
         marker = find_template_marker(text)
@@ -196,22 +226,22 @@ def parse(data: bytes, path: str, *, trusted: bool = False) -> Source:
             check_tree(doc, path)  # depth first: the alias check below walks the tree recursively
             if "&" in text:  # no anchor, no alias: nothing to expand
                 check_aliases(doc, path, text)
-    smcps = [d for d in documents if isinstance(d, MappingNode) and scalar_at(d, "kind") == SMCP_KIND]
-    if len(smcps) > 1:
-        second = smcps[1].start_mark
-        raise InputError(_("more than one ServiceMeshControlPlane in one file"), path=path,
-                         line=second.line + 1, column=second.column + 1,
-                         hint=_("keep one ServiceMeshControlPlane per file"))
-    return Source(path, text, bom, crlf, documents, smcps[0] if smcps else None)
+    objects = find_objects(documents)
+    smcps = [o.node for o in objects if o.kind == SMCP_KIND]
+    return Source(path, text, bom, crlf, documents, select_smcp(smcps, smcp, path), objects, smcps)
 
 
 def require_smcp_v2(src: Source) -> MappingNode:
     """The SMCP mapping, or an InputError saying why this file cannot be edited as one."""
+    if src.smcp is None and len(src.smcps) > 1:
+        raise several_smcps_error(src.smcps, src.path)
     if src.smcp is None:
-        kinds = [scalar_at(d, "kind") for d in src.documents if isinstance(d, MappingNode)]
-        what = ", ".join(k for k in kinds if k) or _("no Kubernetes object")
+        kinds = list(dict.fromkeys(o.kind for o in src.objects if o.kind))
+        what = ", ".join(kinds) or _("no Kubernetes object")
         raise InputError(_("no ServiceMeshControlPlane document in this file (found: {kinds})").format(kinds=what),
-                         path=src.path, line=1, column=1, hint=_("point the wizard at the file holding your SMCP"))
+                         path=src.path, line=1, column=1,
+                         hint=_("give a file that holds a ServiceMeshControlPlane (a document of its own, an item of a "
+                                "List, or an RHACM policy's objectDefinition), or the name of a new file to start one"))
     api = scalar_at(src.smcp, "apiVersion")
     if api != SMCP_API:
         node = get(src.smcp, "apiVersion")
@@ -350,51 +380,3 @@ def _children(node: Node) -> list[Node]:
     if isinstance(node, MappingNode):
         return [n for pair in node.value for n in pair]
     return []
-
-
-# --- node helpers -------------------------------------------------------------------------------
-
-def get(mapping: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
-    """The (key node, value node) pair for `key`, or None."""
-    if not isinstance(mapping, MappingNode):
-        return None
-    for k, v in mapping.value:
-        if isinstance(k, ScalarNode) and k.value == key:
-            return k, v
-    return None
-
-
-def get_value(mapping: Node | None, *keys: str) -> Node | None:
-    node = mapping
-    for key in keys:
-        pair = get(node, key)
-        if pair is None:
-            return None
-        node = pair[1]
-    return node
-
-
-def scalar_at(mapping: Node | None, *keys: str) -> str | None:
-    node = get_value(mapping, *keys)
-    if isinstance(node, ScalarNode) and not is_null(node):
-        return node.value
-    return None
-
-
-def is_null(node: Node | None) -> bool:
-    return node is None or (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null")
-
-
-def int_value(node: Node | None) -> int | None:
-    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:int":
-        try:
-            return int(node.value.replace("_", ""), 0)
-        except ValueError:
-            return None
-    return None
-
-
-def bool_value(node: Node | None) -> bool | None:
-    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
-        return node.value.lower() in ("true", "yes", "on", "y")
-    return None

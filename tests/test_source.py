@@ -19,7 +19,7 @@ import yaml
 
 from smfed_tui.cli import main
 from smfed_tui.errors import InputError
-from smfed_tui.source import MAX_DEPTH, parse
+from smfed_tui.source import MAX_DEPTH, parse, require_smcp_v2
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = (FIXTURES / "edit" / "two-space-compact.yaml").read_text(encoding="utf-8")
@@ -221,8 +221,12 @@ def test_templates_in_comments_do_not_count():
     assert parse(text.encode(), "c.yaml").smcp is not None
 
 
-def test_two_smcps_in_one_file_are_refused():
-    err = refusal((BASE + "---\n" + BASE).encode())
+def test_two_smcps_in_one_file_are_refused_for_editing_until_one_is_chosen():
+    src = parse((BASE + "---\n" + BASE).encode(), "smcp.yaml")   # validate checks both
+    assert len(src.smcps) == 2 and src.smcp is None
+    with pytest.raises(InputError) as info:
+        require_smcp_v2(src)
+    err = info.value
     assert "more than one ServiceMeshControlPlane" in err.message
     assert (err.line, err.column) == (BASE.count("\n") + 3, 1)  # BASE opens with a comment line
 

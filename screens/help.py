@@ -54,7 +54,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content("\n").join(
                     Content.assemble((key.ljust(width), "bold $text-accent"), "  ", _(text)) for key, text in KEYS),
                     classes="help-text")
-                from smfed_tui.follow_on import BUNDLE_FIELDS
+                from smfed_tui.federation_resources import BUNDLE_FIELDS
                 for title, fields in ((_("Mesh"), MESH_FIELDS), (_("Peers"), PEER_FIELDS),
                                       (_("Exposure"), EXPOSURE_FIELDS), (_("Next steps"), BUNDLE_FIELDS)):
                     yield Static(Content.styled(title, "bold"), classes="help-title")

@@ -2,9 +2,9 @@
 ConfigMap, ServiceMeshPeer, ExportedServiceSet and ImportedServiceSet), prefilled from what the wizard
 knows and editable per peer, previewed on the right, written through the core's safe writer.
 
-A peer list on the left, the selected peer's values (declared in `smfed_tui.follow_on`) on the right,
+A peer list on the left, the selected peer's values (declared in `smfed_tui.federation_resources`) on the right,
 then the file to write and the equivalent `smfed-wizard bundle` command. Everything is decided by
-`session.follow_on`; this step shows it and asks before overwriting.
+`session.federation_resources`; this step shows it and asks before overwriting.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from smfed_tui.errors import ChangedOnDiskError, SmfedError, fix_line, format_error
 from smfed_tui.findings import Finding
-from smfed_tui.follow_on import BUNDLE_FIELDS, BundleWrite
+from smfed_tui.federation_resources import BUNDLE_FIELDS, BundleWrite
 from smfed_tui.i18n import N_, _, ngettext
 from smfed_tui.model import Peer
 from smfed_tui.quoting import visible
@@ -56,7 +56,7 @@ class NextStep(PeerFormStep):
         self._key: tuple | None = None
 
     def compose_extra(self) -> ComposeResult:
-        fo = self.session.follow_on
+        fo = self.session.federation_resources
         yield Label(Content(_("File (next to the SMCP)")), classes="bundle-label")
         path = Input(visible(fo.path_text()), id="bundle-path", compact=True, select_on_focus=False)
         path.cursor_blink = self.cursor_blink
@@ -69,14 +69,14 @@ class NextStep(PeerFormStep):
     # --- session -> view ----------------------------------------------------------------------
 
     def row_state(self, session: Session, fld, peer: Peer | None, peer_name: str | None) -> tuple:
-        fo = session.follow_on
+        fo = session.federation_resources
         return fo.value(fld, peer_name), fo.problem(fld, peer_name), fo.notes(peer_name).get(fld.key, []), None
 
     def sync(self, session: Session, peer_name: str | None, *, force: bool = False) -> None:
         super().sync(session, peer_name, force=force)
         if not self.built:
             return
-        fo = session.follow_on
+        fo = session.federation_resources
         key = (session.revision, fo.revision, session.path, self._wrote)
         if key == self._key:
             return
@@ -89,12 +89,12 @@ class NextStep(PeerFormStep):
 
     def peer_errors(self, session: Session) -> dict[str, int]:
         errors: dict[str, int] = {}
-        for _key, peer in session.follow_on.invalid:
+        for _key, peer in session.federation_resources.invalid:
             errors[peer] = errors.get(peer, 0) + 1
         return errors
 
     def _status(self, session: Session) -> Content:
-        fo = session.follow_on
+        fo = session.federation_resources
         mesh = session.mesh
         lines: list[Content] = []
         if self._wrote is not None and self._wrote[:2] == (session.revision, fo.revision):
@@ -130,7 +130,7 @@ class NextStep(PeerFormStep):
         if event.input.id != "bundle-path":
             return
         event.stop()
-        problem = self.session.follow_on.set_path(event.value)
+        problem = self.session.federation_resources.set_path(event.value)
         shown = self.query_one("#bundle-path-problem", Static)
         shown.set_class(bool(problem), "-shown")
         shown.update(Content("✗ " + problem) if problem else "")
@@ -149,7 +149,7 @@ class NextStep(PeerFormStep):
     def action_write_bundle(self) -> None:
         """Write the file: at once when it is new; after a confirmation with the diff when one is there;
         never over a file someone changed since the wizard wrote it (that shows the difference)."""
-        fo = self.session.follow_on
+        fo = self.session.federation_resources
         try:
             plan = fo.prepare_write() if fo.can_write else None
         except SmfedError as err:
@@ -185,7 +185,7 @@ class NextStep(PeerFormStep):
             file=(name, "bold")), diff=plan.diff, yes=_("Overwrite"), no=_("Cancel")), answered)
 
     def _write(self, plan: BundleWrite, name: str) -> None:
-        fo = self.session.follow_on
+        fo = self.session.federation_resources
         try:
             fo.write(plan)
         except ChangedOnDiskError as err:
@@ -201,7 +201,7 @@ class NextStep(PeerFormStep):
         self._written(name)
 
     def _written(self, name: str) -> None:
-        self._wrote = (self.session.revision, self.session.follow_on.revision, name)
+        self._wrote = (self.session.revision, self.session.federation_resources.revision, name)
         self.post_message(self.Edited())
         self.call_after_refresh(self.query_one("#bundle-command").scroll_visible, animate=False)
 

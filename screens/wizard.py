@@ -197,7 +197,7 @@ class WizardScreen(Screen):
 
     def _show_step_counts(self) -> None:
         if self.step == "next":   # its own form counts anyway: no extra work on the keystroke path
-            self._next_counts = self.session.follow_on_counts()
+            self._next_counts = self.session.federation_resource_counts()
         elif self._next_counts is not None:   # Next steps was opened
             # Elsewhere, an edit can change the follow-on resources too, but counting them (the
             # cross-file rules over every peer) costs up to 50 ms on 50 peers: once typing pauses.
@@ -208,7 +208,7 @@ class WizardScreen(Screen):
 
     def _recount_next(self) -> None:
         self._next_recount = None
-        self._next_counts = self.session.follow_on_counts()
+        self._next_counts = self.session.federation_resource_counts()
         self._update_step_list()
 
     def _update_step_list(self) -> None:
@@ -244,7 +244,7 @@ class WizardScreen(Screen):
     def _show_bundle(self, *, follow: bool = True) -> None:
         """On the Next-steps step the preview shows the follow-on resources, at the field being edited."""
         s = self.session
-        fo = s.follow_on
+        fo = s.federation_resources
         key = ("next", s.revision, fo.revision, self._bundle_focus)
         if key == self._preview_key:
             return

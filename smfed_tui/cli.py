@@ -296,7 +296,8 @@ def cmd_edit(args) -> int:
     from .edit import edit_text
     from .flags import apply_mesh_flags, apply_peer_spec, remove_peer
     from .reader import read_mesh
-    from .rules import check_edit, check_source
+    from .checks.across import check_edit
+    from .checks.smcp import check_source
     from .safe_files import write_file
     from .source import parse
 
@@ -363,7 +364,7 @@ def unified_diff(old: str, new: str, name: str) -> str:
 
 
 def _check_bytes(data: bytes, name: str) -> list[Finding]:
-    from .rules import check_source
+    from .checks.smcp import check_source
     from .source import parse
     return check_source(parse(data, name))
 
@@ -377,9 +378,12 @@ class _Unusable:
 
 
 def cmd_validate(args) -> int:
-    from .rules import Options, check_across, check_source
+    from .checks.across import check_across
+    from .checks.catalogue import Options
+    from .checks.smcp import check_source
     from .source import parse, require_smcp_v2
-    from .federation_rules import check_federation, holds_federation_resources  # issue 5
+    from .checks.federation import check_federation
+    from .checks.inventory import holds_federation_resources
 
     if args.format == "json" and getattr(args, "lang", None) is None:
         set_language("en")   # machines read the JSON: English messages (and the codes) unless --lang asks

@@ -13,7 +13,7 @@ from . import apply as kube
 from .errors import SmfedError, UsageError, fix_line, format_error
 from .findings import ERROR, Finding
 from .i18n import _, cell_width, ljust_cells, ngettext
-from .rules import check_source
+from .checks.smcp import check_source
 from .safe_files import read_file
 from .source import parse, require_smcp_v2
 

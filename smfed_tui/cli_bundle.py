@@ -118,7 +118,7 @@ def build_remotes(args, local) -> dict:
 
     from .bundle import CertificateError, address_problem, default_remote, normalize_certificates, remote_ports
     from .model import Exposure
-    from .rules import dns1035_problem
+    from .checks.values import dns1035_problem
     from .topology import mesh_field_problem
     peers = [p.name for p in local.peers]
     read = _peer_smcps(args.peer_smcp, local)
@@ -192,7 +192,7 @@ def service_sets(args, local) -> tuple[dict, dict]:
 
 def run_bundle(args) -> int:
     from .bundle import build_bundle
-    from .federation_rules import check_federation
+    from .checks.federation import check_federation
     from .reader import read_mesh
     from .safe_files import read_file
     from .source import parse
@@ -265,7 +265,7 @@ def run_topology(args) -> int:
     errors = [f for f in findings if f.severity == ERROR]
     for f in errors:
         print(f.compiler_line() + "\n  " + fix_line(f.hint), file=sys.stderr)
-    from .rules import RULES
+    from .checks.catalogue import RULES
     for (code, severity), n in sorted(Counter((f.code, f.severity) for f in findings if f.severity != ERROR).items()):
         print(f"{severity_label(severity)} {code} ×{n}: {RULES[code].title} ({RULES[code].fix})", file=sys.stderr)
     if errors and not args.allow_errors:

@@ -1,7 +1,7 @@
 """Generate a new SMCP, or edit an existing one in place, from the model.
 
 Editing compares the model read from the file with the model the user wants and touches only the
-paths whose value differs (see `layout`); everything else in the file stays byte-for-byte.
+paths whose value differs (see `smcp_paths`); everything else in the file stays byte-for-byte.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import replace
 from .emit import DEFAULT_STYLE, emit_document
 from .errors import InputError
 from .i18n import _
-from .layout import (EGRESS_MAP, INGRESS_MAP, all_assignments, build_tree, egress_assignments,
+from .smcp_paths import (EGRESS_MAP, INGRESS_MAP, all_assignments, build_tree, egress_assignments,
                      ingress_assignments, mesh_assignments, mesh_tail_assignments)
 from .model import Mesh, Peer
 from .reader import read_mesh
@@ -36,24 +36,24 @@ def edit_text(src: Source, new: Mesh, old: Mesh | None = None) -> str:
         if old_fields.get(path) != value:
             splicer.set(path, value, order)
 
-    kept = {p.source for p in new.peers if p.source is not None}
+    kept = {p.read_from_gateways for p in new.peers if p.read_from_gateways is not None}
     # A peer removed and added again under the same gateway names (`--remove-peer green-mesh --peer
     # green-mesh`: back to the defaults) is an edit of those gateways, not a delete plus a clash.
-    removed = {p.source for p in old.peers if p.source not in kept}
+    removed = {p.read_from_gateways for p in old.peers if p.read_from_gateways not in kept}
     peers = []
     for peer in new.peers:
-        if peer.source is None and (peer.egress, peer.ingress) in removed:
-            peer = replace(peer, source=(peer.egress, peer.ingress))
-            kept.add(peer.source)
+        if peer.read_from_gateways is None and (peer.egress, peer.ingress) in removed:
+            peer = replace(peer, read_from_gateways=(peer.egress, peer.ingress))
+            kept.add(peer.read_from_gateways)
         peers.append(peer)
     for peer in old.peers:
-        if peer.source not in kept:
-            splicer.set(EGRESS_MAP + (peer.source[0],), DELETE)
-            splicer.set(INGRESS_MAP + (peer.source[1],), DELETE)
+        if peer.read_from_gateways not in kept:
+            splicer.set(EGRESS_MAP + (peer.read_from_gateways[0],), DELETE)
+            splicer.set(INGRESS_MAP + (peer.read_from_gateways[1],), DELETE)
 
-    old_by_source = {p.source: p for p in old.peers}
+    old_by_gateways = {p.read_from_gateways: p for p in old.peers}
     for peer in peers:
-        before = old_by_source.get(peer.source) if peer.source is not None else None
+        before = old_by_gateways.get(peer.read_from_gateways) if peer.read_from_gateways is not None else None
         if before is None:
             _refuse_taken_names(src, smcp, peer)
             for rel, value in egress_assignments(peer):

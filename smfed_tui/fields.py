@@ -10,11 +10,11 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .i18n import N_, Translated, _
-from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
+from .smcp_paths import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, NLB_ANNOTATION,
                     ROUTER_MODES, SERVICE_TYPES, TLS_PORT, VERSIONS, Mesh, Peer)
 from .quoting import _CONTROL, visible
-from .rules import dns1035_problem, dns1123_problem, label_value_problem, node_port_problem
+from .checks.values import dns1035_problem, dns1123_problem, label_value_problem, node_port_problem
 
 TEXT, CHOICE, INT, BOOL, LIST = "text", "choice", "int", "bool", "list"
 

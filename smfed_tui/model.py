@@ -71,7 +71,7 @@ class Peer:
     router_mode: str | None = None
     # The (egress, ingress) gateway keys this peer was read from, None for a new peer. It lets the
     # editor tell a renamed peer from a removed one plus an added one.
-    source: tuple[str, str] | None = field(default=None, compare=False)
+    read_from_gateways: tuple[str, str] | None = field(default=None, compare=False)
 
     @classmethod
     def new(cls, name: str, **overrides) -> "Peer":

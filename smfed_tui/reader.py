@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .layout import EGRESS_MAP, INGRESS_MAP
 from .model import (DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, NLB_ANNOTATION, TLS_PORT, Exposure,
                     Mesh, Peer)
-from .source import Source, bool_value, get, get_value, int_value, require_smcp_v2, scalar_at
+from .smcp_paths import EGRESS_MAP, INGRESS_MAP
+from .source import Source, require_smcp_v2
+from .yaml_nodes import bool_value, get, get_value, int_value, scalar_at
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def read_peer(e: Gateway, i: Gateway) -> Peer:
         ingress_label=scalar_at(i.node, "service", "metadata", "labels", INGRESS_LABEL),
         exposure=exposure,
         router_mode=scalar_at(e.node, "routerMode") or scalar_at(i.node, "routerMode"),
-        source=(e.name, i.name),
+        read_from_gateways=(e.name, i.name),
     )
 
 

@@ -17,11 +17,13 @@ from .errors import InputError
 from .fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS, Field
 from .findings import ERROR, HINT, WARNING, Finding, count, sort_key
 from .i18n import _, ngettext
-from .layout import EGRESS_MAP, INGRESS_MAP, Item, path_text
+from .smcp_paths import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .model import (DEFAULT_NODE_PORT_RANGE, EGRESS_LABEL, INGRESS_LABEL, Mesh, Peer, free_node_ports,
                     rename_mesh, rename_peer)
 from .reader import read_mesh
-from .rules import Options, check_edit, check_source
+from .checks.across import check_edit
+from .checks.catalogue import Options
+from .checks.smcp import check_source
 from .safe_files import LoadedFile, file_changed, read_file, write_file
 from .source import Source, int_value, parse
 
@@ -57,7 +59,7 @@ class Session:
     invalid_inputs: dict[tuple[str, str, str | None], str] = field(default_factory=dict)
     baseline_text: str = ""   # what `changed_lines` compares with: the file, or a new file's defaults
     _cache: dict = field(default_factory=dict, repr=False)
-    _follow_on: object = field(default=None, repr=False)
+    _federation_resources: object = field(default=None, repr=False)
 
     # --- opening ---------------------------------------------------------------------------------
 
@@ -86,21 +88,22 @@ class Session:
         return self.source is not None
 
     @property
-    def follow_on(self):
-        """The Next-steps state: the peers' follow-on resources (`follow_on.FollowOn`), made when first asked."""
-        if self._follow_on is None:
-            from .follow_on import FollowOn
-            self._follow_on = FollowOn(self)
-        return self._follow_on
+    def federation_resources(self):
+        """The peers' federation resources as the Next-steps step edits them
+        (`federation_resources.FederationResources`), made when first asked."""
+        if self._federation_resources is None:
+            from .federation_resources import FederationResources
+            self._federation_resources = FederationResources(self)
+        return self._federation_resources
 
-    def follow_on_counts(self) -> tuple[int, int, int] | None:
+    def federation_resource_counts(self) -> tuple[int, int, int] | None:
         """(errors, warnings, hints) of the Next-steps step: values that are no value and the cross-file
         rules' errors (they block writing the resources), placeholders still to replace. None until that
         step has been opened (nothing about it is known or shown before). The cross-file check runs
         here: about 1 ms per peer, so the wizard asks for it off the keystroke path."""
-        if self._follow_on is None:
+        if self._federation_resources is None:
             return None
-        fo = self._follow_on
+        fo = self._federation_resources
         return fo.blocking, fo.placeholders(), 0
 
     # --- changing the model ----------------------------------------------------------------------
@@ -177,10 +180,10 @@ class Session:
         Text that cannot become a value at all (not a number, an empty required field, a peer name
         another peer has) leaves the model as it was and blocks writing until it is fixed. A value
         that parses but breaks a rule (a node port out of range, an upper-case name) is applied:
-        the preview shows it and the rules explain it, with their fix. A follow-on resource's field
-        (scope "bundle") goes to `follow_on`: it changes the bundle, not the SMCP."""
+        the preview shows it and the rules explain it, with their fix. A federation resource's field
+        (scope "bundle") goes to `federation_resources`: it changes the bundle, not the SMCP."""
         if fld.scope == "bundle":
-            return self.follow_on.set_text(fld, peer_name, text)
+            return self.federation_resources.set_text(fld, peer_name, text)
         key = _input_key(fld, peer_name)
         try:
             value = replace(fld, check=None).parse(text)
@@ -202,8 +205,8 @@ class Session:
             self.invalid_inputs[(key[0], key[1], new)] = self.invalid_inputs.pop(key)
         if self.focus is not None and self.focus[1] == old:
             self.focus = (self.focus[0], new)
-        if self._follow_on is not None:
-            self._follow_on.renamed(old, new)
+        if self._federation_resources is not None:
+            self._federation_resources.renamed(old, new)
 
     def add_peer(self, name: str | None = None) -> Peer:
         name = name or self._unused_peer_name()
@@ -216,8 +219,8 @@ class Session:
             del self.invalid_inputs[key]
         if self.focus is not None and self.focus[1] == name:
             self.focus = None
-        if self._follow_on is not None:
-            self._follow_on.removed(name)
+        if self._federation_resources is not None:
+            self._federation_resources.removed(name)
         self.update(self.mesh.without_peer(name))
 
     def pick_free_node_ports(self, peer_name: str) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .emit import Style, emit_pair, emit_value_lines
 from .errors import InputError
 from .i18n import N_, _
-from .layout import Item, build_tree, path_text
+from .smcp_paths import Item, build_tree, path_text
 from .quoting import format_scalar
 from .source import Source, get
 

@@ -410,8 +410,9 @@ def build(topo: Topology) -> list[MeshOutput]:
 
 def check_outputs(outputs: list[MeshOutput], directory: str) -> list:
     """What `validate` would say about every generated file, without writing any."""
-    from .federation_rules import check_federation
-    from .rules import check_across, check_source
+    from .checks.across import check_across
+    from .checks.federation import check_federation
+    from .checks.smcp import check_source
     from .source import parse
     sources = [parse(text.encode("utf-8"), path, trusted=True) for out in outputs for path, text in out.files(directory)]
     findings = [f for src in sources for f in check_source(src)]

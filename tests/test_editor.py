@@ -442,7 +442,7 @@ EDITS = st.lists(st.one_of(
 
 
 def _comparable(mesh: Mesh):
-    return ({(p.egress, p.ingress): dataclasses.replace(p, source=None) for p in mesh.peers},
+    return ({(p.egress, p.ingress): dataclasses.replace(p, read_from_gateways=None) for p in mesh.peers},
             dataclasses.replace(mesh, peers=()))
 
 

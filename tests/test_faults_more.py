@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-import smfed_tui.rules
+import smfed_tui.checks.smcp
 from smfed_tui.cli import main
 from smfed_tui.errors import ChangedOnDiskError
 from smfed_tui.session import Session
@@ -48,7 +48,7 @@ def smcp(tmp_path: Path) -> Path:
 # --- changed on disk between load and save ---------------------------------------------------------------
 
 def test_cli_edit_does_not_overwrite_a_file_changed_after_it_was_read(smcp, monkeypatch, capsys):
-    real_check = smfed_tui.rules.check_source
+    real_check = smfed_tui.checks.smcp.check_source
     calls = []
 
     def check_then_someone_writes(src, *a, **k):  # runs between the load and the write of `edit`
@@ -56,7 +56,7 @@ def test_cli_edit_does_not_overwrite_a_file_changed_after_it_was_read(smcp, monk
             smcp.write_bytes(THEIRS)
         calls.append(1)
         return real_check(src, *a, **k)
-    monkeypatch.setattr(smfed_tui.rules, "check_source", check_then_someone_writes)
+    monkeypatch.setattr(smfed_tui.checks.smcp, "check_source", check_then_someone_writes)
     assert main(["edit", str(smcp), "--peer", "pink-mesh"]) == 1
     err = capsys.readouterr().err
     assert f"{smcp}: error: the file changed on disk since it was loaded; not overwriting it" in err

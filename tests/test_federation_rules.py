@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from smfed_tui.cli import main
-from smfed_tui.federation_rules import check_federation
-from smfed_tui.rules import RULES
+from smfed_tui.checks.catalogue import RULES
+from smfed_tui.checks.federation import check_federation
 from smfed_tui.source import parse
 
 FIXTURE = Path(__file__).parent / "fixtures" / "federation" / "two-meshes"
@@ -83,10 +83,10 @@ def test_baseline_has_no_findings(meshes):
 
 
 def test_every_federation_code_is_in_the_one_rule_table():
-    """Every code federation_rules reports is in rules.RULES, and every SMF1xx code there is one it reports."""
+    """Every code checks.federation reports is in the catalogue's RULES, and every SMF1xx code there is one it reports."""
     import re
 
-    import smfed_tui.federation_rules as module
+    import smfed_tui.checks.federation as module
     reported = set(re.findall(r'"(SMF\d{3})"', Path(module.__file__).read_text()))
     assert reported <= set(RULES)
     assert {code for code in reported if code.startswith("SMF1")} == {code for code in RULES if code.startswith("SMF1")}

@@ -30,13 +30,14 @@ from ruamel.yaml import YAML
 
 from smfed_tui.edit import edit_text, generate_text
 from smfed_tui.errors import InputError, SmfedError
-from smfed_tui.federation_rules import check_federation
+from smfed_tui.checks.federation import check_federation
 from smfed_tui.fields import MESH_FIELDS
 from smfed_tui.flags import apply_peer_spec, remove_peer
-from smfed_tui.layout import EGRESS_MAP, INGRESS_MAP
+from smfed_tui.smcp_paths import EGRESS_MAP, INGRESS_MAP
 from smfed_tui.model import IMAGE_PULL_POLICIES, ROUTER_MODES, VERSIONS, Exposure, Mesh, Peer
 from smfed_tui.reader import read_mesh
-from smfed_tui.rules import check_across, check_source
+from smfed_tui.checks.across import check_across
+from smfed_tui.checks.smcp import check_source
 from smfed_tui.source import get_value, parse
 
 HERE = Path(__file__).parent
@@ -85,7 +86,7 @@ def meshes(draw) -> Mesh:
 
 
 def without_source(mesh: Mesh) -> Mesh:
-    return dataclasses.replace(mesh, peers=tuple(dataclasses.replace(p, source=None) for p in mesh.peers))
+    return dataclasses.replace(mesh, peers=tuple(dataclasses.replace(p, read_from_gateways=None) for p in mesh.peers))
 
 
 def assert_same_in_yaml_1_1_and_1_2(text: str) -> None:
@@ -110,8 +111,8 @@ def test_editing_any_file_into_any_model_reads_back_as_that_model(first, second)
     """One generated file edited into another model: peers matched by name carry over as edits."""
     src = parse(generate_text(first).encode("utf-8"), "a.yaml")
     old = read_mesh(src)
-    by_name = {p.name: p.source for p in old.peers}
-    new = dataclasses.replace(second, peers=tuple(dataclasses.replace(p, source=by_name.get(p.name))
+    by_name = {p.name: p.read_from_gateways for p in old.peers}
+    new = dataclasses.replace(second, peers=tuple(dataclasses.replace(p, read_from_gateways=by_name.get(p.name))
                                                   for p in second.peers))
     try:
         out = edit_text(src, new, old)
@@ -191,12 +192,12 @@ def test_edits_change_only_the_lines_of_what_they_edit(file, edits):
         if edit[0] == "remove":
             if len(new.peers) > 1:
                 new = remove_peer(new, peer.name)
-                touched_peers.add(peer.source)
+                touched_peers.add(peer.read_from_gateways)
             continue
         spec = {"ports": lambda: f"service=NodePort,tls-node-port={edit[2]},discovery-node-port={edit[3]}",
                 "service": lambda: f"service={edit[2]}", "route": lambda: f"route={edit[2]}"}[edit[0]]()
         new = apply_peer_spec(new, f"{peer.name}:{spec}")
-        touched_peers.add(peer.source)
+        touched_peers.add(peer.read_from_gateways)
     try:
         out = edit_text(src, new, old)
     except InputError as err:  # a flow-style or aliased part the editor refuses to guess about
@@ -327,7 +328,7 @@ def test_mutated_smcps(data):
 def test_remembered_gateway_findings_equal_fresh_ones(data, lines_above):
     """rules remembers each gateway's findings by its text (the wizard re-checks on every keystroke):
     for any file, and with lines added above (every line number moves), they equal a fresh check."""
-    import smfed_tui.rules as rules
+    import smfed_tui.checks.smcp as rules
     from smfed_tui.source import parse
     text = "# above\n" * lines_above + data.decode()
     try:

@@ -20,7 +20,9 @@ from smfed_tui.edit import edit_text
 from smfed_tui.findings import ERROR, HINT, WARNING
 from smfed_tui.flags import apply_peer_spec
 from smfed_tui.reader import read_mesh
-from smfed_tui.rules import RULES, Options, check_across, check_edit, check_source
+from smfed_tui.checks.across import check_across, check_edit
+from smfed_tui.checks.catalogue import RULES, Options
+from smfed_tui.checks.smcp import check_source
 from smfed_tui.source import parse
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
@@ -450,7 +452,7 @@ spec:
 def test_remembered_gateway_findings_are_the_fresh_ones(monkeypatch):
     """Findings remembered by a gateway's text equal a fresh check: after lines were added above it (the
     line numbers move), in another language, and for a gateway that is an alias of another one's text."""
-    import smfed_tui.rules as rules
+    import smfed_tui.checks.smcp as rules
     from smfed_tui.i18n import language
     red = (Path(__file__).parent / "fixtures" / "tui" / "red-mesh.yaml").read_text()
     texts = [red, "# a comment\n# and another\n" + red, red.replace("sni-dnat", "standard", 1),

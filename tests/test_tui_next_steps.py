@@ -1,7 +1,7 @@
 """The Next-steps step: each peer's follow-on resources (ServiceMeshPeer, CA ConfigMap, ExportedServiceSet,
 ImportedServiceSet), prefilled, edited per peer, previewed and written with the safe writer.
 
-The core (`smfed_tui.follow_on`, reached through `Session.follow_on`) first, then whole flows with Pilot:
+The core (`smfed_tui.federation_resources`, reached through `Session.federation_resources`) first, then whole flows with Pilot:
 the file the wizard writes is byte for byte what `smfed-wizard bundle` prints for the same values.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import go_to, make_app, type_into
-from smfed_tui.follow_on import FIELD_BY_KEY as F
+from smfed_tui.federation_resources import FIELD_BY_KEY as F
 from smfed_tui.session import Session
 
 SIZE = (120, 36)
@@ -47,13 +47,13 @@ def with_pem(red_mesh: Path) -> Path:
 
 def fill(session: Session, peer: str, values: dict[str, str]) -> None:
     for key, text in values.items():
-        assert session.follow_on.set_text(F[key], peer, text) is None, key
+        assert session.federation_resources.set_text(F[key], peer, text) is None, key
 
 
 # --- the core --------------------------------------------------------------------------------------------
 
 def test_prefilled_from_the_conventions_and_the_mesh(red_mesh):
-    fo = Session.open(str(red_mesh)).follow_on
+    fo = Session.open(str(red_mesh)).federation_resources
     assert fo.value(F["namespace"], "green-mesh") == "green-mesh-system"
     assert fo.value(F["trust-domain"], "green-mesh") == "green-mesh.local"
     assert fo.value(F["egress"], "green-mesh") == "egress-red-mesh"
@@ -68,7 +68,7 @@ def test_values_give_the_same_bytes_as_the_command(with_pem):
     s = Session.open(str(with_pem))
     fill(s, "green-mesh", GREEN)
     fill(s, "blue-mesh", BLUE)
-    fo = s.follow_on
+    fo = s.federation_resources
     assert fo.command() == ["smfed-wizard", "bundle", "red-mesh.yaml", *FLAGS]
     assert fo.text().encode() == bundle_cli(with_pem.parent, *FLAGS)
     assert fo.findings() == [] and fo.can_write
@@ -77,7 +77,7 @@ def test_values_give_the_same_bytes_as_the_command(with_pem):
 
 def test_text_that_is_no_value_is_refused_and_blocks_writing(red_mesh):
     s = Session.open(str(red_mesh))
-    fo = s.follow_on
+    fo = s.federation_resources
     before = fo.text()
     assert "neither an IP address nor a DNS name" in fo.set_text(F["address"], "green-mesh", "10.0.0.1, not an address")
     assert "TLS,DISCOVERY" in fo.set_text(F["node-ports"], "green-mesh", "30510")
@@ -93,7 +93,7 @@ def test_text_that_is_no_value_is_refused_and_blocks_writing(red_mesh):
 
 
 def test_a_certificate_file_is_read_and_checked(red_mesh, tmp_path):
-    fo = Session.open(str(red_mesh)).follow_on
+    fo = Session.open(str(red_mesh)).federation_resources
     assert "file not found" in fo.set_text(F["ca"], "green-mesh", "missing.pem")
     key = tmp_path / "key.pem"
     key.write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
@@ -118,7 +118,7 @@ BLUE_SMCP = ("--namespace", "blue-system", "--trust-domain", "blue.example",
 def test_the_peer_smcp_fills_the_peer_facts_as_bundle_peer_smcp_does(red_mesh):
     peer_smcp(red_mesh.parent, "blue-mesh", *BLUE_SMCP)
     s = Session.open(str(red_mesh))
-    fo = s.follow_on
+    fo = s.federation_resources
     assert fo.set_text(F["smcp"], "blue-mesh", "blue-mesh.yaml") is None    # relative to the SMCP's directory
     assert [fo.value(F[k], "blue-mesh") for k in ("namespace", "trust-domain", "egress", "node-ports")] == [
         "blue-system", "blue.example", "egress-red-mesh", "30510,32359"]
@@ -128,7 +128,7 @@ def test_the_peer_smcp_fills_the_peer_facts_as_bundle_peer_smcp_does(red_mesh):
 
 def test_a_peer_smcp_that_cannot_give_the_facts_says_why(red_mesh):
     directory = red_mesh.parent
-    fo = Session.open(str(red_mesh)).follow_on
+    fo = Session.open(str(red_mesh)).federation_resources
     assert "file not found" in fo.set_text(F["smcp"], "blue-mesh", "missing.yaml")
     peer_smcp(directory, "green-mesh", "--peer", "red-mesh")
     assert fo.set_text(F["smcp"], "blue-mesh", "green-mesh.yaml") == "this is the SMCP of 'green-mesh', not of 'blue-mesh'"
@@ -143,28 +143,28 @@ def test_a_peer_smcp_that_cannot_give_the_facts_says_why(red_mesh):
 
 def test_the_step_counts_once_opened(red_mesh):
     s = Session.open(str(red_mesh))
-    assert s.follow_on_counts() is None                       # not opened: nothing to say about it
-    assert s.follow_on.set_text(F["node-ports"], "blue-mesh", "3x") is not None
-    assert s.follow_on_counts() == (1, 4, 0)                  # the bad value; address and CA of two peers
+    assert s.federation_resource_counts() is None                       # not opened: nothing to say about it
+    assert s.federation_resources.set_text(F["node-ports"], "blue-mesh", "3x") is not None
+    assert s.federation_resource_counts() == (1, 4, 0)                  # the bad value; address and CA of two peers
 
 
 def test_values_follow_a_renamed_peer_and_leave_with_a_removed_one(red_mesh):
     from smfed_tui.fields import PEER_FIELDS
     s = Session.open(str(red_mesh))
     fill(s, "green-mesh", {"address": "203.0.113.20"})
-    s.follow_on.set_text(F["node-ports"], "blue-mesh", "3x")
+    s.federation_resources.set_text(F["node-ports"], "blue-mesh", "3x")
     s.set_text(PEER_FIELDS[0], "green-mesh", "emerald")
-    assert s.follow_on.value(F["address"], "emerald") == ("203.0.113.20",)
-    assert s.follow_on.value(F["namespace"], "emerald") == "emerald-system"   # the convention follows the name
+    assert s.federation_resources.value(F["address"], "emerald") == ("203.0.113.20",)
+    assert s.federation_resources.value(F["namespace"], "emerald") == "emerald-system"   # the convention follows the name
     s.remove_peer("blue-mesh")
-    assert s.follow_on.invalid == {}
-    assert "emerald-ingress" not in s.follow_on.text() and "203.0.113.20" in s.follow_on.text()
+    assert s.federation_resources.invalid == {}
+    assert "emerald-ingress" not in s.federation_resources.text() and "203.0.113.20" in s.federation_resources.text()
 
 
 def test_the_preview_line_of_each_field(with_pem):
     s = Session.open(str(with_pem))
     fill(s, "green-mesh", GREEN)
-    fo = s.follow_on
+    fo = s.federation_resources
     lines = fo.text().split("\n")
     for key, start in (("address", "addresses:"), ("ca", "root-cert.pem:"), ("trust-domain", "trustDomain:"),
                        ("export", "exportRules:"), ("import", "importRules:")):
@@ -178,7 +178,7 @@ def test_the_preview_line_of_each_field(with_pem):
 def test_write_asks_before_overwriting_and_refuses_a_file_changed_since(red_mesh):
     from smfed_tui.errors import ChangedOnDiskError
     s = Session.open(str(red_mesh))
-    fo = s.follow_on
+    fo = s.federation_resources
     target = red_mesh.parent / "red-mesh-federation.yaml"
     plan = fo.prepare_write()
     assert plan.existing is None and not plan.changed_on_disk
@@ -270,7 +270,7 @@ async def test_preview_shows_the_bundle_at_the_field_being_edited(with_pem):
         await go_to(pilot, "next")
         await type_into(pilot, "bundle", "address", "203.0.113.20")
         preview = app.screen.query_one("#preview")
-        assert preview.lines == app.session.follow_on.text().rstrip("\n").split("\n")
+        assert preview.lines == app.session.federation_resources.text().rstrip("\n").split("\n")
         assert preview.lines[preview.focus_line - 1].strip() == "addresses:"
         assert preview.focus_line + 1 in preview.changed          # the typed address is marked
         await go_to(pilot, "review")
@@ -294,7 +294,7 @@ async def test_overwrite_asks_with_the_diff(red_mesh):
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert target.read_text() == app.session.follow_on.text()
+        assert target.read_text() == app.session.federation_resources.text()
 
 
 async def test_a_file_changed_after_the_wizard_wrote_it_is_not_overwritten(red_mesh):
@@ -308,7 +308,7 @@ async def test_a_file_changed_after_the_wizard_wrote_it_is_not_overwritten(red_m
         await pilot.press("end", "ctrl+u", *"elsewhere/bundle.yaml")
         await pilot.press("enter")                                # enter in the file name writes, too
         await pilot.pause()
-        assert target.read_text() == app.session.follow_on.text()
+        assert target.read_text() == app.session.federation_resources.text()
         target.write_text("# edited by hand\n")
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -1,4 +1,6 @@
-"""The follow-on resources as the wizard's Next-steps step edits them: what the user says about each
+"""The federation resources (ServiceMeshPeer, CA ConfigMap, ExportedServiceSet, ImportedServiceSet: what
+federation needs beyond the SMCP, `smfed-wizard bundle`'s output) as the wizard's Next-steps step
+edits them: what the user says about each
 peer (its ingress addresses, namespace, trust domain, egress gateway for us, node ports, root
 certificate file, the services exported to it and imported from it), checked as it is typed; the
 bundle built from it by `bundle.build_bundle` and checked by the cross-file rules, as `smfed-wizard
@@ -24,7 +26,7 @@ from .fields import LIST, MESH_FIELD_BY_KEY, Field
 from .findings import ERROR, WARNING, Finding, sort_key
 from .i18n import N_, _
 from .model import Exposure, Peer
-from .rules import dns1035_problem, dns1123_problem
+from .checks.values import dns1035_problem, dns1123_problem
 from .safe_files import LoadedFile, read_file, write_file
 
 if TYPE_CHECKING:
@@ -98,7 +100,7 @@ DOCUMENTS_PER_PEER = 4
 
 @dataclass(frozen=True)
 class BundleWrite:
-    """What writing the bundle to `path` would do; made by `FollowOn.prepare_write`, used by `write`."""
+    """What writing the bundle to `path` would do; made by `FederationResources.prepare_write`, used by `write`."""
 
     path: str
     data: bytes
@@ -111,7 +113,7 @@ class BundleWrite:
         return self.existing is not None and self.existing.data == self.data
 
 
-class FollowOn:
+class FederationResources:
     """The Next-steps state of one wizard run: per-peer values, the bundle, its file."""
 
     def __init__(self, session: "Session") -> None:
@@ -284,7 +286,7 @@ class FollowOn:
         """The cross-file rules' errors over this mesh's SMCP and the bundle, as `bundle` reports them."""
         cached = self._cache.get(("findings", self._key()))
         if cached is None:
-            from .federation_rules import check_federation
+            from .checks.federation import check_federation
             from .source import parse
             s = self.session
             try:
@@ -472,4 +474,4 @@ class FollowOn:
         return real
 
 
-__all__ = ["BUNDLE_FIELDS", "FIELD_BY_KEY", "BundleWrite", "FollowOn"]
+__all__ = ["BUNDLE_FIELDS", "FIELD_BY_KEY", "BundleWrite", "FederationResources"]

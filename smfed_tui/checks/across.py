@@ -1,0 +1,86 @@
+"""Rules that compare SMCP texts: several files at once (`check_across`: node ports are
+cluster-wide, trust domains federation-wide), and a file before and after an edit (`check_edit`).
+"""
+from __future__ import annotations
+
+from yaml.nodes import ScalarNode
+
+from ..findings import Finding
+from ..i18n import _
+from ..model import EGRESS_LABEL, INGRESS_LABEL
+from ..reader import federation_gateways
+from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, Item
+from ..source import Source
+from ..yaml_nodes import get_value
+from .catalogue import Checker, Options
+from .smcp import node_ports_of
+
+
+def check_across(sources: list[Source]) -> list[Finding]:
+    """Rules that need several SMCPs: node ports are cluster-wide, trust domains federation-wide."""
+    findings: list[Finding] = []
+    ports: dict[int, str] = {}
+    domains: dict[str, str] = {}
+    for src in sources:
+        if src.smcp is None:
+            continue
+        checker = Checker(src, Options())
+        for gw in federation_gateways(src.smcp, "ingress"):
+            for number, port, node in node_ports_of(gw):
+                if port is None:
+                    continue
+                path = INGRESS_MAP + (gw.name, "service", "ports", Item("port", number), "nodePort")
+                owner = f"{src.path} ({gw.name})"
+                if port in ports and not ports[port].startswith(src.path + " "):
+                    checker.report("SMF052", node, path,
+                                   _("nodePort {port} is also used by {owner}").format(port=port, owner=ports[port]))
+                ports.setdefault(port, owner)
+        domain = get_value(src.smcp, "spec", "security", "trust", "domain")
+        if isinstance(domain, ScalarNode) and domain.value and domain.value != "cluster.local":
+            if domain.value in domains:
+                checker.report("SMF012", domain, ("spec", "security", "trust", "domain"),
+                               _("trust domain {domain!r} is also used by {owner}").format(
+                                   domain=domain.value, owner=domains[domain.value]))
+            domains.setdefault(domain.value, src.path)
+        findings.extend(checker.findings)
+    return findings
+
+
+def check_edit(old, new, src: Source) -> list[Finding]:
+    """Findings about the change itself (old and new are model.Mesh): a label edit on an existing
+    gateway changes an immutable Deployment selector, so the operator deletes and recreates the
+    gateway (reference §2.3, §9.8); a new name or namespace makes `apply` create a second control plane
+    (the webhook allows one per namespace, §3.1); a new trust domain no longer matches what each peer's
+    ServiceMeshPeer says of this mesh (§5.4, §6.4). `src` is the edited text, for positions."""
+    checker = Checker(src, Options())
+    smcp = src.smcp
+    for key, message in (
+            ("name", _("metadata.name was {old!r}: applying this creates a second ServiceMeshControlPlane, "
+                       "and the operator allows one per namespace")),
+            ("namespace", _("metadata.namespace was {old!r}: applying this installs another control plane in "
+                            "{new!r} and leaves the one in {old!r} running"))):
+        was, now = getattr(old, key), getattr(new, key)
+        if was and now and was != now:
+            checker.report("SMF099", get_value(smcp, "metadata", key) if smcp is not None else None,
+                           ("metadata", key), message.format(old=was, new=now))
+    if old.trust_domain and new.trust_domain and old.trust_domain != new.trust_domain:
+        path = ("spec", "security", "trust", "domain")
+        checker.report("SMF013", get_value(smcp, *path) if smcp is not None else None, path,
+                       _("the trust domain was {old!r}: every peer's ServiceMeshPeer for this mesh names it, so "
+                         "federation stops until each peer is updated").format(old=old.trust_domain))
+    before = {p.read_from_gateways: p for p in old.peers if p.read_from_gateways is not None}
+    for peer in new.peers:
+        was = before.get(peer.read_from_gateways) if peer.read_from_gateways is not None else None
+        if was is None:
+            continue
+        for kind, label_key, old_value, new_value, gmap, name, old_name in (
+                ("egress", EGRESS_LABEL, was.egress_label, peer.egress_label, EGRESS_MAP, peer.egress, was.egress),
+                ("ingress", INGRESS_LABEL, was.ingress_label, peer.ingress_label, INGRESS_MAP, peer.ingress, was.ingress)):
+            # a renamed gateway is a new Deployment anyway: its label change recreates nothing more
+            if old_value != new_value and old_value is not None and name == old_name:
+                path = gmap + (name, "service", "metadata", "labels", label_key)
+                node = get_value(src.smcp, *path) if src.smcp is not None else None
+                checker.report("SMF098", node, path, _("changing {label} on the existing {kind} gateway {name} "
+                                                       "recreates its Deployment").format(
+                    label=label_key, kind=_(kind), name=name))
+    return checker.findings

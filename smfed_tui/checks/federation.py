@@ -1,0 +1,483 @@
+"""The rules over the federation resources of several meshes at once (codes SMF1xx): `check_federation`.
+
+Given the files of one or more meshes (SMCPs, ServiceMeshPeer, the CA ConfigMaps, ExportedServiceSet,
+ImportedServiceSet), these rules check that each side agrees with itself and with the other side.
+Nothing in the operator or the API server checks any of it (reference ossm-federation.md §8: there is
+no validation webhook for ServiceMeshPeer/ESS/ISS; bad rules are only logged by istiod). What the files
+hold, and which mesh each resource belongs to, is `checks.inventory`'s. Every finding is reported on
+the file, line and column of the value that is wrong.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import replace
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..bundle import CA_KEY, FEDERATION_API, PLACEHOLDER_DOMAIN, ca_config_map_name, client_id, \
+    is_certificate, service_account
+from ..findings import Finding
+from ..i18n import N_, _
+from ..model import DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, TLS_PORT
+from ..reader import federation_gateways, is_federation_gateway, node_port
+from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, Item
+from ..source import Source
+from ..yaml_nodes import bool_value, get, get_value, int_value, is_null, scalar_at
+from .catalogue import Checker, Options
+from .inventory import CONFIG_MAP, EXPORT, FEDERATION_KINDS, IMPORT, PEER, Doc, Inventory, MeshDoc, RemoteView, \
+    collect, remote_of, scope_of
+from .smcp import check_keys
+from .values import dns1123_problem
+
+
+CLUSTER_SUFFIXES = ("cluster.local", "svc.cluster.local")
+# the parts of a clientID, as a message names the wrong ones
+_TRUST_DOMAIN, _NAMESPACE, _SERVICE_ACCOUNT = N_("trust domain"), N_("namespace"), N_("service account")
+_CLIENT_ID = re.compile(r"^([^/]+)/ns/([^/]+)/sa/([^/]+)$")
+
+_NAME_MAPPING = {"namespace": None, "name": None, "alias": {"namespace": None, "name": None}}
+# Known keys, for "did you mean" (§5.4, §5.6, §5.7). The docs' own mistakes (§7) are listed as known
+# here because they get their own codes below.
+SCHEMAS = {
+    PEER: {"apiVersion": None, "kind": None, "metadata": None, "status": None, "spec": {
+        "remote": {"addresses": None, "discoveryPort": None, "servicePort": None},
+        "gateways": {"ingress": {"name": None}, "egress": {"name": None}},
+        "security": {"trustDomain": None, "clientID": None,
+                     "certificateChain": {"apiGroup": None, "kind": None, "name": None}}}},
+    EXPORT: {"apiVersion": None, "kind": None, "metadata": None, "status": None, "spec": {
+        "exportRules": [{"type": None, "nameSelector": _NAME_MAPPING, "labelSelector": {
+            "namespace": None, "selector": None, "aliases": [_NAME_MAPPING], "Selector": None, "alias": None}}]}},
+    IMPORT: {"apiVersion": None, "kind": None, "metadata": None, "status": None, "spec": {
+        "domainSuffix": None, "locality": {"region": None, "zone": None, "subzone": None},
+        "importRules": [{"type": None, "importAsLocal": None, "domainSuffix": None,
+                         "nameSelector": {**_NAME_MAPPING, "importAsLocal": None}}]}},
+}
+
+
+def _where(node: Node | None, src: Source) -> str:
+    return f"{src.path}:{node.start_mark.line + 1}" if node is not None else src.path
+
+
+def _value_or_parent(node: MappingNode, *keys: str) -> Node:
+    """The value at `keys`, else the deepest mapping on the way there (where the key would go)."""
+    return next(found for n in range(len(keys), -1, -1) if (found := get_value(node, *keys[:n])) is not None)
+
+
+# --- entry point -------------------------------------------------------------------------------------
+
+def check_federation(sources: list[Source]) -> list[Finding]:
+    """Every SMF1xx finding over these parsed files (the SMCP rules themselves are `checks.smcp`'s)."""
+    inv = collect(sources)
+    if not inv.docs:
+        return []
+    c = Checker(None, Options())   # every report names its file (report_in)
+    for doc in inv.docs:
+        if doc.kind in FEDERATION_KINDS:
+            check_shape(c, doc)
+    check_duplicates(c, inv)
+    for doc in inv.of(PEER):
+        check_peer(c, inv, doc)
+    check_shared_gateways(c, inv)
+    for doc in inv.of(EXPORT) + inv.of(IMPORT):
+        check_service_set_peer(c, inv, doc)
+    for doc in inv.of(EXPORT):
+        check_export_rules(c, doc)
+    for doc in inv.of(IMPORT):
+        check_import_rules(c, doc)
+    check_gateways_without_peer(c, inv)
+    # the findings grouped by file (stable within a file): first the files of the resources in the order
+    # they were read, then any other file a finding is about (an SMCP)
+    first_seen: dict[str, int] = {}
+    for doc in inv.docs:
+        if doc.kind in FEDERATION_KINDS:
+            first_seen.setdefault(doc.src.path, len(first_seen))
+    for finding in c.findings:
+        first_seen.setdefault(finding.file, len(first_seen))
+    return sorted(c.findings, key=lambda finding: first_seen[finding.file])
+
+
+# --- one resource on its own -------------------------------------------------------------------------
+
+def check_shape(c: Checker, doc: Doc) -> None:
+    api = get(doc.node, "apiVersion")
+    if api is None or doc.at("apiVersion") != FEDERATION_API:
+        c.report_in(doc.src, "SMF130", api[1] if api else doc.node, ("apiVersion",),
+                    _("{kind} apiVersion is {api!r}; the federation API is {expected} (§5.4)").format(
+                        kind=doc.kind, api=doc.at("apiVersion"), expected=FEDERATION_API))
+    name_node = get_value(doc.node, "metadata", "name")
+    problem = dns1123_problem(doc.name or "")
+    if problem:
+        # §6.2: the peer name appears in hostnames, so it must be a DNS-1123 label.
+        c.report_in(doc.src, "SMF132", name_node or doc.node, ("metadata", "name"),
+                    _("{kind} metadata.name {name!r} {problem}").format(kind=doc.kind, name=doc.name or "", problem=problem))
+    if doc.namespace is None:
+        c.report_in(doc.src, "SMF131", get_value(doc.node, "metadata") or doc.node, ("metadata", "namespace"),
+                    _("{kind} {name} has no metadata.namespace; it must be in the control-plane namespace "
+                      "(§5.4, §5.6, §5.7)").format(kind=doc.kind, name=doc.name))
+    keys = Checker(doc.src, c.options)
+    check_keys(keys, doc.node, SCHEMAS[doc.kind], ())
+    for f in keys.findings:  # the SMF082 fix names this kind's reference, not the SMCP's
+        if f.code == "SMF082":
+            f = replace(f, hint=_("check the {kind} reference (federation.maistra.io/v1); "
+                                  "the API server drops unknown keys").format(kind=doc.kind))
+        c.findings.append(f)
+    if doc.kind == PEER:
+        check_peer_shape(c, doc)
+
+
+def check_peer_shape(c: Checker, doc: Doc) -> None:
+    """§5.4: what a ServiceMeshPeer must hold whatever the other files say."""
+    addresses = get_value(doc.node, "spec", "remote", "addresses")
+    path = ("spec", "remote", "addresses")
+    if not isinstance(addresses, SequenceNode) or not addresses.value:
+        c.report_in(doc.src, "SMF106", addresses if addresses is not None else _value_or_parent(doc.node, *path), path,
+                    _("ServiceMeshPeer {name} lists no spec.remote.addresses: its discovery cannot connect "
+                      "(§5.3, §5.4)").format(name=doc.name))
+    else:
+        for item in addresses.value:
+            if isinstance(item, ScalarNode) and item.value.endswith(PLACEHOLDER_DOMAIN):
+                c.report_in(doc.src, "SMF107", item, path,
+                            _("address {address!r} is a placeholder").format(address=item.value))
+    for key in ("discoveryPort", "servicePort"):
+        node = get_value(doc.node, "spec", "remote", key)
+        if node is not None and not is_null(node) and not 1 <= (int_value(node) or 0) <= 65535:
+            c.report_in(doc.src, "SMF045", node, ("spec", "remote", key),
+                        _("{key} {value!r} is not a port number").format(key=key, value=node.value))
+    for kind in ("ingress", "egress"):
+        if doc.at("spec", "gateways", kind, "name") is None:
+            c.report_in(doc.src, "SMF101", _value_or_parent(doc.node, "spec", "gateways", kind, "name"),
+                        ("spec", "gateways", kind, "name"),
+                        _("ServiceMeshPeer {name} names no {kind} gateway (§5.4)").format(name=doc.name, kind=_(kind)))
+    if not doc.at("spec", "security", "trustDomain"):
+        # §6.4: the peer's root cert is loaded only when its trust domain is set and differs from ours.
+        c.report_in(doc.src, "SMF103", _value_or_parent(doc.node, "spec", "security", "trustDomain"),
+                    ("spec", "security", "trustDomain"),
+                    _("ServiceMeshPeer {name} has no trustDomain: the peer's root certificate is never loaded "
+                      "(§6.4)").format(name=doc.name))
+    client = get_value(doc.node, "spec", "security", "clientID")
+    if client is None or is_null(client):
+        c.report_in(doc.src, "SMF104", _value_or_parent(doc.node, "spec", "security", "clientID"),
+                    ("spec", "security", "clientID"), _("ServiceMeshPeer {name} has no clientID (§5.4)").format(name=doc.name))
+    chain_kind = get_value(doc.node, "spec", "security", "certificateChain", "kind")
+    if isinstance(chain_kind, ScalarNode) and chain_kind.value not in ("", "ConfigMap"):
+        # §5.4/§5.5: `unknown Kind for CertificateChain object reference`.
+        c.report_in(doc.src, "SMF108", chain_kind, ("spec", "security", "certificateChain", "kind"),
+                    _("certificateChain kind {value!r}: the federation code reads only a ConfigMap").format(
+                        value=chain_kind.value))
+
+
+def check_duplicates(c: Checker, inv: Inventory) -> None:
+    seen: dict[tuple, Doc] = {}
+    for doc in inv.docs:
+        if doc.kind not in FEDERATION_KINDS or not doc.name:
+            continue
+        key = (doc.kind, doc.scope, doc.name)
+        first = seen.setdefault(key, doc)
+        if first is not doc:
+            # §5.6/§5.7: at most one set per peer; a second object of the same name replaces the first.
+            c.report_in(doc.src, "SMF127", get_value(doc.node, "metadata", "name"), ("metadata", "name"),
+                        _("{kind} {name} in {namespace} is also defined at {where}").format(
+                            kind=doc.kind, name=doc.name, namespace=doc.namespace, where=_where(first.node, first.src)))
+
+
+
+def check_peer(c: Checker, inv: Inventory, doc: Doc) -> None:
+    local = doc.mesh
+    if local is None:
+        if inv.meshes and doc.namespace:
+            c.report_in(doc.src, "SMF100", get_value(doc.node, "metadata", "namespace"), ("metadata", "namespace"),
+                        _("no ServiceMeshControlPlane in namespace {namespace} among the files for ServiceMeshPeer "
+                          "{name}").format(namespace=doc.namespace, name=doc.name))
+    else:
+        check_peer_gateways(c, doc, local)
+    remote = remote_of(doc, inv)
+    check_peer_trust_domain(c, doc, local, remote)
+    check_client_id(c, doc, remote)
+    if remote is not None:
+        check_remote_ports(c, doc, remote)
+    check_ca(c, inv, doc)
+
+
+def check_peer_gateways(c: Checker, doc: Doc, local: MeshDoc) -> None:
+    """§6.2 DERIVED: gateways.*.name must equal this SMCP's additionalIngress/additionalEgress keys."""
+    for kind, gmap, other_map, label in (("ingress", INGRESS_MAP, EGRESS_MAP, INGRESS_LABEL),
+                                         ("egress", EGRESS_MAP, INGRESS_MAP, EGRESS_LABEL)):
+        name_node = get_value(doc.node, "spec", "gateways", kind, "name")
+        name = scalar_at(doc.node, "spec", "gateways", kind, "name")
+        if name is None:
+            continue  # reported by check_peer_shape
+        path = ("spec", "gateways", kind, "name")
+        gateways = get_value(local.node, *gmap)
+        gateway = get_value(gateways, name)
+        if gateway is None:
+            names = [k.value for k, _v in gateways.value] if isinstance(gateways, MappingNode) else []
+            if get_value(get_value(local.node, *other_map), name) is not None:
+                why = _("{name!r} is in {found}, not {wanted}").format(name=name, found=other_map[-1], wanted=gmap[-1])
+            else:
+                close = difflib.get_close_matches(name, names, n=1)
+                why = (_("{file} has no {map} gateway {name!r}; did you mean {close!r}?") if close else
+                       _("{file} has no {map} gateway {name!r}")).format(
+                    file=local.src.path, map=gmap[-1], name=name, close=close[0] if close else None)
+            c.report_in(doc.src, "SMF101", name_node, path,
+                        _("ServiceMeshPeer {name}: {why}").format(name=doc.name, why=why))
+        elif not is_federation_gateway(gateway, label):
+            c.report_in(doc.src, "SMF102", name_node, path,
+                        _("{kind} gateway {name!r} ({where}) has neither port {tls} nor {discovery} (§6.1)").format(
+                            kind=_(kind), name=name, where=_where(gateway, local.src), tls=TLS_PORT,
+                            discovery=DISCOVERY_PORT))
+
+
+def check_peer_trust_domain(c: Checker, doc: Doc, local: MeshDoc | None, remote: RemoteView | None) -> None:
+    td_node = get_value(doc.node, "spec", "security", "trustDomain")
+    td = doc.at("spec", "security", "trustDomain")
+    if not td:
+        return
+    path = ("spec", "security", "trustDomain")
+    if local is not None and td == local.trust_domain:
+        c.report_in(doc.src, "SMF103", td_node, path,
+                    _("trustDomain {domain!r} is this mesh's own: the peer's root certificate is ignored (§6.4)").format(
+                        domain=td))
+    elif remote is not None and remote.mesh.trust_domain and td != remote.mesh.trust_domain:
+        c.report_in(doc.src, "SMF103", td_node, path,
+                    _("trustDomain {domain!r} is not the trust domain of {mesh} ({expected!r} at {where})").format(
+                        domain=td, mesh=remote.mesh.name, expected=remote.mesh.trust_domain,
+                        where=_where(remote.mesh.trust_domain_node, remote.mesh.src)),
+                    _("set trustDomain: {domain}").format(domain=remote.mesh.trust_domain))
+
+
+def check_client_id(c: Checker, doc: Doc, remote: RemoteView | None) -> None:
+    """§5.4, §9.9: a wrong clientID makes the peer's ingress deny our discovery (§6.2 DENY policy)."""
+    node = get_value(doc.node, "spec", "security", "clientID")
+    if not isinstance(node, ScalarNode) or is_null(node):
+        return
+    path = ("spec", "security", "clientID")
+    value = node.value
+    m = _CLIENT_ID.match(value)
+    if m is None:
+        c.report_in(doc.src, "SMF104", node, path,
+                    _("clientID {value!r} is not <trust domain>/ns/<namespace>/sa/<service account>").format(value=value))
+        return
+    td, ns, sa = m.groups()
+    if remote is not None:
+        peer = remote.mesh
+        expected_td = peer.trust_domain or td
+        if remote.egress_for_us:
+            expected = client_id(expected_td, peer.namespace or ns, remote.egress_for_us)
+            if value != expected:
+                want_td, want_ns, want_sa = _CLIENT_ID.match(expected).groups()
+                wrong = [_(what) for what, got, want in ((_TRUST_DOMAIN, td, want_td), (_NAMESPACE, ns, want_ns),
+                                                         (_SERVICE_ACCOUNT, sa, want_sa)) if got != want]
+                c.report_in(doc.src, "SMF104", node, path,
+                            _("clientID {value!r} has the wrong {parts} for {mesh}'s egress gateway for this mesh: "
+                              "expected {expected!r}").format(value=value, parts=_(" and ").join(wrong), mesh=peer.name,
+                                                              expected=expected),
+                            _("set clientID: {expected}").format(expected=expected))
+            return
+        egress_accounts = {service_account(g.name) for g in federation_gateways(peer.node, "egress")}
+        wrong = [_(what) for what, got, want in ((_TRUST_DOMAIN, td, peer.trust_domain), (_NAMESPACE, ns, peer.namespace))
+                 if want and got != want]
+        if sa not in egress_accounts:
+            wrong.append(_("service account (not one of {accounts})").format(
+                accounts=", ".join(sorted(egress_accounts)) or _("no egress gateways")))
+        if wrong:
+            c.report_in(doc.src, "SMF104", node, path, _("clientID {value!r}: wrong {parts} for {mesh}").format(
+                value=value, parts=", ".join(wrong), mesh=peer.name))
+        return
+    own_td = doc.at("spec", "security", "trustDomain")
+    if own_td and td != own_td:
+        c.report_in(doc.src, "SMF104", node, path,
+                    _("clientID trust domain {domain!r} differs from spec.security.trustDomain {expected!r}").format(
+                        domain=td, expected=own_td),
+                    _("set clientID: {expected}").format(expected=f"{own_td}/ns/{ns}/sa/{sa}"))
+    elif not sa.endswith("-service-account"):
+        c.report_in(doc.src, "SMF104", node, path,
+                    _("clientID service account {account!r}: the operator names gateway accounts "
+                      "<gateway>-service-account (§2.3)").format(account=sa))
+
+
+def check_remote_ports(c: Checker, doc: Doc, remote: RemoteView) -> None:
+    """§5.3: 15443/8188 for a LoadBalancer ingress; the ingress's node ports for NodePort."""
+    peer = remote.mesh
+    if not remote.ingress_for_us:
+        return
+    gateway = get_value(peer.node, *INGRESS_MAP, remote.ingress_for_us)
+    if gateway is None:
+        return  # reported on the peer's own ServiceMeshPeer (SMF101)
+    service_type = scalar_at(gateway, "service", "type")
+    wanted = {"servicePort": TLS_PORT, "discoveryPort": DISCOVERY_PORT}
+    how = f"{service_type or 'ClusterIP'} {peer.name}/{remote.ingress_for_us}"
+    if service_type == "NodePort":
+        node_ports = {key: node_port(gateway, port) for key, port in wanted.items()}
+        if None in node_ports.values():
+            return  # no fixed node ports (SMF054 on the peer's SMCP): nothing to compare with
+        wanted = node_ports
+        how = _("NodePort {mesh}/{gateway}, node ports at {where}").format(
+            mesh=peer.name, gateway=remote.ingress_for_us, where=_where(gateway, peer.src))
+    for key, want in wanted.items():
+        node = get_value(doc.node, "spec", "remote", key)
+        got = int_value(node) if node is not None and not is_null(node) else (TLS_PORT if key == "servicePort" else DISCOVERY_PORT)
+        if got != want:
+            where = node if node is not None else _value_or_parent(doc.node, "spec", "remote", key)
+            c.report_in(doc.src, "SMF105", where, ("spec", "remote", key),
+                        (_("{key} is {got} but the peer's ingress ({how}) is reached on {want}") if node is not None else
+                         _("{key} is {got} (the default) but the peer's ingress ({how}) is reached on {want}")).format(
+                            key=key, got=got, how=how, want=want),
+                        _("set {key}: {want}").format(key=key, want=want))
+
+
+def check_ca(c: Checker, inv: Inventory, doc: Doc) -> None:
+    """§5.4/§5.5: the ConfigMap named by certificateChain (default <peer>-ca-root-cert) with root-cert.pem."""
+    name = doc.at("spec", "security", "certificateChain", "name") or (ca_config_map_name(doc.name) if doc.name else None)
+    if name is None:
+        return
+    maps = [d for d in inv.of(CONFIG_MAP, doc.scope) if d.name == name]
+    chain = get_value(doc.node, "spec", "security", "certificateChain", "name") or _value_or_parent(
+        doc.node, "spec", "security", "certificateChain")
+    if not maps:
+        c.report_in(doc.src, "SMF110", chain, ("spec", "security", "certificateChain", "name"),
+                    _("no ConfigMap {name} in {namespace} among the files: istiod cannot load {peer}'s root "
+                      "certificate").format(name=name, namespace=doc.namespace, peer=doc.name))
+        return
+    cm = maps[0]
+    value = get_value(cm.node, "data", CA_KEY)
+    if value is None:
+        c.report_in(cm.src, "SMF111", _value_or_parent(cm.node, "data"), ("data", CA_KEY),
+                    _("ConfigMap {name} has no {key}: istiod logs `missing entry root-cert.pem` (§5.5)").format(
+                        name=name, key=CA_KEY))
+    elif not (isinstance(value, ScalarNode) and is_certificate(value.value)):
+        c.report_in(cm.src, "SMF112", value, ("data", CA_KEY),
+                    _("{key} of ConfigMap {name} is not a PEM certificate").format(key=CA_KEY, name=name))
+
+
+def check_shared_gateways(c: Checker, inv: Inventory) -> None:
+    """§5.1/§5.2: one egress and one ingress gateway for each peer; and one ServiceMeshPeer per peer mesh."""
+    used: dict[tuple, Doc] = {}
+    remotes: dict[tuple, Doc] = {}
+    for doc in inv.of(PEER):
+        for kind in ("ingress", "egress"):
+            name = doc.at("spec", "gateways", kind, "name")
+            if name is None:
+                continue
+            first = used.setdefault((doc.scope, kind, name), doc)
+            if first is not doc and first.name != doc.name:
+                c.report_in(doc.src, "SMF134", get_value(doc.node, "spec", "gateways", kind, "name"),
+                            ("spec", "gateways", kind, "name"),
+                            _("{kind} gateway {name!r} also serves ServiceMeshPeer {peer} ({where})").format(
+                                kind=_(kind), name=name, peer=first.name, where=_where(first.node, first.src)))
+        td = doc.at("spec", "security", "trustDomain")
+        if td:
+            first = remotes.setdefault((doc.scope, td), doc)
+            if first is not doc and first.name != doc.name:
+                c.report_in(doc.src, "SMF133", get_value(doc.node, "spec", "security", "trustDomain"),
+                            ("spec", "security", "trustDomain"),
+                            _("ServiceMeshPeer {peer} ({where}) already points at trust domain {domain!r}").format(
+                                peer=first.name, where=_where(first.node, first.src), domain=td))
+
+
+def check_gateways_without_peer(c: Checker, inv: Inventory) -> None:
+    for mesh in inv.meshes:
+        peers = inv.of(PEER, scope_of(mesh))
+        if not peers:
+            continue  # the SMCP alone, or its peer resources are not among the files
+        named = {p.at("spec", "gateways", kind, "name") for p in peers for kind in ("ingress", "egress")}
+        for hint, (e, i) in mesh.by_hint.items():
+            if e.name not in named and i.name not in named:
+                c.report_in(mesh.src, "SMF135", e.key, EGRESS_MAP + (e.name,),
+                            _("gateways {egress}/{ingress} (peer {peer!r}) are used by no ServiceMeshPeer in "
+                              "{namespace}").format(egress=e.name, ingress=i.name, peer=hint, namespace=mesh.namespace))
+
+
+# --- ExportedServiceSet / ImportedServiceSet ----------------------------------------------------------
+
+def check_service_set_peer(c: Checker, inv: Inventory, doc: Doc) -> None:
+    """§5.6/§5.7: the set's name must equal a ServiceMeshPeer name in the same namespace."""
+    peers = inv.of(PEER, doc.scope)
+    if not peers or not doc.name or any(p.name == doc.name for p in peers):
+        return
+    close = difflib.get_close_matches(doc.name, [p.name for p in peers if p.name], n=1)
+    c.report_in(doc.src, "SMF120", get_value(doc.node, "metadata", "name"), ("metadata", "name"),
+                (_("{kind} {name!r} names no ServiceMeshPeer in {namespace}; did you mean {close!r}?") if close else
+                 _("{kind} {name!r} names no ServiceMeshPeer in {namespace} (peers: {peers})")).format(
+                    kind=doc.kind, name=doc.name, namespace=doc.namespace, close=close[0] if close else None,
+                    peers=", ".join(sorted(p.name for p in peers if p.name))))
+
+
+def _rules(doc: Doc, key: str):
+    rules = get_value(doc.node, "spec", key)
+    if isinstance(rules, SequenceNode):
+        for index, rule in enumerate(rules.value):
+            if isinstance(rule, MappingNode):
+                yield ("spec", key, Item("index", index)), rule
+
+
+def _has_value(node: Node | None) -> bool:
+    return node is not None and not is_null(node)
+
+
+def check_export_rules(c: Checker, doc: Doc) -> None:
+    """§5.6 rule types and selectors; §7 the docs' `Selector:` and `alias:` under labelSelector."""
+    for path, rule in _rules(doc, "exportRules"):
+        kind = scalar_at(rule, "type")
+        selector_key = {"NameSelector": "nameSelector", "LabelSelector": "labelSelector"}.get(kind or "")
+        if selector_key is None:
+            c.report_in(doc.src, "SMF126", get_value(rule, "type") or rule, path + ("type",),
+                        _("export rule type {kind!r} is not NameSelector or LabelSelector: istiod skips the rule").format(
+                            kind=kind))
+        elif not _has_value(get_value(rule, selector_key)):
+            c.report_in(doc.src, "SMF126", get_value(rule, "type"), path + (selector_key,),
+                        _("{kind} rule without {selector}: istiod skips the rule (null selector)").format(
+                            kind=kind, selector=selector_key))
+        label = get_value(rule, "labelSelector")
+        if not isinstance(label, MappingNode):
+            continue
+        wrong = get(label, "Selector")
+        if wrong:
+            c.report_in(doc.src, "SMF124", wrong[0], path + ("labelSelector", "Selector"),
+                        _("`Selector:` (as the docs print it) is not a field; the API reads `selector:`"),
+                        _("rename it to `selector`"))
+        alias = get(label, "alias")
+        if alias:
+            c.report_in(doc.src, "SMF125", alias[0], path + ("labelSelector", "alias"),
+                        _("labelSelector has no `alias` (the docs' mistake): it takes `aliases`, a list of mappings"))
+        if kind == "LabelSelector" and not _has_value(get_value(label, "selector")) and not wrong:
+            c.report_in(doc.src, "SMF126", label, path + ("labelSelector", "selector"),
+                        _("labelSelector without selector: istiod skips the rule (null selector)"))
+
+
+def check_import_rules(c: Checker, doc: Doc) -> None:
+    """§5.7: only NameSelector; importAsLocal needs a fixed alias namespace; §7 importAsLocal misplaced."""
+    suffix = get_value(doc.node, "spec", "domainSuffix")
+    if isinstance(suffix, ScalarNode) and suffix.value in CLUSTER_SUFFIXES:
+        c.report_in(doc.src, "SMF128", suffix, ("spec", "domainSuffix"),
+                    _("domainSuffix {value!r} is rejected by istiod: use importAsLocal instead").format(value=suffix.value))
+    locality = get_value(doc.node, "spec", "locality")
+    for level, parent in (("zone", "region"), ("subzone", "zone")):
+        node = get_value(locality, level)
+        if _has_value(node) and not scalar_at(locality, parent):
+            c.report_in(doc.src, "SMF129", node, ("spec", "locality", level),
+                        _("locality {level} without {parent}").format(level=level, parent=parent))
+    for path, rule in _rules(doc, "importRules"):
+        kind = scalar_at(rule, "type")
+        if kind != "NameSelector":
+            c.report_in(doc.src, "SMF121", get_value(rule, "type") or rule, path + ("type",),
+                        _("import rule type {kind!r}: istiod skips it with `unknown selector type`").format(kind=kind))
+        selector = get_value(rule, "nameSelector")
+        if kind == "NameSelector" and not _has_value(selector):
+            c.report_in(doc.src, "SMF126", get_value(rule, "type"), path + ("nameSelector",),
+                        _("NameSelector rule without nameSelector: istiod skips the rule"))
+        misplaced = get(selector, "importAsLocal")
+        if misplaced:
+            c.report_in(doc.src, "SMF123", misplaced[0], path + ("nameSelector", "importAsLocal"),
+                        _("importAsLocal inside nameSelector (as the docs print it) is dropped; it belongs on the rule"))
+        local = bool_value(get_value(rule, "importAsLocal"))
+        alias_ns = scalar_at(selector, "alias", "namespace")
+        if local and (not alias_ns or alias_ns == "*"):
+            c.report_in(doc.src, "SMF122", get_value(rule, "importAsLocal"), path + ("importAsLocal",),
+                        _("importAsLocal without a fixed alias namespace: istiod skips the rule (`cannot use importAsLocal "
+                          "without setting a fixed namespace alias`)"))
+        rule_suffix = get_value(rule, "domainSuffix")
+        if isinstance(rule_suffix, ScalarNode) and rule_suffix.value in CLUSTER_SUFFIXES:
+            c.report_in(doc.src, "SMF128", rule_suffix, path + ("domainSuffix",),
+                        _("domainSuffix {value!r} is rejected by istiod: use importAsLocal instead").format(
+                            value=rule_suffix.value))

@@ -1,0 +1,65 @@
+"""Every object of a file against the CRD schema of its kind (`crd_schema`), as findings at their line:
+SMF084 for a field the API server would drop (it accepts the object without it, so nothing says so),
+SMF085 for a value it would reject. Objects of kinds without a shipped schema are not judged here.
+"""
+from __future__ import annotations
+
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from .. import crd_schema
+from ..findings import Finding
+from ..i18n import _
+from ..source import Source
+from ..yaml_nodes import get, scalar_at
+from .catalogue import Checker, Options
+
+
+def check_schema(src: Source, already: list[Finding] = ()) -> list[Finding]:
+    """The schema findings of every object in `src` (documents and wrapped ones). A place another
+    rule already reported (`already`: an unknown key, a wrong type) is not reported twice."""
+    checker = Checker(src, Options())
+    taken = {(f.line, f.column) for f in already if f.path in (None, src.path)}
+    for obj in src.objects:
+        api_version, kind = scalar_at(obj.node, "apiVersion"), obj.kind
+        if not api_version or not kind or not crd_schema.has_schema(api_version, kind):
+            continue
+        value = _python(obj.node)
+        if value is None:
+            continue
+        for problem in crd_schema.validate(value):
+            node = _node_at(obj.node, problem.path, key=problem.pruned)
+            if (node.start_mark.line + 1, node.start_mark.column + 1) in taken:
+                continue
+            if problem.pruned:
+                checker.report("SMF084", node, problem.where, _(
+                    "{message} (CRD schema of {kind} {api_version}; under strict field validation it is "
+                    "rejected)").format(message=problem.message, kind=kind, api_version=api_version))
+            else:
+                checker.report("SMF085", node, problem.where, _("{message} (CRD schema of {kind} {api_version})").format(
+                    message=problem.message, kind=kind, api_version=api_version))
+    return checker.findings
+
+
+def _python(node: MappingNode):
+    """The object as the API server would read it (YAML 1.1 types, as kubectl's YAML decoder reads
+    them closely enough for structural checks); None when it cannot be built (the other rules say why)."""
+    try:
+        return SafeConstructor().construct_document(node)
+    except (ConstructorError, ValueError, TypeError, RecursionError):
+        return None
+
+
+def _node_at(root: Node, path: tuple, *, key: bool) -> Node:
+    """The node at a schema path (keys and list indexes), or the deepest one that exists; with `key`,
+    a field's name rather than its value (a dropped field is pointed at by its name)."""
+    node = root
+    for index, seg in enumerate(path):
+        if isinstance(seg, int) and isinstance(node, SequenceNode) and seg < len(node.value):
+            node = node.value[seg]
+        elif isinstance(seg, str) and isinstance(node, MappingNode) and get(node, seg) is not None:
+            name, value = get(node, seg)
+            node = name if key and index == len(path) - 1 else value
+        else:
+            break
+    return node

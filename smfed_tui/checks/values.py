@@ -1,0 +1,76 @@
+"""Checks of one value on its own (names, label values, ports, versions): each returns what is wrong
+in words, or None. The SMCP checks use them, and so do the field validators of the front-ends (a
+value is refused as it is typed with the same words the validator would later print).
+"""
+from __future__ import annotations
+
+import re
+
+from ..i18n import N_, _
+from ..model import DEFAULT_NODE_PORT_RANGE
+
+DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+RESERVED_GATEWAYS = ("istio-ingressgateway", "istio-egressgateway")
+# A gateway's kind as messages name it: `_(gw.kind)` (the YAML keeps "egress"/"ingress" in every language).
+GATEWAY_KINDS = (N_("egress"), N_("ingress"))
+VERSION_RE = re.compile(r"^v(\d+)\.(\d+)$")
+
+
+def dns1035_problem(name: str) -> str | None:
+    if not name:
+        return _("must not be empty")
+    if len(name) > 63:
+        return _("is {length} characters long; at most 63").format(length=len(name))
+    if not DNS1035.match(name):
+        return _("must consist of lower-case letters, digits or '-', start with a letter and end "
+                 "with a letter or digit")
+    return None
+
+
+def dns1123_problem(name: str) -> str | None:
+    if not name:
+        return _("must not be empty")
+    if len(name) > 63:
+        return _("is {length} characters long; at most 63").format(length=len(name))
+    if not DNS1123.match(name):
+        return _("must consist of lower-case letters, digits or '-', and start and end with a letter or digit")
+    return None
+
+
+def label_value_problem(value: str) -> str | None:
+    if len(value) > 63:
+        return _("is {length} characters long; at most 63").format(length=len(value))
+    if not LABEL_VALUE.match(value):
+        return _("may hold letters, digits, '-', '_' and '.', and must start and end with a letter or digit")
+    return None
+
+
+def port_name_problem(name: str) -> str | None:
+    """Kubernetes IANA_SVC_NAME, which container port names must pass (reference §3.3, §4)."""
+    if len(name) > 15:
+        return _("must be no more than 15 characters")
+    if not re.fullmatch(r"[-a-z0-9]+", name):
+        return _("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not re.search(r"[a-z]", name):
+        return _("must contain at least one letter (a-z)")
+    if "--" in name:
+        return _("must not contain consecutive hyphens")
+    if name.startswith("-") or name.endswith("-"):
+        return _("must not begin or end with a hyphen")
+    if name == "http-envoy-prom":
+        return _("is taken by the gateway's own metrics port")
+    return None
+
+
+def node_port_problem(port: int, node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE) -> str | None:
+    lo, hi = node_port_range
+    if not lo <= port <= hi:
+        return _("{port} is not in the valid range {lo}-{hi}").format(port=port, lo=lo, hi=hi)
+    return None
+
+
+def version_tuple(version: str) -> tuple[int, int] | None:
+    m = VERSION_RE.match(version or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None

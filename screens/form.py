@@ -37,9 +37,9 @@ class FieldInput(Input):
     # not a layout pass of the whole screen (Widget declares it with layout=True).
     virtual_size = Reactive(Size(0, 0), layout=False)
 
-    def _on_paste(self, event) -> None:
+    def on_paste(self, event) -> None:
         # a pasted escape sequence would be drawn raw, and the terminal would obey it: show it as `\x1b`.
-        # (Textual then runs Input's own handler, on the cleaned text.)
+        # (Textual runs the handlers of a class before its base's: Input's own then gets the cleaned text.)
         if event.text:
             event.text = visible(event.text.splitlines()[0])
 

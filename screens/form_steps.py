@@ -19,6 +19,7 @@ from smfed_tui.model import Peer
 from smfed_tui.session import Session
 
 from .form import FieldRow
+from .tab_order import TAB_BINDINGS, tab_in_form
 from .texts import Column, finding_content
 
 
@@ -39,6 +40,7 @@ class FormStep(Widget):
     FormStep .other-findings { padding: 0 0 1 0; height: auto; }
     FormStep Button { margin: 0 0 1 0; min-width: 16; }
     """
+    BINDINGS = TAB_BINDINGS   # in the rows' order, with no layout needed (screens/tab_order.py)
     fields: tuple[Field, ...] = ()
     step_id = ""
     title = ""   # a message id, shown translated
@@ -66,6 +68,9 @@ class FormStep(Widget):
             yield Static(Content.styled(_(self.title), "bold"), classes="form-title")
             for fld in self.fields:
                 yield FieldRow(fld, cursor_blink=self.cursor_blink)
+
+    def action_tab_in_form(self, step: int) -> None:
+        tab_in_form(self, step)
 
     @property
     def rows(self) -> list[FieldRow]:

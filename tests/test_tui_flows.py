@@ -565,13 +565,7 @@ async def _keys_at_once(pilot, *keys: str) -> None:
     from textual import events
     app = pilot.app
     handled = []
-    handle = app._handle_key
-
-    async def counted(event) -> None:
-        await handle(event)
-        handled.append(event)
-
-    app._handle_key = counted
+    app.key_handled = handled.append   # screens/key_order.py calls it when a key has been handled
     try:
         with app.batch_update():
             for key in keys:
@@ -580,7 +574,7 @@ async def _keys_at_once(pilot, *keys: str) -> None:
             await until(pilot, lambda: len(handled) == len(keys), f"{len(keys)} keys handled", timeout=30)
             await pilot.pause(0.1)
     finally:
-        del app._handle_key
+        del app.key_handled
 
 
 async def test_keys_arriving_together_are_applied_in_order(red_mesh):

@@ -57,12 +57,12 @@ class WizardApp(KeysInOrder):
 
 
 def run_app(path: str | None, *, kubectl: str | None = None, context: str | None = None,
-            headless: bool = False, size: tuple[int, int] | None = None) -> int:
+            headless: bool = False, size: tuple[int, int] | None = None, smcp: str | None = None) -> int:
     """Run the wizard on `path` (None: a new file, named when written); returns the exit code.
     `kubectl` and `context`: the client and kubeconfig context the Apply step uses (None: oc, else
-    kubectl, on PATH; the current context)."""
+    kubectl, on PATH; the current context). `smcp`: which SMCP of a file that holds several (`--smcp`)."""
     try:
-        session = Session.open(path)
+        session = Session.open(path, smcp=smcp)
     except SmfedError as err:
         startup_done()
         print(format_error(err), file=sys.stderr)

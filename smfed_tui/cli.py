@@ -92,6 +92,12 @@ def _add_wizard_options(target) -> None:
     # for the Apply step (the same meaning as in `smfed-wizard apply`)
     target.add_argument("--context", metavar="CTX", help=_("kubeconfig context (default: the current one)"))
     target.add_argument("--kubectl", metavar="PATH", help=_("the oc or kubectl to run (default: oc, else kubectl)"))
+    _add_smcp_flag(target)
+
+
+def _add_smcp_flag(target) -> None:
+    target.add_argument("--smcp", metavar="NAME", help=_(
+        "which ServiceMeshControlPlane to edit when FILE holds several: NAME or NAMESPACE/NAME"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _localize_argparse()
     parser = _Parser(prog="smfed-wizard", usage=(
-        "smfed-wizard [--plain] [--context CTX] [--kubectl PATH] [--lang {en,ko}] [FILE]\n"
+        "smfed-wizard [--plain] [--context CTX] [--kubectl PATH] [--smcp NAME] [--lang {en,ko}] [FILE]\n"
         "       smfed-wizard [--lang {en,ko}] COMMAND ..."), description=_(
         "Configure OpenShift Service Mesh 2.x federation: the ServiceMeshControlPlane gateways for each peer "
         "mesh, validated as you go, written in place without disturbing the rest of the file."),
@@ -135,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         "discovery-node-port=32359 --diff\n  smfed-wizard edit smcp.yaml --remove-peer blue-mesh"),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ed.add_argument("file")
+    _add_smcp_flag(ed)
     add_mesh_flags(ed)
     add_peer_flags(ed)
     ed.add_argument("--remove-peer", action="append", default=[], metavar="NAME", help=_("remove a peer's gateways"))
@@ -251,9 +258,9 @@ def run_wizard(argv: list[str]) -> int:
     plain = args.plain or bool(os.environ.get("ACCESSIBLE")) or os.environ.get("TERM", "") in ("dumb", "")
     if plain:
         from .plain import run_plain
-        return run_plain(args.file, kubectl=args.kubectl, context=args.context)
+        return run_plain(args.file, kubectl=args.kubectl, context=args.context, smcp=args.smcp)
     from .screens.app import run_app
-    return run_app(args.file, kubectl=args.kubectl, context=args.context)
+    return run_app(args.file, kubectl=args.kubectl, context=args.context, smcp=args.smcp)
 
 
 # --- generate / edit ---------------------------------------------------------------------------------
@@ -302,7 +309,7 @@ def cmd_edit(args) -> int:
     from .source import parse
 
     loaded = _read(args.file)
-    src = parse(loaded.data, args.file)
+    src = parse(loaded.data, args.file, smcp=args.smcp)
     before = read_mesh(src)
     mesh = apply_mesh_flags(before, args)
     for name in args.remove_peer:
@@ -312,7 +319,7 @@ def cmd_edit(args) -> int:
     text = edit_text(src, mesh, before)
     new_bytes = src.encode(text)
     old_findings = check_source(src)
-    new_src = parse(new_bytes, args.file)
+    new_src = parse(new_bytes, args.file, smcp=src.smcp_index)
     # check_edit: findings about the change itself (a label edit recreates the gateway, SMF098)
     new_findings = sorted(check_source(new_src) + check_edit(before, mesh, new_src), key=sort_key)
     introduced = _introduced(old_findings, new_findings)
@@ -389,7 +396,7 @@ def cmd_validate(args) -> int:
         set_language("en")   # machines read the JSON: English messages (and the codes) unless --lang asks
     options = Options(node_port_range=_parse_range(args.node_port_range)) if args.node_port_range else Options()
     findings: list[Finding] = []
-    sources = []
+    sources, smcps = [], []
     unusable: list[_Unusable] = []
     # a file named twice (`a.yaml ./a.yaml`, or a shell glob overlapping) is one file: checking it
     # twice would report its findings twice and its trust domain as "also used by" itself
@@ -401,15 +408,17 @@ def cmd_validate(args) -> int:
     for path in files:
         try:
             src = parse(_read(path).data, path)
-            if src.smcp is None and not holds_federation_resources(src):  # nothing to check is not a pass
+            if not src.smcps and not holds_federation_resources(src):  # nothing to check is not a pass
                 require_smcp_v2(src)
         except SmfedError as err:
             unusable.append(_Unusable(path, err))
             continue
         sources.append(src)
-        findings.extend(check_source(src, options))
-    if len(sources) > 1:
-        findings.extend(check_across(sources))
+        for one in src.per_smcp():   # every SMCP of the file (a List or a policy may hold several)
+            findings.extend(check_source(one, options))
+            smcps.append(one)
+    if len(smcps) > 1:
+        findings.extend(check_across(smcps))
     findings.extend(check_federation(sources))  # ServiceMeshPeer, CA ConfigMap, ESS/ISS across files
     findings.sort(key=sort_key)
     if args.format == "json":

@@ -31,6 +31,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--namespace", "-n", metavar="NS",
                         help=_("namespace when the file sets none (default: the context's, else default)"))
     parser.add_argument("--kubectl", metavar="PATH", help=_("the oc or kubectl to run (default: oc, else kubectl)"))
+    parser.add_argument("--smcp", metavar="NAME", help=_(
+        "which ServiceMeshControlPlane to apply when FILE holds several: NAME or NAMESPACE/NAME"))
     parser.add_argument("--request-timeout", default=kube.DEFAULT_TIMEOUT, metavar="DURATION",
                         help=_("give up on a single request after this long (default: %(default)s)"))
     parser.add_argument("--dry-run", action="store_true", help=_("let the server check the apply; change nothing"))
@@ -41,10 +43,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _checked_manifest(path: str) -> tuple[str, list[Finding]]:
+def _checked_manifest(path: str, smcp: str | None = None) -> tuple[str, list[Finding]]:
     """The file's ServiceMeshControlPlane document as it will be sent, and the validator's errors.
-    The same loader as every other command: guards, one SMCP, maistra.io/v2."""
-    src = parse(read_file(path).data, path)
+    The same loader as every other command: guards, one SMCP (or the one `smcp` names), maistra.io/v2."""
+    src = parse(read_file(path).data, path, smcp=smcp)
     require_smcp_v2(src)
     errors = [f for f in check_source(src) if f.severity == ERROR]
     return src.smcp_text(), errors
@@ -81,7 +83,7 @@ def _confirmed(target: kube.Target) -> bool:
 
 def _apply(args: argparse.Namespace) -> int:
     kube.timeout_seconds(args.request_timeout)   # a bad value fails before anything runs
-    manifest, problems = _checked_manifest(args.file)
+    manifest, problems = _checked_manifest(args.file, args.smcp)
     if problems:
         for problem in problems:
             print(problem.compiler_line(), file=sys.stderr)

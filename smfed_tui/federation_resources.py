@@ -290,7 +290,7 @@ class FederationResources:
             from .source import parse
             s = self.session
             try:
-                smcp = parse(s.output_bytes(), s.path or "<new>", trusted=True)
+                smcp = parse(s.output_bytes(), s.path or "<new>", trusted=True, smcp=s.smcp_choice)
                 generated = parse(self.text().encode("utf-8"), os.path.basename(self.target()), trusted=True)
             except InputError:
                 cached = []

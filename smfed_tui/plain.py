@@ -42,11 +42,13 @@ class _Quit(Exception):
     """The user chose to leave without writing (treated like Ctrl-C: exit 130)."""
 
 
-def run_plain(path: str | None, *, kubectl: str | None = None, context: str | None = None) -> int:
+def run_plain(path: str | None, *, kubectl: str | None = None, context: str | None = None,
+              smcp: str | None = None) -> int:
     """Run the wizard on `path` (new or existing) with line-by-line prompts; the exit code.
-    `kubectl` and `context`: what applying uses (None: oc, else kubectl, on PATH; the current context)."""
+    `kubectl` and `context`: what applying uses (None: oc, else kubectl, on PATH; the current context).
+    `smcp`: which SMCP of a file that holds several (`--smcp`)."""
     try:
-        session = Session.open(path)
+        session = Session.open(path, smcp=smcp)
     except SmfedError as err:
         print(format_error(err), file=sys.stderr)
         return err.exit_code

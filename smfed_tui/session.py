@@ -64,12 +64,13 @@ class Session:
     # --- opening ---------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | None, *, default_name: str = "red-mesh") -> "Session":
+    def open(cls, path: str | None, *, default_name: str = "red-mesh", smcp: str | None = None) -> "Session":
         """A session for `path`: loaded and prefilled when it exists, new otherwise. A file the core
-        refuses raises InputError before anything is shown."""
+        refuses raises InputError before anything is shown. `smcp` (NAME or NAMESPACE/NAME) chooses
+        the SMCP of a file that holds several."""
         if path and os.path.lexists(path):
             loaded = read_file(path)
-            src = parse(loaded.data, path)
+            src = parse(loaded.data, path, smcp=smcp)
             mesh = read_mesh(src)
             session = cls(path, mesh, mesh, src, loaded)
         else:
@@ -86,6 +87,12 @@ class Session:
     @property
     def is_edit(self) -> bool:
         return self.source is not None
+
+    @property
+    def smcp_choice(self) -> int | None:
+        """Which SMCP of the file this session edits (a List or a policy may hold several), by its
+        place in the file: every re-parse of the edited text keeps to it, even after a rename."""
+        return self.source.smcp_index if self.source is not None else None
 
     @property
     def federation_resources(self):
@@ -139,7 +146,7 @@ class Session:
             self.text = generate_text(self.mesh)
             data = self.text.encode("utf-8")
         try:
-            current = parse(data, name, trusted=self.source is not None)
+            current = parse(data, name, trusted=self.source is not None, smcp=self.smcp_choice)
         except InputError as err:  # cannot happen for our own output; say so instead of crashing
             self.findings = [Finding("SMF000", ERROR, "", err.line, err.column, err.message, err.hint or "", name)]
             self.focus_line = None
@@ -379,7 +386,7 @@ class Session:
         gc_was = gc.isenabled()
         gc.disable()
         try:
-            src = parse(self.output_bytes(), self.path or "<new>", trusted=True)
+            src = parse(self.output_bytes(), self.path or "<new>", trusted=True, smcp=self.smcp_choice)
             self.focus_line = self._locate_focus(src)
         except InputError:
             self.focus_line = None
@@ -577,7 +584,7 @@ class Session:
 
     def manifest(self) -> str:
         """The SMCP document alone, as `apply` sends it (other documents of the file stay out)."""
-        return parse(self.output_bytes(), self.path or "<new>", trusted=True).smcp_text()
+        return parse(self.output_bytes(), self.path or "<new>", trusted=True, smcp=self.smcp_choice).smcp_text()
 
     def has_unwritten_changes(self) -> bool:
         """Whether quitting now loses work: the result differs from the file on disk (a new file: from
@@ -625,7 +632,7 @@ class Session:
         real = write_file(self.path, self.output_bytes(), expected=self.loaded, backup=backup)
         # after writing, the file on disk is the new baseline
         self.loaded = read_file(self.path)
-        self.source = parse(self.loaded.data, self.path)
+        self.source = parse(self.loaded.data, self.path, smcp=self.smcp_choice)
         self.original = read_mesh(self.source)
         self.mesh = self.original
         self.invalid_inputs.clear()

@@ -171,8 +171,8 @@ ALLOWED = (
     ("smfed_tui/bundle.py", "placeholder_certificate", None, "a value in the generated YAML, which stays English"),
     ("smfed_tui/bundle.py", "normalize_certificates", None, "PEM armour"),
     ("smfed_tui/cli.py", "run_wizard", "smfed-wizard {}", "the program's name and version"),
-    ("smfed_tui/cli.py", "build_parser", "smfed-wizard [--plain] [--context CTX] [--kubectl PATH] [--lang {en,ko}] "
-     "[FILE]\n       smfed-wizard [--lang {en,ko}] COMMAND ...", "the usage synopsis: the command line, shown as is"),
+    ("smfed_tui/cli.py", "build_parser", "smfed-wizard [--plain] [--context CTX] [--kubectl PATH] [--smcp NAME] "
+     "[--lang {en,ko}] [FILE]\n       smfed-wizard [--lang {en,ko}] COMMAND ...", "the usage synopsis: the command line, shown as is"),
     ("smfed_tui/completion.py", "completion_script", None, "a programming error (the parser limits the shells)"),
     ("smfed_tui/completion.py", "_bash_body", None, "bash code"),
     ("smfed_tui/completion.py", "bash_script", None, "bash code"),

@@ -235,7 +235,6 @@ REFUSED: dict[str, tuple[object, str, tuple[int, int] | None]] = {
     "blank": ("\n\n   \n", r"found: no Kubernetes object", (1, 1)),
     "comment-only": ("# only a comment\n# and another\n", r"found: no Kubernetes object", (1, 1)),
     "markers-only": ("---\n...\n---\n", r"found: no Kubernetes object", (1, 1)),
-    "two-smcps": (BASE + "---\n" + BASE, r"more than one ServiceMeshControlPlane", (77, 1)),
 }
 
 # id -> (file content, peers the wizard must find)
@@ -259,7 +258,9 @@ ACCEPTED: dict[str, tuple[object, int]] = {
 
 
 # read, validated and edited in place, but adding a gateway inside `{...}` is refused (see the JSON tests)
-OTHER = {"json-pretty": json.dumps(yaml.safe_load(BASE), indent=2) + "\n"}
+OTHER = {"json-pretty": json.dumps(yaml.safe_load(BASE), indent=2) + "\n",
+         # validated (both SMCPs), but edited only once one is chosen with --smcp
+         "two-smcps": BASE + "---\n" + BASE}
 
 
 def _content(spec: object) -> bytes:
@@ -330,6 +331,22 @@ def test_bom_and_crlf_survive_an_edit(results):
     r, _ = results["bom-crlf"]
     out = r["edit-peer"]["out"]
     assert out.startswith("\ufeff") and out.count("\r\n") == out.count("\n")
+
+
+def test_two_smcps_are_validated_and_edited_only_once_one_is_chosen(results):
+    r, _original = results["two-smcps"]
+    for name in ("edit", "edit-peer"):
+        assert r[name]["rc"] == 2 and r[name]["out"] == "", (name, r[name])
+        m = one_error(r[name]["err"], r["path"])
+        assert re.search(r"more than one ServiceMeshControlPlane", m["msg"]) and (m["line"], m["col"]) == ("77", "1")
+        assert "--smcp" in r[name]["err"]
+    assert r["session"]["ok"] is False and (r["session"]["line"], r["session"]["column"]) == (77, 1)
+    # validate checks both: each one's findings, and the trust domain they share
+    assert r["validate"]["rc"] == 1
+    findings = json.loads(r["validate-json"]["out"])
+    assert "SMF000" not in {f["code"] for f in findings}
+    assert [f["line"] for f in findings if f["code"] == "SMF012"] == [BASE.count("\n") + BASE.split("\n").index(
+        "      domain: red-mesh.local") + 2]   # the second SMCP's trust domain, also the first one's
 
 
 # --- JSON: valid YAML ---------------------------------------------------------------------------------------

@@ -13,11 +13,11 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .emit import emit_document
 from .i18n import _
-from .model import DISCOVERY_PORT, TLS_PORT, Exposure, Mesh, Peer, default_egress_name, default_namespace, \
+from .model import DISCOVERY_PORT, TLS_PORT, Exposure, Mesh, Peer, conventions_of, default_namespace, \
     default_trust_domain
 
 FEDERATION_API = "federation.maistra.io/v1"
@@ -157,6 +157,22 @@ def parse_service_ref(text: str) -> "ServiceRef":
 # --- what one mesh knows about a peer ---------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Assumption:
+    """A value about a peer that nobody gave: it was derived from a naming convention. The clientID
+    built from it goes into the peer's DENY AuthorizationPolicies (ports 8188 and 15443), so a wrong
+    guess blocks the peer while everything applies cleanly: it is always said as an assumption."""
+
+    peer: str
+    key: str            # the per-peer field that gives the real value (`peer_facts.BUNDLE_FIELDS` key)
+    value: str
+    derived_from: str   # what it was derived from, in words
+
+
+# Remote attribute -> the field key of `peer_facts.BUNDLE_FIELDS` that gives it.
+ASSUMABLE = {"namespace": "namespace", "trust_domain": "trust-domain", "egress_for_us": "egress"}
+
+
+@dataclass(frozen=True)
 class Remote:
     """The peer-side facts a ServiceMeshPeer needs (§5.3, §5.4)."""
 
@@ -168,12 +184,32 @@ class Remote:
     discovery_port: int = DISCOVERY_PORT    # 8188 for a LoadBalancer, the node port for NodePort
     ca_pem: str | None = None               # checked, canonical PEM (normalize_certificates)
     ports_known: bool = True                # False: NodePort without fixed node ports
+    assumptions: tuple[Assumption, ...] = ()   # the values above that were derived, not given
+
+    def given(self, **changes) -> "Remote":
+        """These values, given by the user or read from a file: no longer assumptions."""
+        keys = {ASSUMABLE[attr] for attr in changes if attr in ASSUMABLE}
+        kept = tuple(a for a in self.assumptions if a.key not in keys)
+        return replace(self, **changes, assumptions=kept)
+
+    def assumed(self, key: str) -> Assumption | None:
+        return next((a for a in self.assumptions if a.key == key), None)
 
 
 def default_remote(local: Mesh, peer: Peer) -> Remote:
-    """What the conventions give when nothing is known about the peer: the wizard's own defaults."""
-    return Remote(namespace=default_namespace(peer.name), trust_domain=default_trust_domain(peer.name),
-                  egress_for_us=default_egress_name(local.name))
+    """What the conventions give when nothing is known about the peer, each value an Assumption.
+
+    The peer's egress gateway for us is guessed in this file's own naming style (upstream's sample
+    names it `<mesh>-egress`, the docs `egress-<mesh>`), with this mesh's federation name."""
+    namespace, trust_domain = default_namespace(peer.name), default_trust_domain(peer.name)
+    egress = conventions_of(local).egress(local.federation)
+    from_peer_name = _("the peer's name {peer!r}").format(peer=peer.name)
+    style = _("this mesh's federation name {name!r} in this file's gateway naming ({example})").format(
+        name=local.federation, example=peer.egress)
+    return Remote(namespace=namespace, trust_domain=trust_domain, egress_for_us=egress, assumptions=(
+        Assumption(peer.name, "namespace", namespace, from_peer_name),
+        Assumption(peer.name, "trust-domain", trust_domain, from_peer_name),
+        Assumption(peer.name, "egress", egress, style)))
 
 
 def remote_ports(exposure: Exposure) -> tuple[int, int, bool]:
@@ -186,17 +222,27 @@ def remote_ports(exposure: Exposure) -> tuple[int, int, bool]:
 
 
 def remote_from_mesh(local_name: str, remote: Mesh, addresses=(), ca_pem: str | None = None) -> Remote:
-    """The facts read off the peer's own model: its namespace, trust domain, its gateways for us."""
+    """The facts read off the peer's own model: its namespace, trust domain, its gateways for us
+    (`local_name`: this mesh's federation name, the peer that `remote` has for it). What its file
+    does not say is derived from its federation name, as an Assumption."""
     ours = remote.peer(local_name)
     if ours is None:
         known = ", ".join(p.name for p in remote.peers) or _("none")
         raise KeyError(_("mesh {mesh!r} has no peer named {peer!r} (its peers: {known})").format(
             mesh=remote.name, peer=local_name, known=known))
     service_port, discovery_port, known = remote_ports(ours.exposure)
-    return Remote(namespace=remote.namespace or default_namespace(remote.name),
-                  trust_domain=remote.trust_domain or default_trust_domain(remote.name),
+    peer = remote.federation
+    assumptions = []
+    if not remote.namespace:
+        assumptions.append(Assumption(peer, "namespace", default_namespace(peer), _(
+            "the peer's name {peer!r}: its SMCP sets no metadata.namespace").format(peer=peer)))
+    if not remote.trust_domain:
+        assumptions.append(Assumption(peer, "trust-domain", default_trust_domain(peer), _(
+            "the peer's name {peer!r}: its SMCP sets no trust domain").format(peer=peer)))
+    return Remote(namespace=remote.namespace or default_namespace(peer),
+                  trust_domain=remote.trust_domain or default_trust_domain(peer),
                   egress_for_us=ours.egress, addresses=tuple(addresses), service_port=service_port,
-                  discovery_port=discovery_port, ca_pem=ca_pem, ports_known=known)
+                  discovery_port=discovery_port, ca_pem=ca_pem, ports_known=known, assumptions=tuple(assumptions))
 
 
 @dataclass(frozen=True)
@@ -278,6 +324,7 @@ def imported_service_set(local: Mesh, peer: Peer, refs) -> dict:
 class Bundle:
     documents: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)   # every peer's, in peer order
 
     def text(self) -> str:
         return render(self.documents)
@@ -309,6 +356,7 @@ def build_bundle(local: Mesh, remotes: dict[str, Remote] | None = None, exports:
         if not remote.ports_known:
             bundle.warnings.append(_("{peer}: its ingress is NodePort without fixed node ports; the ServiceMeshPeer "
                                      "says 15443/8188: put the real node ports there").format(peer=peer.name))
+        bundle.assumptions += remote.assumptions
         bundle.documents += [
             ca_config_map(local, peer, remote),
             service_mesh_peer(local, peer, remote),

@@ -6,7 +6,7 @@ import argparse
 from .errors import UsageError
 from .fields import MESH_FIELDS, PEER_FIELDS, PEER_OPTION_FIELDS
 from .i18n import _
-from .model import Mesh, Peer
+from .model import Mesh, conventions_of
 
 
 def add_mesh_flags(parser: argparse.ArgumentParser) -> None:
@@ -72,7 +72,7 @@ def apply_peer_spec(mesh: Mesh, spec: str) -> Mesh:
                              hint=field.help) from None
     if mesh.peer(name) is None:
         names = {f.attr: v for f, v in values.items() if f.attr in ("egress", "ingress")}
-        mesh = mesh.with_peer(Peer.new(name, **names))
+        mesh = mesh.with_peer(conventions_of(mesh).new_peer(name, **names))   # in the file's own naming style
     for field, value in values.items():
         mesh = field.set(mesh, name, value)
     return mesh

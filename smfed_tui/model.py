@@ -48,6 +48,58 @@ def default_network_view(peer: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Conventions:
+    """How a file names the gateways, labels and network view of its peers, so a peer added to it
+    (or renamed in it) follows the file's own style. Upstream's samples name gateways `<peer>-egress`
+    and label them with the peer's name; the docs write `egress-<peer>` labelled with the gateway's
+    name. Both work (the label is read by no code, reference upstream-maistra.md item 7)."""
+
+    suffix: bool = False            # `<peer>-egress` rather than `egress-<peer>`
+    label_is_peer: bool = False     # the federation label holds the peer's name, not the gateway's
+    network_view: bool = True       # `[network-<peer>]`; False: the file's peers set no view
+
+    def egress(self, peer: str) -> str:
+        return f"{peer}-egress" if self.suffix else default_egress_name(peer)
+
+    def ingress(self, peer: str) -> str:
+        return f"{peer}-ingress" if self.suffix else default_ingress_name(peer)
+
+    def label(self, peer: str, gateway: str) -> str:
+        return peer if self.label_is_peer else gateway
+
+    def view(self, peer: str) -> tuple[str, ...] | None:
+        return default_network_view(peer) if self.network_view else None
+
+    def new_peer(self, name: str, **overrides) -> "Peer":
+        egress = overrides.pop("egress", None) or self.egress(name)
+        ingress = overrides.pop("ingress", None) or self.ingress(name)
+        values = dict(name=name, egress=egress, ingress=ingress, network_view=self.view(name),
+                      egress_label=self.label(name, egress), ingress_label=self.label(name, ingress))
+        values.update(overrides)
+        return Peer(**values)
+
+
+DEFAULT_CONVENTIONS = Conventions()
+
+
+def conventions_of(mesh: "Mesh") -> Conventions:
+    """The style most of the mesh's peers follow (the first peer breaks a tie); the defaults for a
+    mesh without peers. A view in the docs' `<peer>-network` form is not copied: the federation code
+    never puts endpoints on such a network (reference upstream-maistra.md item 2)."""
+    if not mesh.peers:
+        return DEFAULT_CONVENTIONS
+
+    def vote(flags: list[bool]) -> bool:
+        yes, no = flags.count(True), flags.count(False)
+        return flags[0] if yes == no else yes > no
+
+    suffix = vote([p.egress == f"{p.name}-egress" or p.ingress == f"{p.name}-ingress" for p in mesh.peers])
+    label_is_peer = vote([p.egress_label == p.name or p.ingress_label == p.name for p in mesh.peers])
+    view = vote([p.network_view is not None for p in mesh.peers])
+    return Conventions(suffix, label_is_peer, view)
+
+
+@dataclass(frozen=True)
 class Exposure:
     """How the peer reaches this mesh's federation ingress gateway."""
 
@@ -75,15 +127,8 @@ class Peer:
 
     @classmethod
     def new(cls, name: str, **overrides) -> "Peer":
-        egress = overrides.pop("egress", None) or default_egress_name(name)
-        ingress = overrides.pop("ingress", None) or default_ingress_name(name)
-        values = dict(
-            name=name, egress=egress, ingress=ingress,
-            network_view=default_network_view(name),
-            egress_label=egress, ingress_label=ingress,
-        )
-        values.update(overrides)
-        return cls(**values)
+        """A peer named the default way (a new file); `Conventions.new_peer` follows a file's style."""
+        return DEFAULT_CONVENTIONS.new_peer(name, **overrides)
 
     def with_exposure(self, **changes) -> "Peer":
         return replace(self, exposure=replace(self.exposure, **changes))
@@ -99,6 +144,14 @@ class Mesh:
     network: str | None = None
     image_pull_policy: str | None = None
     peers: tuple[Peer, ...] = ()
+    # What its peers call this mesh: their ServiceMeshPeer for it and their gateways for it carry this
+    # name, which need not be the SMCP's (upstream's sample: SMCP `fed-export` is `mesh1`). It is in
+    # no field of the SMCP; None: the SMCP name.
+    federation_name: str | None = None
+
+    @property
+    def federation(self) -> str:
+        return self.federation_name or self.name
 
     @classmethod
     def new(cls, name: str, **overrides) -> "Mesh":
@@ -139,14 +192,16 @@ def rename_peer(mesh: Mesh, old_name: str, new_name: str) -> Mesh:
     if peer is None:
         raise KeyError(old_name)
     changes: dict = {"name": new_name}
-    if peer.egress == default_egress_name(old_name):
-        changes["egress"] = default_egress_name(new_name)
-    if peer.ingress == default_ingress_name(old_name):
-        changes["ingress"] = default_ingress_name(new_name)
-    if peer.egress_label == peer.egress and "egress" in changes:
-        changes["egress_label"] = changes["egress"]
-    if peer.ingress_label == peer.ingress and "ingress" in changes:
-        changes["ingress_label"] = changes["ingress"]
+    for style in (Conventions(suffix=True), DEFAULT_CONVENTIONS):
+        if peer.egress == style.egress(old_name) and "egress" not in changes:
+            changes["egress"] = style.egress(new_name)
+        if peer.ingress == style.ingress(old_name) and "ingress" not in changes:
+            changes["ingress"] = style.ingress(new_name)
+    for label, gateway in (("egress_label", "egress"), ("ingress_label", "ingress")):
+        if getattr(peer, label) == getattr(peer, gateway) and gateway in changes:
+            changes[label] = changes[gateway]
+        elif getattr(peer, label) == old_name:    # the peer-name label style
+            changes[label] = new_name
     if peer.network_view == default_network_view(old_name):
         changes["network_view"] = default_network_view(new_name)
     new = replace(peer, **changes)

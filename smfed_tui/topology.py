@@ -23,7 +23,8 @@ from .model import DEFAULT_NODE_PORT_RANGE, DEFAULT_VERSION, Exposure, Mesh, Pee
 # An example topology file, shown in `topology --help` (translated there: the comments explain the keys).
 FORMAT = N_("""\
 meshes:
-  - name: red-mesh
+  - name: red-mesh                 # its federation name: what its peers call it
+    smcpName: red                  # optional: the SMCP's metadata.name, when it is not the name above
     namespace: red-mesh-system     # default <name>-system
     trustDomain: red-mesh.local    # default <name>.local
     exposure: LoadBalancer         # or NodePort
@@ -36,8 +37,8 @@ federate: all                      # or a list of pairs: [[red-mesh, green-mesh]
 """)
 
 TOP_KEYS = ("meshes", "federate")
-MESH_KEYS = ("name", "namespace", "trustDomain", "exposure", "addresses", "nodePortBase", "version", "exports",
-             "rootCertFile")
+MESH_KEYS = ("name", "smcpName", "namespace", "trustDomain", "exposure", "addresses", "nodePortBase", "version",
+             "exports", "rootCertFile")
 EXPOSURES = ("LoadBalancer", "NodePort")
 
 
@@ -61,6 +62,7 @@ class MeshSpec:
     version: str = DEFAULT_VERSION
     exports: tuple[ServiceRef, ...] = ()
     root_cert: str | None = None                # canonical PEM
+    smcp_name: str | None = None                # the SMCP's metadata.name; None: `name`, the federation name
     position: tuple[int, int] = (1, 1)          # of the nodePortBase value, else the mesh entry
 
 
@@ -200,7 +202,8 @@ def _mesh(r: _Reader, node: Node) -> tuple[str | None, MeshSpec | None]:
         r.error(keys["name"][1], _("mesh name {name!r}: {problem}").format(name=name, problem=problem))
     values: dict = {"name": name, "namespace": default_namespace(name), "trust_domain": default_trust_domain(name),
                     "exposure": "LoadBalancer", "position": (node.start_mark.line + 1, node.start_mark.column + 1)}
-    for key, attr, field_key in (("namespace", "namespace", "namespace"), ("trustDomain", "trust_domain", "trust-domain"),
+    for key, attr, field_key in (("smcpName", "smcp_name", "name"), ("namespace", "namespace", "namespace"),
+                                 ("trustDomain", "trust_domain", "trust-domain"),
                                  ("version", "version", "version")):
         if key in keys:
             value = r.string(keys[key][1], key)
@@ -372,8 +375,9 @@ def build_meshes(topo: Topology) -> dict[str, Mesh]:
             exposure = Exposure(service_type=spec.exposure, tls_node_port=tls, discovery_node_port=discovery,
                                 route_enabled=False)
             peers.append(replace(Peer.new(partner), exposure=exposure))
-        meshes[spec.name] = Mesh.new(spec.name, namespace=spec.namespace, trust_domain=spec.trust_domain,
-                                     version=spec.version, peers=tuple(peers))
+        meshes[spec.name] = Mesh.new(spec.smcp_name or spec.name, namespace=spec.namespace,
+                                     trust_domain=spec.trust_domain, version=spec.version, peers=tuple(peers),
+                                     federation_name=spec.name if spec.smcp_name else None)
     return meshes
 
 

@@ -203,7 +203,11 @@ def test_bundle_prints_every_peer_resource_with_warnings_on_stderr(smcps):
         ("ExportedServiceSet", "blue-mesh"), ("ImportedServiceSet", "blue-mesh")]
     assert by_kind(documents, "ExportedServiceSet", "blue-mesh")["spec"]["exportRules"][0]["nameSelector"]["name"] == "ratings"
     assert by_kind(documents, "ImportedServiceSet", "blue-mesh")["spec"]["importRules"] == []
-    assert "warning: blue-mesh: no address" in err and "warning: green-mesh" not in err
+    assert "warning: blue-mesh: no address" in err
+    assert "warning: green-mesh: no address" not in err and "warning: green-mesh: no root certificate" not in err
+    # what nobody gave about green-mesh is said, each value with the flag that gives the real one
+    assert "green-mesh: Peer's namespace 'green-mesh-system' is assumed" in err
+    assert "--peer-egress green-mesh=EGRESS" in err
 
 
 def test_bundle_reads_the_peer_smcp(smcps):

@@ -1,0 +1,69 @@
+"""A peer added to (or renamed in) a file follows the file's own naming: gateway names, label values,
+network view. Only a new file takes the defaults."""
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import yaml
+
+from smfed_tui.cli import main
+from smfed_tui.edit import generate_text
+from smfed_tui.model import Conventions, Mesh, Peer, conventions_of, rename_peer
+
+UPSTREAM = Path(__file__).parent / "fixtures" / "upstream"
+
+
+def gateways(text: str) -> dict:
+    spec = yaml.safe_load(text)["spec"]["gateways"]
+    return {kind: spec[kind] for kind in ("additionalEgress", "additionalIngress")}
+
+
+def edit(path: Path, *argv: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = main(["edit", str(path), *argv])
+    assert rc in (0, 1), err.getvalue()
+    return path.read_text()
+
+
+def test_a_peer_added_to_upstreams_sample_follows_its_naming(tmp_path):
+    path = tmp_path / "mesh1.yaml"
+    path.write_bytes((UPSTREAM / "mesh1-smcp.yaml").read_bytes())
+    gws = gateways(edit(path, "--peer", "mesh3"))
+    egress, ingress = gws["additionalEgress"]["mesh3-egress"], gws["additionalIngress"]["mesh3-ingress"]
+    assert egress["service"]["metadata"]["labels"] == {"federation.maistra.io/egress-for": "mesh3"}
+    assert ingress["service"]["metadata"]["labels"] == {"federation.maistra.io/ingress-for": "mesh3"}
+    assert egress["requestedNetworkView"] == ["network-mesh3"]
+    assert "egress-mesh3" not in gws["additionalEgress"]
+
+
+def test_a_peer_added_to_a_docs_style_file_follows_the_docs_naming(tmp_path):
+    path = tmp_path / "red.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=(Peer.new("green-mesh"),))))
+    gws = gateways(edit(path, "--peer", "blue-mesh"))
+    assert gws["additionalEgress"]["egress-blue-mesh"]["service"]["metadata"]["labels"] == {
+        "federation.maistra.io/egress-for": "egress-blue-mesh"}
+
+
+def test_a_file_whose_peers_set_no_view_gets_none_for_a_new_peer():
+    local = Mesh.new("red-mesh", peers=(Peer.new("green-mesh", network_view=None),))
+    assert conventions_of(local).new_peer("blue-mesh").network_view is None
+
+
+def test_the_docs_wrong_network_form_is_not_copied():
+    local = Mesh.new("red-mesh", peers=(Peer.new("green-mesh", network_view=("green-mesh-network",)),))
+    assert conventions_of(local).new_peer("blue-mesh").network_view == ("network-blue-mesh",)
+
+
+def test_a_new_file_takes_the_defaults():
+    assert conventions_of(Mesh.new("red-mesh")) == Conventions()
+    assert Peer.new("green-mesh").egress == "egress-green-mesh"
+
+
+def test_a_renamed_peer_keeps_its_style():
+    upstream_style = Conventions(suffix=True, label_is_peer=True).new_peer("mesh2")
+    renamed = rename_peer(Mesh.new("fed-export", peers=(upstream_style,)), "mesh2", "mesh9").peer("mesh9")
+    assert (renamed.egress, renamed.ingress, renamed.egress_label, renamed.network_view) == (
+        "mesh9-egress", "mesh9-ingress", "mesh9", ("network-mesh9",))

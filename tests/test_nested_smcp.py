@@ -244,3 +244,51 @@ def test_the_wizard_session_keeps_to_the_chosen_smcp_through_a_rename(copy):
     assert [read_mesh(parse(target.read_bytes(), "x", smcp=i)).name for i in range(3)] == [
         "red-mesh", "staging-mesh", "green-mesh"]
     assert read_mesh(parse(target.read_bytes(), "x", smcp=1)).peer("pink-mesh") and len(written.smcps) == 3
+
+
+# --- federation resources wrapped the same way --------------------------------------------------------
+
+TWO_MESHES = """\
+meshes:
+  - name: red-mesh
+    addresses: [203.0.113.10]
+    exports: [bookinfo/ratings]
+  - name: green-mesh
+    exposure: NodePort
+    addresses: [198.51.100.1]
+federate: all
+"""
+
+
+def as_list(*texts: str) -> str:
+    """Every document of `texts` as an item of one `kind: List`, indented under `- `."""
+    items = []
+    for text in texts:
+        for doc in text.split("---\n"):
+            lines = doc.rstrip("\n").split("\n")
+            items.append("\n".join(("- " if i == 0 else "  ") + line for i, line in enumerate(lines)))
+    return "apiVersion: v1\nkind: List\nitems:\n" + "\n".join(items) + "\n"
+
+
+def test_cross_file_checks_read_federation_resources_wrapped_in_a_list(tmp_path):
+    topology = tmp_path / "topology.yaml"
+    topology.write_text(TWO_MESHES)
+    assert run("topology", str(topology), "-o", str(tmp_path / "out"))[0] == 0
+    red, green = tmp_path / "out" / "red-mesh", tmp_path / "out" / "green-mesh"
+    wrapped = tmp_path / "red-mesh-list.yaml"
+    text = as_list((red / "smcp.yaml").read_text(), (red / "federation.yaml").read_text())
+    # the ServiceMeshPeer for green-mesh now names a trust domain green-mesh does not have
+    text = text.replace("trustDomain: green-mesh.local", "trustDomain: other.local")
+    wrapped.write_text(text)
+    plain = [str(red / "smcp.yaml"), str(red / "federation.yaml"), str(green / "smcp.yaml"), str(green / "federation.yaml")]
+    _rc, out, _err = run("validate", "--format", "json", *plain)
+    before = [(f["code"], f["path"]) for f in json.loads(out) if f["file"].startswith(str(red))]
+    rc, out, _err = run("validate", "--format", "json", str(wrapped), *plain[2:])
+    findings = json.loads(out)
+    in_list = [f for f in findings if f["file"] == str(wrapped)]
+    # what the plain files get (the peer CA placeholder, SMF112), the wrapped ConfigMap gets too
+    assert [(f["code"], f["path"]) for f in in_list if f["code"] == "SMF112"] == [
+        (c, p) for c, p in before if c == "SMF112"] != []
+    mismatch = [f for f in in_list if "other.local" in f["message"]]
+    assert mismatch and (mismatch[0]["line"], mismatch[0]["column"]) == line_col(text, "other.local")
+    assert rc == 1

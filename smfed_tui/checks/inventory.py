@@ -69,12 +69,11 @@ class Inventory:
 def collect(sources: list[Source]) -> Inventory:
     inv = Inventory()
     for src in sources:
-        for node in src.documents:
-            if not isinstance(node, MappingNode):
-                continue
-            kind = scalar_at(node, "kind")
+        smcps = {id(node) for node in src.smcps}
+        for obj in src.objects:   # documents, and objects wrapped in a List or an RHACM policy
+            node, kind = obj.node, obj.kind
             name, namespace = scalar_at(node, "metadata", "name"), scalar_at(node, "metadata", "namespace")
-            if node is src.smcp and scalar_at(node, "apiVersion") == SMCP_API:
+            if id(node) in smcps and scalar_at(node, "apiVersion") == SMCP_API:
                 pairs, _alone = pair_gateways(federation_gateways(node, "egress"), federation_gateways(node, "ingress"))
                 td = get_value(node, "spec", "security", "trust", "domain")
                 inv.meshes.append(MeshDoc(src, node, name, namespace, scalar_at(node, "spec", "security", "trust", "domain"),
@@ -89,8 +88,8 @@ def collect(sources: list[Source]) -> Inventory:
 
 def holds_federation_resources(src: Source) -> bool:
     """Whether the file holds a ServiceMeshPeer, a service set or a CA ConfigMap (something to check)."""
-    for node in src.documents:
-        kind = scalar_at(node, "kind") if isinstance(node, MappingNode) else None
+    for obj in src.objects:
+        node, kind = obj.node, obj.kind
         if kind in FEDERATION_KINDS or (kind == CONFIG_MAP and get_value(node, "data", CA_KEY) is not None):
             return True
     return False

@@ -167,6 +167,8 @@ ALLOWED = (
     ("smfed_tui/apply.py", "build_argv", None, "a programming error (an unknown action), never shown"),
     ("smfed_tui/apply.py", "classify_failure", "oc auth can-i {} {}", "a command line, shown as is"),
     ("smfed_tui/apply.py", "classify_failure", " -n {}", "a command line, shown as is"),
+    ("smfed_tui/status/reader.py", "_gap_for", "oc auth can-i list {}", "a command line, shown as is"),
+    ("smfed_tui/status/reader.py", "_gap_for", " -n {}", "a command line, shown as is"),
     ("smfed_tui/bundle.py", "PLACEHOLDER_MARK", None, "a marker in the generated YAML, which stays English"),
     ("smfed_tui/bundle.py", "placeholder_certificate", None, "a value in the generated YAML, which stays English"),
     ("smfed_tui/bundle.py", "normalize_certificates", None, "PEM armour"),

@@ -29,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from standin_lists import FEDERATION, LISTED, ListStore, api_resource, group_document
+
 GROUP, VERSION = "maistra.io", "v2"
 GROUP_VERSION = f"{GROUP}/{VERSION}"
 KIND, PLURAL, SINGULAR = "ServiceMeshControlPlane", "servicemeshcontrolplanes", "servicemeshcontrolplane"
@@ -111,6 +113,8 @@ class KubeStandIn:
         self.delay = 0.0
         self.version_minor = "37"
         self._objects: dict[tuple[str, str], _Stored] = {}
+        self.lists = ListStore()            # read-only lists for `status` (tests/standin_lists.py)
+        self.federation_served = True       # federation.maistra.io in discovery
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._resource_version = 1000
@@ -323,11 +327,13 @@ class _Handler(BaseHTTPRequestHandler):
                 {"clientCIDR": "0.0.0.0/0", "serverAddress": f"127.0.0.1:{port}"}]})
         if path == "/apis":
             groups = [self._group()] if crd else []
+            groups += [group_document(FEDERATION)] if state.federation_served else []
             return self._send(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
         if path == "/api/v1":
             return self._send(200, {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
                 {"name": "namespaces", "singularName": "namespace", "namespaced": False, "kind": "Namespace",
-                 "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["ns"]}]})
+                 "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["ns"]},
+                *[api_resource(r) for r in LISTED if not r.group]]})
         if path.startswith("/api/v1/namespaces/") and path.count("/") == 4:
             namespace = path.rsplit("/", 1)[1]
             if namespace not in state.namespaces:
@@ -353,6 +359,20 @@ class _Handler(BaseHTTPRequestHandler):
             parts = path[len(SMCP_PREFIX):].split("/")
             if len(parts) == 3 and parts[1] == PLURAL:
                 return self._object(parts[0], parts[2], query, body)
+        if state.federation_served and path == f"/apis/{FEDERATION}":
+            return self._send(200, {"kind": "APIGroup", "apiVersion": "v1", **group_document(FEDERATION)})
+        if state.federation_served and path == f"/apis/{FEDERATION}/v1":
+            return self._send(200, {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": f"{FEDERATION}/v1",
+                                    "resources": [api_resource(r) for r in LISTED if r.group == FEDERATION]})
+        served = crd if path.startswith(f"/apis/{GROUP}/") else (
+            state.federation_served if path.startswith(f"/apis/{FEDERATION}/") else True)
+        if served and (answer := state.lists.list_answer(path)) is not None:
+            code, payload = answer
+            if code == 200 and path.startswith(SMCP_PREFIX):   # the SMCPs applied or seeded are listed too
+                namespace = path[len(SMCP_PREFIX):].split("/")[0]
+                applied = [state.get(ns, name) for ns, name in list(state._objects) if ns == namespace]
+                payload["items"] = applied + payload["items"]
+            return self._send(code, payload)
         return self._not_found()
 
     @staticmethod

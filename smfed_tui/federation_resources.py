@@ -6,90 +6,33 @@ certificate file, the services exported to it and imported from it), checked as 
 bundle built from it by `bundle.build_bundle` and checked by the cross-file rules, as `smfed-wizard
 bundle` does; the equivalent command; writing it through the safe writer. No UI here.
 
-Each value is declared once as a `fields.Field` (scope "bundle"), so the form renders it like every
-other field. A value the user has not given follows the conventions (`bundle.default_remote`), and
-the command shows only what differs from them: the command's output and the written file are the
-same bytes.
+Each value is declared once, in `peer_facts.BUNDLE_FIELDS` (the `bundle` flags are made from the same
+declarations), so the form renders it like every other field. A value the user has not given follows
+the conventions (`bundle.default_remote`) and stays an assumption (`assumption`, for the form's
+"assumed" mark) until the user types or confirms it or the peer's SMCP gives it; the command shows
+what differs from the conventions and what was confirmed: its output and the written file are the same
+bytes.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import shlex
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .bundle import (Bundle, CertificateError, address_problem, build_bundle, default_remote, normalize_certificates,
-                     parse_service_ref, remote_ports)
+from .bundle import Assumption, Bundle, build_bundle, default_remote, parse_service_ref
 from .errors import InputError
-from .fields import LIST, MESH_FIELD_BY_KEY, Field
+from .fields import LIST, Field
 from .findings import ERROR, WARNING, Finding, sort_key
-from .i18n import N_, _
-from .model import Exposure, Peer
-from .checks.values import dns1035_problem, dns1123_problem
+from .i18n import _
+from .line_diff import changed_line_numbers, unified_diff
+from .model import Peer
+from .peer_facts import (BUNDLE_FIELDS, FIELD_BY_KEY, SERVICE_KEYS, SMCP_KEYS, PeerSmcp, check_value, flag,
+                         read_certificate, read_peer_smcp, remote_for)
 from .safe_files import LoadedFile, read_file, write_file
 
 if TYPE_CHECKING:
     from .session import Session
-
-SCOPE = "bundle"
-
-
-def _service_ref_problem(text: str) -> str | None:
-    try:
-        parse_service_ref(text)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
-def _node_ports_problem(text: str) -> str | None:
-    tls, comma, discovery = text.partition(",")
-    if not (comma and tls.strip().isascii() and tls.strip().isdigit() and discovery.strip().isascii()
-            and discovery.strip().isdigit()):
-        return _("give TLS,DISCOVERY node ports, e.g. 30510,32359")
-    return None
-
-
-# The order is the form's; `key` is the `smfed-wizard bundle` flag: --peer-<key>, or --export / --import.
-BUNDLE_FIELDS = (
-    Field("smcp", SCOPE, "smcp_file", N_("Peer's SMCP file"),
-          N_("The peer mesh's own ServiceMeshControlPlane file, when you have it: its namespace, trust domain, "
-             "egress gateway for this mesh and, for a NodePort ingress, its node ports are read from it into the "
-             "fields below, as smfed-wizard bundle --peer-smcp does. A relative path is relative to the SMCP's "
-             "directory."),
-          optional=True),
-    Field("address", SCOPE, "addresses", N_("Peer's ingress addresses"),
-          N_("spec.remote.addresses of the ServiceMeshPeer: how this mesh reaches the peer's federation ingress "
-             "gateway, its load balancer's address or, for a NodePort ingress, node IPs. Without one the resource "
-             "holds a placeholder."),
-          kind=LIST, optional=True, check=address_problem),
-    Field("node-ports", SCOPE, "node_ports", N_("Peer's node ports (tls,discovery)"),
-          N_("spec.remote.servicePort and discoveryPort: empty for a LoadBalancer ingress (15443 and 8188); the "
-             "two node ports when the peer exposes its ingress as NodePort."),
-          optional=True, check=_node_ports_problem),
-    Field("namespace", SCOPE, "namespace", N_("Peer's namespace"),
-          N_("The namespace of the peer's control plane: part of the clientID of its egress gateway."),
-          check=dns1123_problem),
-    Field("trust-domain", SCOPE, "trust_domain", N_("Peer's trust domain"),
-          N_("spec.security.trustDomain: the peer mesh's own trust domain, never this mesh's."),
-          check=MESH_FIELD_BY_KEY["trust-domain"].check),
-    Field("egress", SCOPE, "egress_for_us", N_("Peer's egress gateway for us"),
-          N_("The name of the peer's egress gateway that serves this mesh: its service account is in the clientID."),
-          check=dns1035_problem),
-    Field("ca", SCOPE, "ca_file", N_("Peer's root CA (PEM file)"),
-          N_("The peer's root CA certificate, for the ConfigMap <peer>-ca-root-cert (root-cert.pem). Read it with "
-             "oc get configmap istio-ca-root-cert -n <peer namespace> on the peer's cluster. A relative path "
-             "is relative to the SMCP's directory. Without one the ConfigMap holds a placeholder."),
-          optional=True),
-    Field("export", SCOPE, "exports", N_("Exported to the peer"),
-          N_("ExportedServiceSet rules: NAMESPACE/NAME of services this mesh exports to the peer (either may be *)."),
-          kind=LIST, optional=True, check=_service_ref_problem),
-    Field("import", SCOPE, "imports", N_("Imported from the peer"),
-          N_("ImportedServiceSet rules: NAMESPACE/NAME of services the peer exports that this mesh imports."),
-          kind=LIST, optional=True, check=_service_ref_problem),
-)
-FIELD_BY_KEY = {f.key: f for f in BUNDLE_FIELDS}
 
 # Where a field's value shows in the bundle: (document of the peer's four, the key on the line).
 _FOCUS = {"smcp": (1, "clientID:"), "address": (1, "addresses:"), "node-ports": (1, "discoveryPort:"),
@@ -121,6 +64,8 @@ class FederationResources:
         self.values: dict[str, dict[str, object]] = {}       # peer -> field key -> value the user gave
         self.invalid: dict[tuple[str, str], str] = {}         # (field key, peer) -> why the text is no value
         self.certificates: dict[str, str] = {}               # peer -> checked PEM read from its file
+        self.reads: dict[str, PeerSmcp] = {}                 # peer -> what its SMCP file said
+        self.confirmed: set[tuple[str, str]] = set()         # (field key, peer) the user typed or confirmed
         self.path: str | None = None                         # the file chosen; None: `default_path()`
         self.revision = 0
         self._written: dict[str, str] = {}                   # real path -> sha256 of what the wizard wrote
@@ -144,14 +89,14 @@ class FederationResources:
 
     def set_text(self, fld: Field, peer: str, text: str) -> str | None:
         """Take what the user typed; returns the problem to show under the field, or None. Text that is
-        not a usable value keeps the previous value and blocks writing until it is fixed."""
+        not a usable value keeps the previous value and blocks writing until it is fixed. A value typed
+        (even the conventional one) is the user's: no longer an assumption."""
         key = (fld.key, peer)
         try:
             value = fld.parse(text)
             if fld.kind == LIST:
                 value = tuple(dict.fromkeys(value or ()))   # `bundle` drops a service given twice
-            if fld.key == "trust-domain" and value == self.session.mesh.trust_domain:
-                raise ValueError(_("is this mesh's own trust domain; each mesh needs its own (§6.4)"))
+            check_value(self.session.mesh, fld, value)
             if fld.key == "ca":
                 self._read_certificate(peer, value)
             filled = self._read_peer_smcp(peer, value) if fld.key == "smcp" else {}
@@ -160,10 +105,22 @@ class FederationResources:
             self._changed()
             return str(exc)
         self.invalid.pop(key, None)
+        self.confirmed.add(key)
         for other, other_value in ((fld.key, value), *filled.items()):
             self._take(FIELD_BY_KEY[other], peer, other_value)
         self._changed()
         return None
+
+    def confirm(self, fld: Field, peer: str) -> None:
+        """The user accepts the value shown (an assumption until now) as it is."""
+        self.confirmed.add((fld.key, peer))
+        self._changed()
+
+    def assumption(self, fld: Field, peer: str) -> Assumption | None:
+        """Why the value of `fld` for `peer` is an assumption (what it was derived from), or None when
+        it was typed, confirmed or read: the form marks an assumed value until then."""
+        remote = self.remotes().get(peer)
+        return remote.assumed(fld.key) if remote is not None else None
 
     def _take(self, fld: Field, peer: str, value) -> None:
         if fld.key != "smcp":
@@ -174,52 +131,36 @@ class FederationResources:
             self.values.setdefault(peer, {})[fld.key] = value
 
     def _read_peer_smcp(self, peer: str, path: str | None) -> dict[str, object]:
-        """The values the peer's own SMCP gives (field key -> value), as `bundle --peer-smcp` reads
-        them; ValueError says why the file cannot give them."""
+        """The values the peer's own SMCP gives (field key -> value), read as `bundle --peer-smcp
+        PEER=FILE` reads it; ValueError says why the file cannot give them."""
         if not path:
+            self.reads.pop(peer, None)
             return {}
-        from .bundle import remote_from_mesh
-        from .reader import read_mesh
-        from .source import parse
-        local = self.session.mesh
         try:
-            remote = read_mesh(parse(read_file(self.resolve(path)).data, os.path.basename(path)))
+            read = read_peer_smcp(self.session.mesh, os.path.basename(path), read_file(self.resolve(path)).data, peer)
         except InputError as err:
             raise ValueError(err.message) from None
-        if remote.name != peer:
-            raise ValueError(_("this is the SMCP of {mesh!r}, not of {peer!r}").format(mesh=remote.name, peer=peer))
-        try:
-            facts = remote_from_mesh(local.name, remote)
-        except KeyError as exc:
-            raise ValueError(exc.args[0]) from None
-        if not facts.ports_known:
+        if not read.remote.ports_known:
             raise ValueError(_("its ingress for {mesh!r} is NodePort without fixed node ports: set them in its "
-                               "SMCP first").format(mesh=local.name))
-        exposure = remote.peer(local.name).exposure
-        node_ports = (f"{facts.service_port},{facts.discovery_port}" if exposure.service_type == "NodePort"
-                      else None)
-        return {"namespace": facts.namespace, "trust-domain": facts.trust_domain, "egress": facts.egress_for_us,
-                "node-ports": node_ports}
+                               "SMCP first").format(mesh=self.session.mesh.federation))
+        self.reads[peer] = read
+        return {key: read.values[key] for key in SMCP_KEYS}
 
     def _read_certificate(self, peer: str, path: str | None) -> None:
         if not path:
             self.certificates.pop(peer, None)
             return
         try:
-            data = read_file(self.resolve(path)).data.decode("utf-8")
-            self.certificates[peer] = normalize_certificates(data)
+            self.certificates[peer] = read_certificate(self.resolve(path))
         except InputError as err:
             raise ValueError(err.message) from None
-        except UnicodeDecodeError:
-            raise ValueError(_("not a UTF-8 text file")) from None
-        except CertificateError as exc:
-            raise ValueError(_("not a root certificate: {problem}").format(problem=exc)) from None
 
     def renamed(self, old: str, new: str) -> None:
         """A peer was renamed in the Peers step: what was said about it stays with it."""
-        for table in (self.values, self.certificates):
+        for table in (self.values, self.certificates, self.reads):
             if old in table:
                 table[new] = table.pop(old)
+        self.confirmed = {(key, new if name == old else name) for key, name in self.confirmed}
         for key in [k for k in self.invalid if k[1] == old]:
             self.invalid[(key[0], new)] = self.invalid.pop(key)
         self._changed()
@@ -227,6 +168,8 @@ class FederationResources:
     def removed(self, name: str) -> None:
         self.values.pop(name, None)
         self.certificates.pop(name, None)
+        self.reads.pop(name, None)
+        self.confirmed = {(key, peer) for key, peer in self.confirmed if peer != name}
         for key in [k for k in self.invalid if k[1] == name]:
             del self.invalid[key]
         self._changed()
@@ -241,24 +184,21 @@ class FederationResources:
         return (self.session.revision, self.revision)
 
     def remotes(self) -> dict:
+        cached = self._cache.get(("remotes", self._key()))
+        if cached is None:
+            cached = self._cache[("remotes", self._key())] = self._remotes()
+        return cached
+
+    def _remotes(self) -> dict:
         local = self.session.mesh
         out = {}
         for peer in local.peers:
-            remote = default_remote(local, peer)
-            changes: dict = {}
-            for fld in BUNDLE_FIELDS:
-                if fld.key not in self.values.get(peer.name, {}):
-                    continue
-                value = self.values[peer.name][fld.key]
-                if fld.key == "node-ports":
-                    tls, _comma, discovery = value.partition(",")
-                    service, disc, known = remote_ports(Exposure("NodePort", int(tls), int(discovery)))
-                    changes.update(service_port=service, discovery_port=disc, ports_known=known)
-                elif fld.key == "ca":
-                    changes["ca_pem"] = self.certificates.get(peer.name)
-                elif fld.key not in ("export", "import", "smcp"):   # smcp: its values are in the others'
-                    changes[fld.attr] = value
-            out[peer.name] = replace(remote, **changes)
+            given = dict(self.values.get(peer.name, {}))
+            confirmed = {key for key, name in self.confirmed if name == peer.name}
+            for key in confirmed - set(given):   # a conventional value the user confirmed
+                given[key] = self.value(FIELD_BY_KEY[key], peer.name)
+            out[peer.name] = remote_for(local, peer, given, certificate=self.certificates.get(peer.name),
+                                        read=self.reads.get(peer.name), confirmed=confirmed)
         return out
 
     def service_sets(self) -> tuple[dict, dict]:
@@ -324,7 +264,6 @@ class FederationResources:
         bundle the conventions alone give: what the user's values changed."""
         cached = self._cache.get(("changed", self._key()))
         if cached is None:
-            from .session import changed_line_numbers
             target = self.target()
             if self._baseline is None or self._baseline[0] != target:
                 try:
@@ -342,8 +281,7 @@ class FederationResources:
         """Unified diff from `data` (the file as it is on disk) to the bundle."""
         name = os.path.basename(self.target())
         old = data.decode("utf-8", "replace")
-        return "".join(difflib.unified_diff(old.splitlines(keepends=True), self.text().splitlines(keepends=True),
-                                            fromfile=f"on disk/{name}", tofile=f"wizard/{name}"))
+        return unified_diff(old, self.text(), f"on disk/{name}", f"wizard/{name}")
 
     @property
     def blocking(self) -> int:
@@ -389,17 +327,18 @@ class FederationResources:
         for peer in s.mesh.peers:
             given = self.values.get(peer.name, {})
             for fld in BUNDLE_FIELDS:
-                if fld.key not in given or given[fld.key] == self.default(fld, peer.name) or fld.key == "smcp":
+                confirmed = (fld.key, peer.name) in self.confirmed and fld.key in ("namespace", "trust-domain",
+                                                                                    "egress")
+                if fld.key == "smcp" or not (confirmed or fld.key in given and given[fld.key] != self.default(
+                        fld, peer.name)):
                     continue   # smcp: what it gave is in the other fields, each with its flag
-                value = given[fld.key]
-                if fld.key in ("export", "import"):
-                    for ref in value:
-                        argv += [f"--{fld.key}", f"{peer.name}:{ref}"]
+                value = self.value(fld, peer.name)
+                if fld.key in SERVICE_KEYS:
+                    argv += [arg for ref in value for arg in (flag(fld), f"{peer.name}:{ref}")]
                 elif fld.key == "ca":
-                    argv += ["--peer-ca", f"{peer.name}={os.path.expanduser(value)}"]
+                    argv += [flag(fld), f"{peer.name}={os.path.expanduser(value)}"]
                 else:
-                    shown = ",".join(value) if fld.kind == LIST else value
-                    argv += [f"--peer-{fld.key}", f"{peer.name}={shown}"]
+                    argv += [flag(fld), f"{peer.name}={','.join(value) if fld.kind == LIST else value}"]
         return argv
 
     def command_text(self) -> str:

@@ -134,8 +134,8 @@ def read_peer_smcp(local: Mesh, path: str, data: bytes, peer: str | None = None,
     from .reader import read_mesh
     from .source import parse
     remote = read_mesh(parse(data, path))
-    ours, inferred = _gateways_for_us(local, remote, path)
     name, which = _which_peer(local, remote, path, peer, taken)
+    ours, inferred = _gateways_for_us(local, remote, path)
     remote = replace(remote, federation_name=name)
     facts = remote_from_mesh(ours.name, remote)
     assumptions = list(facts.assumptions)
@@ -143,8 +143,8 @@ def read_peer_smcp(local: Mesh, path: str, data: bytes, peer: str | None = None,
         assumptions.append(which)
     if inferred:
         assumptions.append(Assumption(name, "egress", ours.egress, _(
-            "the only gateways {file} has for a peer ({egress}, {ingress}), taken as its gateways for this mesh "
-            "(it calls this mesh {name!r})").format(file=path, egress=ours.egress, ingress=ours.ingress, name=ours.name)))
+            "the gateways {file} has for {name!r} ({egress}, {ingress}), the name this mesh's namespace or trust "
+            "domain has by the conventions").format(file=path, egress=ours.egress, ingress=ours.ingress, name=ours.name)))
     if ours.exposure.service_type == "NodePort" and not facts.ports_known:
         raise PeerSmcpError(_("its ingress for this mesh ({gateway}) is NodePort without fixed node ports").format(
             gateway=ours.ingress), hint=_("set both node ports in that SMCP first"))
@@ -157,15 +157,18 @@ def read_peer_smcp(local: Mesh, path: str, data: bytes, peer: str | None = None,
 
 def _gateways_for_us(local: Mesh, remote: Mesh, path: str) -> tuple[Peer, bool]:
     """The peer of `remote` that is this mesh, and whether that had to be inferred: a file names this
-    mesh by its federation name, which need not be its SMCP name and is in no field of its SMCP."""
+    mesh by its federation name, which need not be its SMCP name and is in no field of its SMCP. Without
+    a given federation name, the one peer whose conventional namespace or trust domain is this mesh's
+    is taken (upstream's `fed-export` in `mesh1-system` is `mesh1`)."""
     ours = remote.peer(local.federation)
     if ours is not None:
         return ours, False
+    if local.federation_name is None:
+        fitting = [p for p in remote.peers if local.peer(p.name) is None and (
+            local.namespace == default_namespace(p.name) or local.trust_domain == default_trust_domain(p.name))]
+        if len(fitting) == 1:
+            return fitting[0], True
     known = ", ".join(p.name for p in remote.peers) or _("none")
-    # Its only peer is taken for this mesh unless that is one of this mesh's own peers (no mesh is its
-    # own peer) or this mesh's federation name was given.
-    if local.federation_name is None and len(remote.peers) == 1 and local.peer(remote.peers[0].name) is None:
-        return remote.peers[0], True
     raise PeerSmcpError(_("mesh {mesh!r} has no peer named {name!r} (its peers: {known})").format(
         mesh=remote.name, name=local.federation, known=known), hint=_(
             "add this mesh as a peer to that SMCP, or give this mesh's federation name (what its peers call it)"))

@@ -64,7 +64,8 @@ def test_a_bare_peer_smcp_is_matched_by_its_gateways_for_us_and_says_what_it_inf
     assert rc == 0
     # which peer the file is, and this mesh's name in it, were inferred: both said
     assert f"mesh2: Peer's SMCP file '{MESH2}' is assumed" in err
-    assert "Peer's egress gateway for us 'mesh1-egress' is assumed" in err and "it calls this mesh 'mesh1'" in err
+    assert "Peer's egress gateway for us 'mesh1-egress' is assumed, derived from the gateways" in err
+    assert "has for 'mesh1' (mesh1-egress, mesh1-ingress)" in err
 
 
 def test_named_file_and_federation_name_leave_nothing_assumed():
@@ -181,3 +182,37 @@ def test_topology_refuses_a_bad_smcp_name():
     with pytest.raises(TopologyError, match="smcpName 'Fed_Export'"):
         parse_topology(b"meshes:\n  - name: mesh1\n    smcpName: Fed_Export\n    addresses: [198.51.100.10]\n"
                        b"federate: all\n", "topology.yaml")
+
+
+# --- the Next-steps form: the same reader, and an "assumed" mark from the core ------------------------
+
+def test_the_form_marks_each_conventional_value_as_assumed_until_typed_or_confirmed(tmp_path):
+    from smfed_tui.peer_facts import FIELD_BY_KEY as F
+    from smfed_tui.session import Session
+    path = tmp_path / "mesh1.yaml"
+    path.write_bytes(MESH1.read_bytes())
+    resources = Session.open(str(path)).federation_resources
+    assumed = resources.assumption(F["egress"], "mesh2")
+    assert (assumed.value, assumed.key) == ("fed-export-egress", "egress") and "fed-export" in assumed.derived_from
+    assert resources.assumption(F["address"], "mesh2") is None          # not a convention: a placeholder warning
+    assert resources.set_text(F["namespace"], "mesh2", "mesh2-system") is None   # the conventional value, typed
+    assert resources.assumption(F["namespace"], "mesh2") is None
+    resources.confirm(F["trust-domain"], "mesh2")
+    assert resources.assumption(F["trust-domain"], "mesh2") is None
+    # confirmed values are flags of the equivalent command, so it prints the file without assuming them
+    assert resources.command() == ["smfed-wizard", "bundle", "mesh1.yaml", "--peer-namespace", "mesh2=mesh2-system",
+                                   "--peer-trust-domain", "mesh2=mesh2.local"]
+
+
+def test_the_form_reads_the_peer_smcp_with_the_same_reader_as_bundle(tmp_path):
+    from smfed_tui.peer_facts import FIELD_BY_KEY as F
+    from smfed_tui.session import Session
+    path = tmp_path / "mesh1.yaml"
+    path.write_bytes(MESH1.read_bytes())
+    (tmp_path / "mesh2.yaml").write_bytes(MESH2.read_bytes())
+    resources = Session.open(str(path)).federation_resources
+    assert resources.set_text(F["smcp"], "mesh2", "mesh2.yaml") is None
+    assert resources.set_text(F["address"], "mesh2", "198.51.100.20") is None
+    assert peer_resource(resources.text(), "mesh2") == UPSTREAM_PEER
+    assert resources.assumption(F["namespace"], "mesh2") is None           # read from its file
+    assert resources.assumption(F["egress"], "mesh2").value == "mesh1-egress"   # which gateways are ours: inferred

@@ -32,17 +32,23 @@ def add_parser(subparsers) -> None:
     bundle.add_argument("--allow-errors", action="store_true", help=_("write even when the result has errors"))
     bundle.set_defaults(run=run_bundle)
 
+    from .gitops import add_gitops_flags
     from .topology import FORMAT
     topo = subparsers.add_parser(
         "topology", help=_("every SMCP and peer resource of a federation, from one small file"),
         description=_("Write DIR/<mesh>/smcp.yaml and DIR/<mesh>/federation.yaml for every mesh of the topology, "
-                      "consistent on both sides of each pair. Node ports are assigned without collisions.\n\n"
-                      "Example:\n  smfed-wizard topology federation.yaml -o out/\n\n"
+                      "consistent on both sides of each pair, and DIR/<mesh>/kustomization.yaml for kustomize, "
+                      "Argo CD or Flux. Node ports are assigned without collisions.\n\n"
+                      "Examples:\n  smfed-wizard topology federation.yaml -o out/\n"
+                      "  smfed-wizard topology federation.yaml -o out/ --acm rhacm-policies\n"
+                      "  smfed-wizard topology federation.yaml -o out/ --argocd openshift-gitops "
+                      "--repo-url https://git.example.com/fleet.git\n\n"
                       "The topology file:\n") + _(FORMAT),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     topo.add_argument("topology_file", metavar="TOPOLOGY.yaml")
     topo.add_argument("-o", "--output", metavar="DIR", help=_("write the files under DIR instead of printing them"))
     topo.add_argument("--allow-errors", action="store_true", help=_("write even when the result has errors"))
+    add_gitops_flags(topo)
     topo.set_defaults(run=run_topology)
 
 
@@ -138,10 +144,14 @@ def _write(path: str, text: str) -> None:
 # --- topology ---------------------------------------------------------------------------------------
 
 def run_topology(args) -> int:
+    from .gitops import gitops_files, options_from_args
     from .topology import TopologyError, build, check_outputs, load_topology
+    gitops = options_from_args(args)
     try:
         topo = load_topology(args.topology_file)
         outputs = build(topo)
+        # printed to stdout, the stream stays one `oc apply -f -` can take: no Kustomization in it
+        gitops_extra, gitops_notes = gitops_files(topo, outputs, args.output, gitops) if args.output else ([], [])
     except TopologyError as err:
         for problem in err.errors:
             print(format_error(problem), file=sys.stderr)
@@ -159,7 +169,9 @@ def run_topology(args) -> int:
     if errors and not args.allow_errors:
         print(_("not written: fix the errors above (or pass --allow-errors)"), file=sys.stderr)
         return EXIT_FINDINGS
-    files = [pair for out in outputs for pair in out.files(directory)]
+    files = [pair for out in outputs for pair in out.files(directory)] + gitops_extra
+    for note in gitops_notes:   # assumptions (a placeholder repository URL) and what the cluster side needs
+        _warn(note)
     if not args.output:
         for index, (path, text) in enumerate(files):
             sys.stdout.write(("---\n" if index else "") + f"# {path}\n" + text)

@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .bundle import CertificateError, ServiceRef, address_problem, build_bundle, normalize_certificates, \
     parse_service_ref, remote_from_mesh
+from .checks.values import dns1123_problem
 from .errors import InputError
 from .i18n import N_, _
 from .model import DEFAULT_NODE_PORT_RANGE, DEFAULT_VERSION, Exposure, Mesh, Peer, default_namespace, \
@@ -33,12 +34,13 @@ meshes:
     version: v2.6                  # optional
     exports: [bookinfo/ratings]    # optional: NS/NAME exported to every peer, imported by every peer
     rootCertFile: red-root.pem     # optional: this mesh's root certificate, for its peers' CA ConfigMaps
+    cluster: red-cluster           # optional: the cluster it runs on (RHACM ManagedCluster, Argo CD cluster)
 federate: all                      # or a list of pairs: [[red-mesh, green-mesh], ...]
 """)
 
 TOP_KEYS = ("meshes", "federate")
 MESH_KEYS = ("name", "smcpName", "namespace", "trustDomain", "exposure", "addresses", "nodePortBase", "version",
-             "exports", "rootCertFile")
+             "exports", "rootCertFile", "cluster")
 EXPOSURES = ("LoadBalancer", "NodePort")
 
 
@@ -64,6 +66,11 @@ class MeshSpec:
     root_cert: str | None = None                # canonical PEM
     smcp_name: str | None = None                # the SMCP's metadata.name; None: `name`, the federation name
     position: tuple[int, int] = (1, 1)          # of the nodePortBase value, else the mesh entry
+    # The cluster the mesh runs on (`cluster:`), by the name RHACM (ManagedCluster) and Argo CD know it
+    # by; None: not said. Meshes on one cluster share its node ports; the GitOps outputs place each
+    # mesh's resources there.
+    cluster: str | None = None
+    entry: tuple[int, int] = (1, 1)             # of the mesh entry itself
 
 
 @dataclass(frozen=True)
@@ -201,7 +208,8 @@ def _mesh(r: _Reader, node: Node) -> tuple[str | None, MeshSpec | None]:
     if problem:
         r.error(keys["name"][1], _("mesh name {name!r}: {problem}").format(name=name, problem=problem))
     values: dict = {"name": name, "namespace": default_namespace(name), "trust_domain": default_trust_domain(name),
-                    "exposure": "LoadBalancer", "position": (node.start_mark.line + 1, node.start_mark.column + 1)}
+                    "exposure": "LoadBalancer", "position": (node.start_mark.line + 1, node.start_mark.column + 1),
+                    "entry": (node.start_mark.line + 1, node.start_mark.column + 1)}
     for key, attr, field_key in (("smcpName", "smcp_name", "name"), ("namespace", "namespace", "namespace"),
                                  ("trustDomain", "trust_domain", "trust-domain"),
                                  ("version", "version", "version")):
@@ -255,7 +263,20 @@ def _mesh(r: _Reader, node: Node) -> tuple[str | None, MeshSpec | None]:
         values["exports"] = tuple(refs)
     if "rootCertFile" in keys:
         values["root_cert"] = _root_cert(r, keys["rootCertFile"][1])
+    if "cluster" in keys:
+        values["cluster"] = _cluster(r, keys["cluster"][1])
     return name, (MeshSpec(**values) if len(r.errors) == before else None)
+
+
+def _cluster(r: _Reader, node: Node) -> str | None:
+    """A cluster name as RHACM names a ManagedCluster: a DNS-1123 label (it is also a namespace on the hub)."""
+    name = r.string(node, "cluster")
+    problem = dns1123_problem(name) if name is not None else None
+    if problem:
+        r.error(node, _("cluster {name!r}: {problem}").format(name=name, problem=problem),
+                _("give the cluster's name as RHACM or Argo CD knows it"))
+        return None
+    return name
 
 
 def _root_cert(r: _Reader, node: Node) -> str | None:

@@ -1,0 +1,250 @@
+"""`topology -o DIR` for GitOps: a kustomization per mesh that the real `kubectl kustomize` builds, an
+RHACM policy per mesh (`--acm`) holding exactly the plain files' objects and itself readable by
+`validate` and `edit`, and an Argo CD ApplicationSet (`--argocd`) with an Application per mesh."""
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import os
+import subprocess
+import textwrap
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kube_fixtures import kubectl_path
+from smfed_tui.cli import main
+from smfed_tui.gitops import REPO_URL_PLACEHOLDER, path_in_repository
+from smfed_tui.source import parse
+from smfed_tui.topology import TopologyError, parse_topology
+
+THREE = """\
+meshes:
+  - name: red-mesh
+    addresses: [203.0.113.10]
+    exports: [bookinfo/ratings]
+    cluster: red-cluster
+  - name: green-mesh
+    namespace: green-system
+    exposure: NodePort
+    addresses: [198.51.100.1, 198.51.100.2]
+    nodePortBase: 30510
+    cluster: green-cluster
+  - name: blue-mesh
+    exposure: NodePort
+    addresses: [blue.example.com]
+    cluster: green-cluster
+federate: all
+"""
+MESHES = ("red-mesh", "green-mesh", "blue-mesh")
+REPO = "https://git.example.com/platform/fleet.git"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = main(list(argv))
+    out.flush()
+    return rc, out.buffer.getvalue().decode("utf-8"), err.getvalue()
+
+
+@pytest.fixture
+def written(tmp_path) -> Path:
+    """The 3-mesh topology written with every GitOps output."""
+    topology = tmp_path / "fleet.yaml"
+    topology.write_text(THREE)
+    rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "rhacm-policies",
+                        "--argocd", "openshift-gitops", "--repo-url", REPO, "--repo-path", "federation/out")
+    assert rc == 0, err
+    return tmp_path / "out"
+
+
+def plain_objects(folder: Path) -> list[dict]:
+    return [doc for name in ("smcp.yaml", "federation.yaml")
+            for doc in yaml.safe_load_all((folder / name).read_text()) if doc]
+
+
+def by_identity(objects: list[dict]) -> list[tuple]:
+    return sorted((o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"], json.dumps(o, sort_keys=True))
+                  for o in objects)
+
+
+# --- kustomize ----------------------------------------------------------------------------------------
+
+def test_real_kubectl_kustomize_builds_every_mesh_folder_into_its_plain_objects(written):
+    for mesh in MESHES:
+        folder = written / mesh
+        assert sorted(os.listdir(folder)) == ["federation.yaml", "kustomization.yaml", "policy.yaml", "smcp.yaml"]
+        built = subprocess.run([kubectl_path(), "kustomize", str(folder)], capture_output=True, text=True, timeout=60)
+        assert built.returncode == 0, built.stderr
+        objects = [doc for doc in yaml.safe_load_all(built.stdout) if doc]
+        assert by_identity(objects) == by_identity(plain_objects(folder))
+        # the policy is for the hub: in the kustomization it would send every object twice
+        assert yaml.safe_load((folder / "kustomization.yaml").read_text())["resources"] == ["smcp.yaml",
+                                                                                            "federation.yaml"]
+        assert not any(o["kind"] == "Policy" for o in objects)
+
+
+def test_the_kustomization_is_written_without_gitops_flags_and_nothing_else_is(tmp_path):
+    topology = tmp_path / "fleet.yaml"
+    topology.write_text(THREE)
+    assert run("topology", str(topology), "-o", str(tmp_path / "out"))[0] == 0
+    assert sorted(os.listdir(tmp_path / "out")) == sorted(MESHES)
+    assert sorted(os.listdir(tmp_path / "out" / "red-mesh")) == ["federation.yaml", "kustomization.yaml", "smcp.yaml"]
+
+
+# --- RHACM ----------------------------------------------------------------------------------------------
+
+def policy_documents(folder: Path) -> dict[str, dict]:
+    docs = [doc for doc in yaml.safe_load_all((folder / "policy.yaml").read_text()) if doc]
+    assert [d["kind"] for d in docs] == ["Policy", "Placement", "PlacementBinding"]
+    return {d["kind"]: d for d in docs}
+
+
+@pytest.mark.parametrize("mesh, cluster", [("red-mesh", "red-cluster"), ("green-mesh", "green-cluster"),
+                                           ("blue-mesh", "green-cluster")])
+def test_the_policy_holds_exactly_the_plain_objects_and_is_placed_on_the_mesh_cluster(written, mesh, cluster):
+    docs = policy_documents(written / mesh)
+    policy, placement, binding = docs["Policy"], docs["Placement"], docs["PlacementBinding"]
+    assert {d["metadata"]["namespace"] for d in docs.values()} == {"rhacm-policies"}
+    (template,) = policy["spec"]["policy-templates"]
+    configuration = template["objectDefinition"]
+    assert configuration["kind"] == "ConfigurationPolicy"
+    held = configuration["spec"]["object-templates"]
+    assert {t["complianceType"] for t in held} == {"musthave"}
+    assert [t["objectDefinition"] for t in held] == plain_objects(written / mesh)
+    assert placement["apiVersion"] == "cluster.open-cluster-management.io/v1beta1"
+    assert placement["spec"]["predicates"] == [{"requiredClusterSelector": {"labelSelector": {"matchExpressions": [
+        {"key": "name", "operator": "In", "values": [cluster]}]}}}]
+    assert binding["placementRef"] == {"apiGroup": "cluster.open-cluster-management.io", "kind": "Placement",
+                                       "name": placement["metadata"]["name"]}
+    assert binding["subjects"] == [{"apiGroup": "policy.open-cluster-management.io", "kind": "Policy",
+                                    "name": policy["metadata"]["name"]}]
+
+
+def findings_of(*paths: Path) -> set[tuple[str, str, str]]:
+    _rc, out, _err = run("validate", "--format", "json", *map(str, paths))
+    return {(f["code"], f["severity"], f["path"]) for f in json.loads(out)}
+
+
+def test_the_policy_file_is_validated_like_the_plain_files(written):
+    others = [written / m / f for m in ("green-mesh", "blue-mesh") for f in ("smcp.yaml", "federation.yaml")]
+    plain = findings_of(written / "red-mesh" / "smcp.yaml", written / "red-mesh" / "federation.yaml", *others)
+    assert plain   # the CA placeholders at least: the comparison below compares something
+    assert findings_of(written / "red-mesh" / "policy.yaml", *others) == plain
+
+
+def test_the_policy_file_is_edited_in_place(written):
+    path = written / "red-mesh" / "policy.yaml"
+    before = path.read_text()
+    rc, out, _err = run("edit", str(path), "--stdout")
+    assert rc == 0 and out == before
+    rc, out, err = run("edit", str(path), "--peer", "pink-mesh", "--stdout")
+    assert rc == 0, err
+    old, new = before.splitlines(), out.splitlines()
+    tags = {t for t, *_ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if t != "equal"}
+    assert tags == {"insert"}
+    key = next(line for line in new if line.strip() == "egress-pink-mesh:")
+    sibling = next(line for line in old if line.strip() == "egress-green-mesh:")
+    assert len(key) - len(key.lstrip()) == len(sibling) - len(sibling.lstrip())
+    assert parse(out.encode(), "policy.yaml").smcp is not None
+
+
+def test_acm_needs_a_cluster_for_every_mesh(tmp_path):
+    topology = tmp_path / "fleet.yaml"
+    text = THREE.replace("    cluster: green-cluster\n  - name: blue-mesh", "  - name: blue-mesh")
+    topology.write_text(text)
+    rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "rhacm-policies")
+    assert rc == 2 and not (tmp_path / "out").exists()
+    line = text.splitlines().index("  - name: green-mesh") + 1
+    assert err.startswith(f"{topology}:{line}:5: error: mesh 'green-mesh' has no `cluster:`; --acm needs the "
+                          "cluster each mesh runs on\n")
+    assert "add `cluster: NAME` to the mesh" in err
+
+
+def test_a_policy_name_rhacm_cannot_copy_is_refused(tmp_path):
+    topology = tmp_path / "fleet.yaml"
+    topology.write_text(THREE)
+    rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "n" * 50)
+    assert rc == 2 and "longer than 63 characters" in err and not (tmp_path / "out").exists()
+
+
+# --- Argo CD ------------------------------------------------------------------------------------------
+
+def test_the_application_set_makes_one_application_per_mesh_on_its_cluster(written):
+    assert sorted(os.listdir(written)) == sorted(MESHES + ("applicationset.yaml",))
+    appset = yaml.safe_load((written / "applicationset.yaml").read_text())
+    assert (appset["kind"], appset["metadata"]) == ("ApplicationSet", {"name": "smfed-fleet",
+                                                                       "namespace": "openshift-gitops"})
+    (generator,) = appset["spec"]["generators"]
+    assert generator["list"]["elements"] == [
+        {"mesh": "red-mesh", "cluster": "red-cluster", "namespace": "red-mesh-system", "path": "federation/out/red-mesh"},
+        {"mesh": "green-mesh", "cluster": "green-cluster", "namespace": "green-system",
+         "path": "federation/out/green-mesh"},
+        {"mesh": "blue-mesh", "cluster": "green-cluster", "namespace": "blue-mesh-system",
+         "path": "federation/out/blue-mesh"}]
+    template = appset["spec"]["template"]
+    assert appset["spec"]["goTemplate"] is True
+    assert template["metadata"]["name"] == "smfed-{{.mesh}}"
+    assert template["spec"]["source"] == {"repoURL": REPO, "targetRevision": "HEAD", "path": "{{.path}}"}
+    assert template["spec"]["destination"] == {"name": "{{.cluster}}", "namespace": "{{.namespace}}"}
+
+
+def test_without_repo_url_the_placeholder_is_written_and_said_to_be_an_assumption(tmp_path):
+    topology = tmp_path / "fleet.yaml"
+    topology.write_text(THREE)
+    rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--argocd", "openshift-gitops")
+    assert rc == 0
+    appset = yaml.safe_load((tmp_path / "out" / "applicationset.yaml").read_text())
+    assert appset["spec"]["template"]["spec"]["source"]["repoURL"] == REPO_URL_PLACEHOLDER
+    assert f"assumed: the Git repository is {REPO_URL_PLACEHOLDER}, a placeholder" in err and "--repo-url" in err
+    assert "assumed: the meshes' folders are under" in err
+
+
+def test_the_repository_path_is_found_from_the_git_work_tree(tmp_path, monkeypatch):
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "clusters" / "federation").mkdir(parents=True)
+    assert path_in_repository(str(tmp_path / "repo" / "clusters" / "federation")) == "clusters/federation"
+    monkeypatch.chdir(tmp_path / "repo" / "clusters")
+    assert path_in_repository("federation") == "clusters/federation"
+    assert not any((parent / ".git").exists() for parent in tmp_path.parents)   # outside any work tree:
+    monkeypatch.chdir(tmp_path)
+    assert path_in_repository("out/fleet") == "out/fleet"                       # DIR as given
+    assert path_in_repository(str(tmp_path / "out")) == "out"                   # its last component
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--repo-url", REPO], "--repo-url and --repo-path are for --argocd"),
+    (["--acm", "Not_A_Namespace"], "--acm 'Not_A_Namespace': a namespace name must consist of lower-case"),
+    (["--argocd", ""], "--argocd '': a namespace name must not be empty"),
+])
+def test_wrong_gitops_flags_are_usage_errors(tmp_path, argv, words):
+    topology = tmp_path / "fleet.yaml"
+    topology.write_text(THREE)
+    rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), *argv)
+    assert rc == 2 and words in err and not (tmp_path / "out").exists()
+
+
+# --- the cluster key ---------------------------------------------------------------------------------
+
+def test_cluster_is_read_per_mesh_and_checked():
+    topo = parse_topology(THREE.encode(), "fleet.yaml")
+    assert [m.cluster for m in topo.meshes] == ["red-cluster", "green-cluster", "green-cluster"]
+    assert parse_topology(THREE.replace("    cluster: red-cluster\n", "").encode(), "t").meshes[0].cluster is None
+    with pytest.raises(TopologyError) as info:
+        parse_topology(textwrap.dedent(THREE).replace("cluster: red-cluster", "cluster: Red_Cluster").encode(), "t")
+    assert (info.value.line, info.value.column) == (5, 14)
+    assert info.value.message.startswith("cluster 'Red_Cluster': must consist of lower-case")
+
+
+def test_printed_to_stdout_the_stream_holds_only_the_plain_objects(tmp_path):
+    topology = tmp_path / "fleet.yaml"
+    topology.write_text(THREE)
+    rc, out, _err = run("topology", str(topology))
+    assert rc == 0 and {doc["kind"] for doc in yaml.safe_load_all(out) if doc} >= {"ServiceMeshControlPlane"}
+    assert "Kustomization" not in out
+    rc, out, err = run("topology", str(topology), "--acm", "rhacm-policies")
+    assert rc == 2 and out == "" and "--acm and --argocd write files: give -o DIR" in err

@@ -292,3 +292,23 @@ def test_cross_file_checks_read_federation_resources_wrapped_in_a_list(tmp_path)
     mismatch = [f for f in in_list if "other.local" in f["message"]]
     assert mismatch and (mismatch[0]["line"], mismatch[0]["column"]) == line_col(text, "other.local")
     assert rc == 1
+
+
+def test_plain_mode_edits_the_smcp_chosen_with_smcp(copy, capsys):
+    from test_plain import ENTER, WRITE, drive
+    target = copy(THREE)
+    before = target.read_text()
+    keys = (ENTER * 2 + "5" + ENTER + ENTER * 4          # version v2.6 -> v2.5, the rest kept
+            + "1" + ENTER + "pink-mesh" + ENTER + ENTER * 5 + ENTER   # add a peer, its defaults; done
+            + ENTER * 3 + WRITE)                          # its exposure as offered; write
+    assert drive(target, keys, smcp="staging-system/red-mesh") == 0, capsys.readouterr().out[-2000:]
+    after = target.read_text()
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+    changes = [(tag, i1, i2) for tag, i1, i2, _j1, _j2 in matcher.get_opcodes() if tag != "equal"]
+    staging = range(line_col(before, "staging-system")[0] - 3, line_col(before, "green-mesh-system")[0] - 3)
+    assert changes and all(i1 in staging for _tag, i1, _i2 in changes)   # inside the chosen SMCP only
+    assert "    version: v2.5\n" in after and "\n        egress-pink-mesh:\n" in after
+    chosen = parse(after.encode(), "three.yaml", smcp="staging-system/red-mesh")
+    assert [p.name for p in read_mesh(chosen).peers] == ["pink-mesh"]
+    capsys.readouterr()
+    assert drive(target, ENTER) == 2 and "more than one ServiceMeshControlPlane" in capsys.readouterr().err

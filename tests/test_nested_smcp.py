@@ -103,10 +103,10 @@ def test_validate_reports_positions_in_the_file(copy, path):
     text = target.read_text().replace("name: http-discovery", "name: tcp-discovery", 1)
     target.write_text(text)
     rc, out, _err = run("validate", str(target), "--format", "json")
-    assert rc == 1
-    found = [f for f in json.loads(out) if "tcp-discovery" in f["message"] or f["path"].endswith(".name")]
-    assert found, out
+    found = [f for f in json.loads(out) if "tcp-discovery" in f["message"]]
+    assert [f["code"] for f in found] == ["SMF041"], out
     assert (found[0]["line"], found[0]["column"]) == line_col(text, "tcp-discovery")
+    assert rc == (1 if found[0]["severity"] == "error" else 0)
 
 
 def test_validate_checks_every_smcp_of_a_file(copy):

@@ -12,7 +12,9 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+import yaml
 
+from kube_fixtures import kube  # noqa: F401  (a fixture: the real kubectl against the loopback stand-in)
 from smfed_tui.cli import main
 from smfed_tui.errors import InputError
 from smfed_tui.reader import read_mesh
@@ -312,3 +314,20 @@ def test_plain_mode_edits_the_smcp_chosen_with_smcp(copy, capsys):
     assert [p.name for p in read_mesh(chosen).peers] == ["pink-mesh"]
     capsys.readouterr()
     assert drive(target, ENTER) == 2 and "more than one ServiceMeshControlPlane" in capsys.readouterr().err
+
+
+# --- apply ------------------------------------------------------------------------------------------------
+
+def test_apply_sends_the_wrapped_smcp_alone_as_a_document(kube, copy, monkeypatch):   # noqa: F811
+    """`apply` of a List (or policy) file sends the chosen SMCP moved to column 1, nothing around it."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))   # no terminal: --yes decides
+    target = copy(THREE)
+    kube.namespaces.add("green-mesh-system")
+    rc, _out, err = run("apply", str(target), "--yes", "--smcp", "green-mesh")
+    assert rc == 0, err
+    sent = [r for r in kube.requests_for("PATCH", "/servicemeshcontrolplanes/") if "dryRun" not in r.query]
+    assert [r.path.rsplit("/", 3)[-3:] for r in sent] == [["green-mesh-system", "servicemeshcontrolplanes",
+                                                          "green-mesh"]]
+    assert json.loads(sent[0].body) == yaml.safe_load(target.read_text())["items"][2]   # the third item, alone
+    rc, _out, err = run("apply", str(target), "--yes")
+    assert rc == 2 and "more than one ServiceMeshControlPlane" in err and "--smcp" in err

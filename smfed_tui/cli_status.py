@@ -20,7 +20,7 @@ from .status.reader import read_clusters
 from .status.report import write_json, write_lines, write_text
 
 DEFAULT_WATCH_SECONDS = 5.0
-_CLEAR = "\x1b[H\x1b[2J"
+CLEAR = "\x1b[H\x1b[2J"   # cursor home, clear the screen: a watch redraws in place
 
 
 def _seconds(text: str) -> float:
@@ -81,7 +81,7 @@ def _watch(args, binary: str, contexts: list[str | None]) -> int:
     while True:
         report = read_status(binary, contexts, args.namespace, args.request_timeout)
         if in_place:
-            sys.stdout.write(_CLEAR)
+            sys.stdout.write(CLEAR)
         stamp = datetime.now().strftime("%H:%M:%S")
         if args.format == "json":
             write_json(sys.stdout, report)
@@ -92,7 +92,7 @@ def _watch(args, binary: str, contexts: list[str | None]) -> int:
                 title = _("Changed since the last read ({time}):").format(time=stamp) if lines else \
                     _("Nothing changed ({time}).").format(time=stamp)
                 write_lines(sys.stdout, [[(title, "bold")]] + [[("  " + line, "")] for line in lines])
-            sys.stdout.write(_("refreshing every {seconds:g}s; ctrl+c to stop").format(seconds=args.watch) + "\n")
+            sys.stdout.write(_("refreshing every {seconds}s; ctrl+c to stop").format(seconds=f"{args.watch:g}") + "\n")
         sys.stdout.flush()
         before = report
         time.sleep(args.watch)
@@ -111,7 +111,7 @@ def _status(args) -> int:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageError(_("--tui needs a terminal"), hint=_("drop --tui to print the report"))
         from .screens.status_app import run_status_app
-        return run_status_app(binary, contexts, args.namespace, args.request_timeout)
+        return run_status_app(lambda: read_status(binary, contexts, args.namespace, args.request_timeout))
     if args.watch:
         return _watch(args, binary, contexts)
     return _once(args, binary, contexts)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
 from status_scenario import GREEN_LB_IP, RED, AWS_HOSTNAME, Clusters, broken, healthy, two_clusters  # noqa: F401
 from smfed_tui.cli import main
+from smfed_tui.cli_status import CLEAR
 
 
 def run_status(capsys, *args: str) -> tuple[int, str, str]:
@@ -195,30 +200,46 @@ def test_korean(two_clusters: Clusters, capsys) -> None:
     assert "연결" in out.splitlines()[0] and "not connected" not in out
 
 
-def test_watch_refreshes_in_place_shows_changes_and_ctrl_c_is_130(two_clusters: Clusters, tmp_path) -> None:
-    red, green = healthy()
-    two_clusters.load(red, green)
+def test_watch_refreshes_in_place_shows_changes_and_ctrl_c_is_130(two_clusters: Clusters) -> None:
+    """On a terminal (a pty here) each read clears the screen and prints the report again, then what
+    changed since the read before; ctrl+c (SIGINT) ends it with 130 and no traceback."""
+    two_clusters.load(*healthy())
+    main_fd, child_fd = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "smfed_tui", "status", "--context", "red", "--context", "green",
                              "--watch", "1", "--kubectl", two_clusters.kubectl],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=child_fd, stdout=child_fd, stderr=subprocess.PIPE)
+    os.close(child_fd)
+    chunks: list[bytes] = []
+
+    def pump() -> None:
+        while True:
+            try:
+                data = os.read(main_fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    seen = lambda: b"".join(chunks).decode("utf-8", "replace")   # noqa: E731
     try:
-        time.sleep(4)
-        two_clusters.load(*broken())
         deadline = time.monotonic() + 60
-        seen = ""
-        import os
-        os.set_blocking(proc.stdout.fileno(), False)
-        while time.monotonic() < deadline and "SMF200" not in seen.split("Changed since")[-1]:
-            time.sleep(0.5)
-            seen += proc.stdout.read() or ""
-        proc.send_signal(__import__("signal").SIGINT)
-        rest, err = proc.communicate(timeout=30)
+        while time.monotonic() < deadline and "Nothing changed" not in seen():
+            time.sleep(0.2)
+        two_clusters.load(*broken())
+        while time.monotonic() < deadline and "+ error SMF200" not in seen():
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
-    seen += rest or ""
-    assert "Changed since the last read" in seen
-    changed = seen.split("Changed since the last read")[-1]
+        os.close(main_fd)
+    text = seen()
+    assert text.count(CLEAR) >= 3                     # in place: the screen is cleared before each read
+    changed = text.split("Changed since the last read")[-1]
     assert "red/red-mesh-system/green-mesh: connected -> not connected: 503 Service Unavailable" in changed
     assert "+ error SMF200" in changed
-    assert proc.returncode == 130 and "Traceback" not in err
+    assert proc.returncode == 130 and b"Traceback" not in err
     assert two_clusters.methods() == {"GET"}

@@ -38,7 +38,9 @@ def analyse(reads: list[ClusterRead], now: datetime | None = None) -> StatusRepo
                                 exported=side.exported, imported=side.imported, problems=sorted_problems(found),
                                 last_full_sync=discovery.last_full_sync,
                                 last_disconnect_status=discovery.last_disconnect_status,
-                                paired_with=other.label if other else None))
+                                paired_with=other.label if other else None,
+                                exports_read=side.read.has_read("ExportedServiceSet"),
+                                imports_read=side.read.has_read("ImportedServiceSet")))
     notes = tuple(_("{context}: no ServiceMeshPeer in namespace {namespace}").format(
                       context=read.label, namespace=read.namespace or _("the context's namespace"))
                   for read in readable if read.has_read("ServiceMeshPeer") and not read.items("ServiceMeshPeer"))

@@ -53,6 +53,8 @@ class PeerStatus:
     last_full_sync: str | None = None          # RFC 3339, as the cluster wrote it
     last_disconnect_status: str | None = None  # e.g. "503 Service Unavailable"
     paired_with: str | None = None             # "<context>/<namespace>/<name>" of the other side, when read
+    exports_read: bool = True                  # False: the ExportedServiceSets could not be listed
+    imports_read: bool = True                  # False: the ImportedServiceSets could not be listed
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -40,8 +40,8 @@ def details_text(peer: PeerStatus, now: datetime) -> str:
         n=peer.remotes_connected)]
     if peer.connected:
         parts.append(_("full sync {age}").format(age=age_text(parse_time(peer.last_full_sync), now)))
-    parts.append(_("exports {n}").format(n=len(peer.exported)))
-    parts.append(_("imports {n}").format(n=len(peer.imported)))
+    parts.append(_("exports {n}").format(n=len(peer.exported) if peer.exports_read else "?"))
+    parts.append(_("imports {n}").format(n=len(peer.imported) if peer.imports_read else "?"))
     return " · ".join(parts)
 
 
@@ -63,28 +63,59 @@ def problem_lines(peer: PeerStatus) -> list[Line]:
     return lines
 
 
-def report_lines(report: StatusReport, now: datetime | None = None) -> list[Line]:
-    now = now or datetime.now(timezone.utc)
-    width = max((cell_width(peer_label(p)) for p in report.peers), default=0)
-    lines: list[Line] = [peer_line(p, width, now) for p in report.peers]
-    # a cluster that could not be read is one line among the peers: the others are still reported
+def unread_cluster_lines(report: StatusReport) -> list[Line]:
+    """A cluster that could not be read: one line (and its fix) among the peers; the others are still
+    reported. Then the notes (a cluster read without any peer)."""
+    lines: list[Line] = []
     for gap in report.gaps:
         if gap.unreachable:
             lines.append([("✗ ", "bold red"), (gap.message, "bold red")])
             lines += [[("  " + fix_line(gap.hint), "dim")]] if gap.hint else []
-    lines += [[(note, "yellow")] for note in report.notes]
+    return lines + [[(note, "yellow")] for note in report.notes]
+
+
+def gap_lines(report: StatusReport) -> list[Line]:
+    """What could not be checked, and the permission that would let it be checked."""
+    gaps = [gap for gap in report.gaps if not gap.unreachable]
+    if not gaps:
+        return []
+    lines: list[Line] = [[(_("Not checked:"), "bold yellow")]]
+    for gap in gaps:
+        lines.append([("  " + gap.message, "yellow")])
+        if gap.hint:
+            lines.append([("    " + fix_line(gap.hint), "dim")])
+    return lines
+
+
+def detail_lines(peer: PeerStatus, now: datetime) -> list[Line]:
+    """One peer in full, for the TUI: its state, the other side, then each problem with its fix."""
+    style = "green" if peer.connected else "bold red"
+    lines: list[Line] = [[(peer_label(peer), "bold")], [(state_text(peer), style), ("  " + details_text(peer, now), "dim")]]
+    if peer.paired_with:
+        lines.append([(_("other side: {label}").format(label=peer.paired_with), "dim")])
+    if not peer.problems:
+        lines.append([(_("no problem found"), "green")])
+    for p in peer.problems:
+        lines.append([])
+        lines.append([(f"{severity_label(p.severity)} {p.code}", SEVERITY_STYLES.get(p.severity, "")),
+                      (" " + p.message, "")])
+        lines.append([("  " + fix_line(p.hint), "dim")])
+    return lines
+
+
+def report_lines(report: StatusReport, now: datetime | None = None) -> list[Line]:
+    now = now or datetime.now(timezone.utc)
+    width = max((cell_width(peer_label(p)) for p in report.peers), default=0)
+    lines: list[Line] = [peer_line(p, width, now) for p in report.peers]
+    lines += unread_cluster_lines(report)
     findings = [line for p in report.peers for line in problem_lines(p)]
     if findings:
         lines.append([])
         lines += findings
-    gaps = [gap for gap in report.gaps if not gap.unreachable]
+    gaps = gap_lines(report)
     if gaps:
         lines.append([])
-        lines.append([(_("Not checked:"), "bold yellow")])
-        for gap in gaps:
-            lines.append([("  " + gap.message, "yellow")])
-            if gap.hint:
-                lines.append([("    " + fix_line(gap.hint), "dim")])
+        lines += gaps
     lines.append([])
     lines.append([(summary_text(report), "bold")])
     return lines

@@ -18,7 +18,7 @@ from .findings import ERROR, Finding, count, counts_text, sort_key
 from .i18n import (LANGUAGES, N_, _, cell_width, choose_language, gettext_fallback, language, ngettext,
                    set_language, wrap_cells)
 
-SUBCOMMANDS = ("generate", "edit", "validate", "apply", "bundle", "topology", "status", "completion")
+SUBCOMMANDS = ("generate", "edit", "validate", "apply", "bundle", "topology", "status", "migrate", "completion")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_ABORTED = 0, 1, 2, 130
 
@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_optional_subcommands(sub) -> None:
     """Subcommands whose modules register themselves (apply, bundle, topology)."""
-    for module_name in ("cli_apply", "cli_bundle", "cli_status"):
+    for module_name in ("cli_apply", "cli_bundle", "cli_status", "cli_migrate"):
         try:
             module = __import__(f"smfed_tui.{module_name}", fromlist=["add_parser"])
         except ImportError:

@@ -30,6 +30,7 @@ POLICY = "policy.yaml"
 APPLICATION_SET = "applicationset.yaml"
 PLAIN_FILES = ("smcp.yaml", "federation.yaml")
 REPO_URL_PLACEHOLDER = "https://git.example.com/REPLACE-ME/federation.git"
+ARGOCD_PROJECT = "default"   # the project every Argo CD installation has
 POLICY_API = "policy.open-cluster-management.io/v1"
 PLACEMENT_API = "cluster.open-cluster-management.io/v1beta1"
 # RHACM copies a policy into each cluster's namespace as `<namespace>.<name>`, which must be a
@@ -174,6 +175,9 @@ def application_set(topo: Topology, directory: str, options: GitOpsOptions) -> t
         repo_path = path_in_repository(directory)
         assumed.append(_("assumed: the meshes' folders are under {path} in the repository (give --repo-path "
                          "otherwise)").format(path=repo_path))
+    assumed.append(_("assumed: the Applications belong to the Argo CD project {project} (change "
+                     "spec.template.spec.project in {file} for another)").format(project=ARGOCD_PROJECT,
+                                                                               file=APPLICATION_SET))
     elements = [{"mesh": spec.name, "cluster": spec.cluster, "namespace": spec.namespace,
                  "path": posix_join(repo_path, spec.name)} for spec in topo.meshes]
     document = {
@@ -184,7 +188,7 @@ def application_set(topo: Topology, directory: str, options: GitOpsOptions) -> t
             "generators": [{"list": {"elements": elements}}],
             "template": {
                 "metadata": {"name": "smfed-{{.mesh}}"},
-                "spec": {"project": "default",
+                "spec": {"project": ARGOCD_PROJECT,
                          "source": {"repoURL": repo_url, "targetRevision": "HEAD", "path": "{{.path}}"},
                          # the cluster as Argo CD knows it (RHACM's GitOps integration registers it by the
                          # ManagedCluster's name); the control plane's namespace is created when missing

@@ -202,6 +202,8 @@ def test_without_repo_url_the_placeholder_is_written_and_said_to_be_an_assumptio
     assert appset["spec"]["template"]["spec"]["source"]["repoURL"] == REPO_URL_PLACEHOLDER
     assert f"assumed: the Git repository is {REPO_URL_PLACEHOLDER}, a placeholder" in err and "--repo-url" in err
     assert "assumed: the meshes' folders are under" in err
+    assert "assumed: the Applications belong to the Argo CD project default" in err
+    assert appset["spec"]["template"]["spec"]["project"] == "default"
 
 
 def test_the_repository_path_is_found_from_the_git_work_tree(tmp_path, monkeypatch):

@@ -27,6 +27,8 @@ def add_parser(subparsers) -> None:
                       "--peer-ca green-mesh=green-root.pem --export bookinfo/ratings --import green-mesh:bookinfo/reviews"),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     bundle.add_argument("smcp_file", metavar="SMCP_FILE")
+    bundle.add_argument("--smcp", metavar="NAME", help=_(
+        "which ServiceMeshControlPlane of SMCP_FILE, when it holds several: NAME or NAMESPACE/NAME"))
     add_bundle_flags(bundle)
     bundle.add_argument("-o", "--output", metavar="DIR", help=_("write DIR/federation.yaml instead of printing"))
     bundle.add_argument("--allow-errors", action="store_true", help=_("write even when the result has errors"))
@@ -70,7 +72,7 @@ def run_bundle(args) -> int:
     from .source import parse
 
     loaded = read_file(args.smcp_file)
-    src = parse(loaded.data, args.smcp_file)
+    src = parse(loaded.data, args.smcp_file, smcp=args.smcp)
     local = read_mesh(src)
     if not local.peers:
         raise InputError(_("this SMCP has no federation gateway pairs, so there is no peer to bundle for"),

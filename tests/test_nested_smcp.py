@@ -331,3 +331,14 @@ def test_apply_sends_the_wrapped_smcp_alone_as_a_document(kube, copy, monkeypatc
     assert json.loads(sent[0].body) == yaml.safe_load(target.read_text())["items"][2]   # the third item, alone
     rc, _out, err = run("apply", str(target), "--yes")
     assert rc == 2 and "more than one ServiceMeshControlPlane" in err and "--smcp" in err
+
+
+def test_bundle_takes_smcp_too(copy, tmp_path):
+    target = copy(THREE)
+    assert run("edit", str(target), "--smcp", "green-mesh", "--peer", "pink-mesh")[0] == 0
+    rc, _out, err = run("bundle", str(target), "-o", str(tmp_path / "out"))
+    assert rc == 2 and "more than one ServiceMeshControlPlane" in err
+    rc, _out, err = run("bundle", str(target), "--smcp", "green-mesh", "-o", str(tmp_path / "out"))
+    assert rc == 0, err
+    bundle = list(yaml.safe_load_all((tmp_path / "out" / "federation.yaml").read_text()))
+    assert {(d["kind"], d["metadata"]["namespace"]) for d in bundle} >= {("ServiceMeshPeer", "green-mesh-system")}

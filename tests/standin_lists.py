@@ -90,9 +90,25 @@ class ListStore:
         with self._lock:
             return copy.deepcopy(self._items.get((plural, namespace), []))
 
+    def all_namespaces(self, plural: str) -> list[dict]:
+        with self._lock:
+            return copy.deepcopy([o for (p, _ns), items in sorted(self._items.items()) if p == plural for o in items])
+
     def list_answer(self, path: str) -> tuple[int, dict] | None:
-        """(status, body) for a namespaced list path of a LISTED resource; None for any other path."""
+        """(status, body) for a list path of a LISTED resource, namespaced or across all namespaces
+        (`get --all-namespaces`; forbid(plural, "list-all") answers it with 403); None for any other path."""
         for resource in LISTED:
+            if path == f"{resource.prefix}/{resource.plural}":
+                if self.forbidden(resource.plural, "list-all"):
+                    group = resource.group
+                    name = f"{resource.plural}.{group}" if group else resource.plural
+                    return 403, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                 "reason": "Forbidden", "code": 403,
+                                 "message": f'{name} is forbidden: User "developer" cannot list resource '
+                                            f'"{resource.plural}" in API group "{group}" at the cluster scope',
+                                 "details": {"group": group, "kind": resource.plural}}
+                return 200, {"kind": f"{resource.kind}List", "apiVersion": resource.group_version,
+                             "metadata": {"resourceVersion": "1"}, "items": self.all_namespaces(resource.plural)}
             head = f"{resource.prefix}/namespaces/"
             if not path.startswith(head):
                 continue

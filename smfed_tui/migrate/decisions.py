@@ -235,8 +235,11 @@ def resolve(meshes: list[Mesh], pairs: list[tuple[int, int]], choices: Choices) 
     if not choices.export_to:
         defaulted.add("export-to")
     address, context, client = {}, {}, {}
-    for ref, value in choices.addresses.items():
-        mesh = mesh_by_ref(meshes, ref, "--address")
+    given = {mesh_by_ref(meshes, ref, "--address").index: value for ref, value in choices.addresses.items()}
+    for mesh in meshes:
+        value = given.get(mesh.index) or mesh.source.eastwest_address   # a flag, else what the cluster says
+        if not value:
+            continue
         if is_ipv6(value):
             findings.append(refused("SMF313", NOWHERE, _(
                 "{mesh}: the east-west gateway address {value} is IPv6; the guide types addresses with an IPv4 "

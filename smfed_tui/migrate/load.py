@@ -55,6 +55,7 @@ class MeshSource:
     objects: list[Loaded] = field(default_factory=list)
     context: str | None = None
     listed: set[tuple[str, str]] = field(default_factory=set)
+    eastwest_address: str | None = None     # read live: the east-west gateway's address, once it exists
 
     def of_kind(self, kind: str, namespace: str | None = None) -> list[Loaded]:
         return [o for o in self.objects if o.kind == kind and (namespace is None or o.namespace == namespace)]

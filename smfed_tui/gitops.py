@@ -23,7 +23,7 @@ from .checks.values import dns1123_problem
 from .emit import emit_document
 from .errors import InputError, UsageError
 from .i18n import _
-from .topology import MeshOutput, MeshSpec, Topology
+from .topology import MeshOutput, MeshSpec, Topology, TopologyError
 
 KUSTOMIZATION = "kustomization.yaml"
 POLICY = "policy.yaml"
@@ -33,8 +33,10 @@ REPO_URL_PLACEHOLDER = "https://git.example.com/REPLACE-ME/federation.git"
 ARGOCD_PROJECT = "default"   # the project every Argo CD installation has
 POLICY_API = "policy.open-cluster-management.io/v1"
 PLACEMENT_API = "cluster.open-cluster-management.io/v1beta1"
-# RHACM copies a policy into each cluster's namespace as `<namespace>.<name>`, which must be a
-# label value: at most 63 characters (RHACM docs, "Policy overview": the name length limit)
+# RHACM copies a policy into each cluster's namespace as `<namespace>.<name>`, a label value: its
+# webhook refuses a longer one ("The combined length of namespace and policy name
+# (namespaceName.policyName) should not exceed 63 characters", open-cluster-management-io/
+# governance-policy-propagator commit c93f938, ACM-3558)
 _REPLICATED_NAME_MAX = 63
 
 
@@ -78,7 +80,7 @@ def options_from_args(args) -> GitOpsOptions:
 def gitops_files(topo: Topology, outputs: list[MeshOutput], directory: str,
                  options: GitOpsOptions) -> tuple[list[tuple[str, str]], list[str]]:
     """(the files to write beside the plain ones, the assumptions and notes to tell the user).
-    InputError (at the mesh in the topology file) when a mesh lacks what the options need."""
+    TopologyError (each at its mesh in the topology file) when meshes lack what the options need."""
     _check_meshes(topo, options)
     files: list[tuple[str, str]] = []
     notes: list[str] = []
@@ -102,18 +104,21 @@ def _check_meshes(topo: Topology, options: GitOpsOptions) -> None:
     flag = "--acm" if options.acm_namespace else "--argocd" if options.argocd_namespace else None
     if flag is None:
         return
+    errors = []
     for spec in topo.meshes:
         if spec.cluster is None:
-            raise InputError(_("mesh {name!r} has no `cluster:`; {flag} needs the cluster each mesh runs on").format(
+            errors.append(InputError(_("mesh {name!r} has no `cluster:`; {flag} needs the cluster each mesh runs on").format(
                                  name=spec.name, flag=flag),
                              path=topo.path, line=spec.entry[0], column=spec.entry[1],
-                             hint=_("add `cluster: NAME` to the mesh (its RHACM ManagedCluster or Argo CD cluster name)"))
+                             hint=_("add `cluster: NAME` to the mesh (its RHACM ManagedCluster or Argo CD cluster name)")))
         if options.acm_namespace and len(options.acm_namespace) + 1 + len(_policy_name(spec)) > _REPLICATED_NAME_MAX:
-            raise InputError(_("the policy {namespace}.{name} is longer than {limit} characters, which RHACM cannot "
+            errors.append(InputError(_("the policy {namespace}.{name} is longer than {limit} characters, which RHACM cannot "
                                "copy to the cluster").format(namespace=options.acm_namespace, name=_policy_name(spec),
                                                             limit=_REPLICATED_NAME_MAX),
                              path=topo.path, line=spec.entry[0], column=spec.entry[1],
-                             hint=_("choose a shorter --acm namespace or mesh name"))
+                             hint=_("choose a shorter --acm namespace or mesh name")))
+    if errors:
+        raise TopologyError(errors)
 
 
 # --- kustomize ----------------------------------------------------------------------------------------

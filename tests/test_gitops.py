@@ -153,16 +153,17 @@ def test_the_policy_file_is_edited_in_place(written):
     assert parse(out.encode(), "policy.yaml").smcp is not None
 
 
-def test_acm_needs_a_cluster_for_every_mesh(tmp_path):
+def test_acm_needs_a_cluster_for_every_mesh_and_says_each_one_missing(tmp_path):
     topology = tmp_path / "fleet.yaml"
-    text = THREE.replace("    cluster: green-cluster\n  - name: blue-mesh", "  - name: blue-mesh")
+    text = THREE.replace("    cluster: green-cluster\n", "")
     topology.write_text(text)
     rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "rhacm-policies")
     assert rc == 2 and not (tmp_path / "out").exists()
-    line = text.splitlines().index("  - name: green-mesh") + 1
-    assert err.startswith(f"{topology}:{line}:5: error: mesh 'green-mesh' has no `cluster:`; --acm needs the "
-                          "cluster each mesh runs on\n")
-    assert "add `cluster: NAME` to the mesh" in err
+    for mesh in ("green-mesh", "blue-mesh"):
+        line = text.splitlines().index(f"  - name: {mesh}") + 1
+        assert (f"{topology}:{line}:5: error: mesh '{mesh}' has no `cluster:`; --acm needs the cluster each mesh "
+                "runs on\n  fix: add `cluster: NAME` to the mesh") in err
+    assert "red-mesh" not in err
 
 
 def test_a_policy_name_rhacm_cannot_copy_is_refused(tmp_path):

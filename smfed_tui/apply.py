@@ -18,8 +18,6 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-import yaml
-
 from .errors import (ApplyError, CrdMissing, FieldManagerConflict, Forbidden, InputError, KubectlNotFound,
                      NotLoggedIn, Unreachable, UsageError, WebhookRejected)
 from .i18n import N_, _, ngettext
@@ -161,7 +159,7 @@ def _warnings(stderr: str) -> tuple[str, ...]:
 
 # -- target -------------------------------------------------------------------------------------------------
 
-def yaml_input_error(exc: yaml.YAMLError, path: str | None = None) -> InputError:
+def yaml_input_error(exc, path: str | None = None) -> InputError:
     """A YAML syntax error as an InputError at its line and column."""
     mark = getattr(exc, "problem_mark", None)
     return InputError(_("not valid YAML: {problem}").format(problem=getattr(exc, "problem", None) or exc), path=path,
@@ -170,6 +168,7 @@ def yaml_input_error(exc: yaml.YAMLError, path: str | None = None) -> InputError
 
 
 def _manifest_object(manifest_yaml: str) -> dict:
+    import yaml   # here, not at the top: `status` uses this module's kubectl runner and needs no YAML
     try:
         obj = yaml.safe_load(manifest_yaml)
     except yaml.YAMLError as exc:

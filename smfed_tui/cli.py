@@ -179,6 +179,21 @@ def _add_optional_subcommands(sub) -> None:
         module.add_parser(sub)
 
 
+# Subcommands that run often (`status --watch`, scripts polling it) get a parser of their own, so they do
+# not import every other subcommand's module first (about 100 ms of a `status` that should cost little
+# more than its kubectl calls: benchmarks/status_bench.py).
+FAST_SUBCOMMANDS = ("status",)
+
+
+def one_subcommand_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of `smfed-wizard NAME ...` alone (the same options and help as in build_parser)."""
+    _localize_argparse()
+    parser = _Parser(prog="smfed-wizard")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="smfed-wizard")
+    _add_lang_flag(__import__(f"smfed_tui.cli_{name}", fromlist=["add_parser"]).add_parser(sub))
+    return parser
+
+
 def wizard_parser() -> argparse.ArgumentParser:
     _localize_argparse()
     parser = _Parser(prog="smfed-wizard", add_help=False)
@@ -229,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             if lang is not None:
                 set_language(lang)
             if argv and argv[0] in SUBCOMMANDS:
-                args = build_parser().parse_args(argv)
+                parser = one_subcommand_parser(argv[0]) if argv[0] in FAST_SUBCOMMANDS else build_parser()
+                args = parser.parse_args(argv)
                 args.lang = lang   # None unless given explicitly (validate's JSON stays English then)
                 return args.run(args) if hasattr(args, "run") else COMMANDS[args.command](args)
             return run_wizard(argv)

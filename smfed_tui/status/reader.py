@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import dataclass, field
 
 from .. import apply as kube
@@ -19,20 +19,32 @@ from ..errors import CrdMissing, Forbidden, NotLoggedIn, SmfedError, Unreachable
 from ..i18n import N_, _
 from .model import Gap
 
-# (kind, the resource as kubectl names it unambiguously, what is not checked without it: a message id)
+# (kind, the resource as kubectl names it unambiguously, what is not checked without it: a message id).
+# resource.version.group: kubectl maps it from its discovery cache at once; `resource.group` is first
+# read as resource.version.group (version "federation", group "maistra.io"), misses, and makes kubectl
+# throw its discovery cache away and read it again on every call.
 KINDS = (
-    ("ServiceMeshControlPlane", "servicemeshcontrolplanes.maistra.io",
+    ("ServiceMeshControlPlane", "servicemeshcontrolplanes.v2.maistra.io",
      N_("the control plane's Ready condition and trust domain")),
-    ("ServiceMeshPeer", "servicemeshpeers.federation.maistra.io", N_("every peer of this mesh")),
-    ("ExportedServiceSet", "exportedservicesets.federation.maistra.io", N_("what this mesh exports")),
-    ("ImportedServiceSet", "importedservicesets.federation.maistra.io", N_("what this mesh imports")),
+    ("ServiceMeshPeer", "servicemeshpeers.v1.federation.maistra.io", N_("every peer of this mesh")),
+    ("ExportedServiceSet", "exportedservicesets.v1.federation.maistra.io", N_("what this mesh exports")),
+    ("ImportedServiceSet", "importedservicesets.v1.federation.maistra.io", N_("what this mesh imports")),
     ("Service", "services", N_("ingress gateway addresses and ports")),
     ("ConfigMap", "configmaps", N_("root certificates")),
     ("Pod", "pods", N_("gateway pods")),
 )
-RESOURCE_OF = {kind: resource for kind, resource, _what in KINDS}
+
+
+
+def rbac_resource(argument: str) -> str:
+    """`resource.group` as RBAC and `oc auth can-i` name it (the version taken out)."""
+    parts = argument.split(".")
+    return ".".join(parts[:1] + parts[2:]) if len(parts) > 2 else argument
+
+
+RESOURCE_OF = {kind: rbac_resource(resource) for kind, resource, _what in KINDS}
 _MISSED = {kind: what for kind, _resource, what in KINDS}
-_KIND_OF_RESOURCE = {resource: kind for kind, resource, _what in KINDS}
+_KIND_OF_RESOURCE = {resource: kind for kind, resource in RESOURCE_OF.items()}
 _ERROR_LINE = re.compile(r"^(?:Error from server|error:)", re.MULTILINE)
 _MISSING_CONTEXT = re.compile(r'context "[^"]*" does not exist|cannot locate context|context was not found')
 
@@ -175,8 +187,7 @@ def _read_each(binary: str, context: str | None, namespace: str | None, timeout:
     def one(kind: str, resource: str):
         return kind, *_run_get(binary, [resource], context, namespace, timeout)
 
-    with ThreadPoolExecutor(max_workers=len(KINDS)) as pool:
-        results = list(pool.map(lambda k: one(k[0], k[1]), KINDS))
+    results = in_parallel([lambda k=k: one(k[0], k[1]) for k in KINDS])
     objects: dict[str, tuple[dict, ...]] = {}
     gaps: list[Gap] = []
     for kind, code, stdout, stderr in results:
@@ -193,5 +204,26 @@ def _read_each(binary: str, context: str | None, namespace: str | None, timeout:
 
 def read_clusters(binary: str, contexts: list[str | None], namespace: str | None, timeout: str) -> list[ClusterRead]:
     """Each context's cluster, in parallel; in the order given."""
-    with ThreadPoolExecutor(max_workers=max(1, len(contexts))) as pool:
-        return list(pool.map(lambda ctx: read_cluster(binary, ctx, namespace, timeout), contexts))
+    return in_parallel([lambda ctx=ctx: read_cluster(binary, ctx, namespace, timeout) for ctx in contexts])
+
+
+def in_parallel(calls: list) -> list:
+    """Each call in its own thread (they wait on kubectl processes); the results in order. Plain threads:
+    concurrent.futures would add its imports (logging) to every `status` start."""
+    results: list = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            results[index] = calls[index]()
+        except BaseException as err:   # handed to the caller below, as ThreadPoolExecutor.map would
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results

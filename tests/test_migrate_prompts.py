@@ -1,0 +1,68 @@
+"""`smfed-wizard migrate --plain`: the decisions asked line by line, driven through prompt_toolkit pipe
+input (Enter keeps the value shown, Ctrl-U clears it). A value the rules forbid is refused at the prompt
+with the reason, and asked again."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import questionary
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from smfed_tui.cli import main
+from smfed_tui.migrate.build import migrate
+from smfed_tui.migrate.decisions import Choices
+from smfed_tui.migrate.load import load_source
+from smfed_tui.migrate.prompts import Asker, ask_decisions
+
+GUIDE = Path(__file__).resolve().parent / "fixtures" / "migrate" / "guide"
+ENTER, CLEAR = "\r", "\x15"
+
+
+def sources():
+    return [load_source(str(GUIDE / "east")), load_source(str(GUIDE / "west"))]
+
+
+def drive(keys: str) -> Choices:
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        inp.close()
+        with create_app_session(input=inp, output=DummyOutput()):
+            return ask_decisions(sources(), Choices(), Asker(questionary))
+
+
+# the questions, in order: network east, network west, remote network east<-west, exportTo east,
+# west's address, east's client, east-west namespace, east-west name, Istio name, Istio version,
+# update strategy (a list), then "write?"
+def test_enter_keeps_every_default(capsys):
+    choices = drive(ENTER * 11 + "y" + ENTER)
+    m = migrate(sources(), choices)
+    assert m.refusals == []
+    assert m.decisions.network == {0: "network-east-mesh", 1: "network-west-mesh"}
+    assert m.decisions.remote_network == {(0, 1): "west-mesh-network"}
+    assert m.decisions.export_to[0] == ("*",) and m.decisions.address == {} and m.decisions.client == {}
+
+
+def test_typed_values_are_taken_and_a_forbidden_network_is_asked_again(capsys):
+    keys = (ENTER * 2
+            + CLEAR + "network-west-mesh" + ENTER      # refused: network-<peer> in east
+            + CLEAR + "west-network" + ENTER           # the guide's own choice
+            + CLEAR + "client" + ENTER
+            + "203.0.113.9" + ENTER
+            + "client/curl" + ENTER
+            + ENTER * 4 + ENTER + "y" + ENTER)
+    choices = drive(keys)
+    out = capsys.readouterr().out
+    assert "network 2.x federation gives peer west-mesh" in out
+    m = migrate(sources(), choices)
+    assert m.refusals == []
+    assert m.decisions.remote_network == {(0, 1): "west-network"}
+    assert m.decisions.export_to[0] == ("client",)
+    assert m.decisions.address == {1: "203.0.113.9"} and m.decisions.client == {0: ("client", "curl")}
+
+
+def test_plain_needs_a_terminal(tmp_path, capsys):
+    code = main(["migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(tmp_path / "o"), "--plain"])
+    assert code == 2 and "needs a terminal" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("files", nargs="+", metavar="FILE")
     val.add_argument("--format", choices=("text", "json"), default="text", help=_(
         "text for people; json for machines (English messages unless --lang is given)"))
+    val.add_argument("--same-cluster", action="store_true", help=_(
+        "the meshes of these files share one cluster, so their node ports must differ (without it, only meshes "
+        "whose SMCPs name the same spec.cluster.name are taken to share one)"))
     val.add_argument("--node-port-range", metavar="LO-HI", help=_("the cluster's node port range (default 30000-32767)"))
 
     _add_optional_subcommands(sub)
@@ -380,6 +383,7 @@ def _introduced(before: list[Finding], after: list[Finding]) -> list[Finding]:
     known = {(f.code, f.path) for f in before}
     return [f for f in after if (f.code, f.path) not in known]
 
+    from .checks.schema import with_schema
 
 def unified_diff(old: str, new: str, name: str) -> str:
     return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
@@ -389,7 +393,8 @@ def unified_diff(old: str, new: str, name: str) -> str:
 def _check_bytes(data: bytes, name: str) -> list[Finding]:
     from .checks.smcp import check_source
     from .source import parse
-    return check_source(parse(data, name))
+    src = parse(data, name)
+    return with_schema(src, check_source(src))   # what generate writes meets the CRD schema too
 
 
 # --- validate -------------------------------------------------------------------------------------
@@ -400,6 +405,7 @@ class _Unusable:
     error: SmfedError
 
 
+    from .checks.schema import check_schema
 def cmd_validate(args) -> int:
     from .checks.across import check_across
     from .checks.catalogue import Options
@@ -429,12 +435,14 @@ def cmd_validate(args) -> int:
         except SmfedError as err:
             unusable.append(_Unusable(path, err))
             continue
+    for src in sources:   # every object of every file against its CRD schema, where no rule spoke yet
+        findings.extend(check_schema(src, findings))
         sources.append(src)
         for one in src.per_smcp():   # every SMCP of the file (a List or a policy may hold several)
             findings.extend(check_source(one, options))
             smcps.append(one)
     if len(smcps) > 1:
-        findings.extend(check_across(smcps))
+        findings.extend(check_across(smcps, same_cluster=args.same_cluster))
     findings.extend(check_federation(sources))  # ServiceMeshPeer, CA ConfigMap, ESS/ISS across files
     findings.sort(key=sort_key)
     if args.format == "json":

@@ -64,8 +64,9 @@ def _read_bytes(path: str) -> bytes:
 def run_bundle(args) -> int:
     from dataclasses import replace
 
-    from .bundle import build_bundle
+    from .bundle import build_bundle, is_own_placeholder
     from .checks.federation import check_federation
+    from .checks.schema import check_schema
     from .checks.values import dns1123_problem
     from .reader import read_mesh
     from .safe_files import read_file
@@ -96,7 +97,8 @@ def run_bundle(args) -> int:
     for assumption in bundle.assumptions:
         _warn(_assumption_text(assumption, remotes[assumption.peer]))
     generated = parse(text.encode("utf-8"), target, trusted=True)
-    errors = sorted((f for f in check_federation([src, generated]) if f.severity == ERROR), key=sort_key)
+    errors = sorted((f for f in check_federation([src, generated]) + check_schema(generated)
+                     if f.severity == ERROR and not is_own_placeholder(f, target)), key=sort_key)
     for f in errors:
         print(f.compiler_line() + "\n  " + fix_line(f.hint), file=sys.stderr)
     if errors and not args.allow_errors:

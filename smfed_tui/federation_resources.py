@@ -21,7 +21,7 @@ import shlex
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .bundle import Assumption, Bundle, build_bundle, default_remote, parse_service_ref
+from .bundle import Assumption, Bundle, build_bundle, default_remote, is_own_placeholder, parse_service_ref
 from .errors import InputError
 from .fields import LIST, Field
 from .findings import ERROR, WARNING, Finding, sort_key
@@ -235,8 +235,8 @@ class FederationResources:
             except InputError:
                 cached = []
             else:
-                cached = sorted((f for f in check_federation([smcp, generated]) if f.severity == ERROR),
-                                key=sort_key)
+                cached = sorted((f for f in check_federation([smcp, generated]) if f.severity == ERROR
+                                 and not is_own_placeholder(f, generated.path)), key=sort_key)
             self._cache[("findings", self._key())] = cached
         return cached
 

@@ -14,7 +14,8 @@ from .smcp_paths import EGRESS_MAP, INGRESS_MAP, Item, path_text
 from .model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, NLB_ANNOTATION,
                     ROUTER_MODES, SERVICE_TYPES, TLS_PORT, VERSIONS, Mesh, Peer)
 from .quoting import _CONTROL, visible
-from .checks.values import dns1035_problem, dns1123_problem, label_value_problem, node_port_problem
+from .checks.values import (dns1035_problem, dns1123_problem, label_value_problem, node_port_problem,
+                            peer_name_problem, trust_domain_problem)
 
 TEXT, CHOICE, INT, BOOL, LIST = "text", "choice", "int", "bool", "list"
 
@@ -116,9 +117,7 @@ class Field:
 def _trust_domain_problem(value: str) -> str | None:
     if value == "cluster.local":
         return _("cluster.local is every mesh's default; federation needs a unique domain, e.g. <mesh>.local")
-    if any(c.isspace() or c in "/:" for c in value):
-        return _("must not contain spaces, '/' or ':'")
-    return None
+    return trust_domain_problem(value)
 
 
 def _node_port(value: int) -> str | None:
@@ -141,7 +140,8 @@ MESH_FIELDS = (
           N_("The project the control plane runs in (default <name>-system). Federation gateways run here too."),
           check=dns1123_problem, yaml=lambda m, p: ("metadata", "namespace")),
     Field("version", "mesh", "version", N_("Version"),
-          N_("spec.version: federation needs v2.1 or later; current operators serve v2.4 to v2.6."),
+          N_("spec.version: federation needs v2.1 or later; operator 2.5 serves v2.2 to v2.5, operator 2.6 v2.3 to "
+             "v2.6."),
           kind=CHOICE, choices=VERSIONS, yaml=lambda m, p: ("spec", "version")),
     Field("trust-domain", "mesh", "trust_domain", N_("Trust domain"),
           N_("spec.security.trust.domain: each mesh in the federation must have its own unique trust domain "
@@ -163,8 +163,8 @@ MESH_FIELDS = (
 PEER_FIELDS = (
     Field("name", "peer", "name", N_("Peer mesh name"),
           N_("The name of the ServiceMeshPeer for this peer: it identifies the 'cluster' imported services "
-             "belong to and appears in host names, so it must be a DNS label."),
-          check=dns1123_problem),
+             "belong to and appears in host names, so it must be a DNS label (at most 55 characters)."),
+          check=peer_name_problem),
     Field("egress", "peer", "egress", N_("Egress gateway"),
           N_("additionalEgress.<egressName>: an additional egress gateway for each mesh peer in the federation."),
           check=dns1035_problem, yaml=_egress),

@@ -73,8 +73,11 @@ class Conventions:
     def new_peer(self, name: str, **overrides) -> "Peer":
         egress = overrides.pop("egress", None) or self.egress(name)
         ingress = overrides.pop("ingress", None) or self.ingress(name)
+        # routeConfig.enabled: false: a federation ingress serves nothing on the Route's port 8080 (§7),
+        # so the tool's own default draws no finding (SMF092)
         values = dict(name=name, egress=egress, ingress=ingress, network_view=self.view(name),
-                      egress_label=self.label(name, egress), ingress_label=self.label(name, ingress))
+                      egress_label=self.label(name, egress), ingress_label=self.label(name, ingress),
+                      exposure=Exposure(route_enabled=False))
         values.update(overrides)
         return Peer(**values)
 

@@ -233,13 +233,20 @@ def test_bundle_writes_the_directory_and_the_result_validates(smcps, tmp_path):
     out_dir = tmp_path / "red-out"
     rc, out, err = run("bundle", str(red), "--peer-smcp", str(green), "--peer-address", "green-mesh=10.0.0.1",
                        "-o", str(out_dir))
-    assert (rc, out) == (0, "")
+    assert (rc, out) == (0, "")   # written with blue-mesh's placeholder certificate (said as a warning)
     assert "wrote" in err and (out_dir / "federation.yaml").exists()
+    rc, out, _ = run("validate", str(red), str(out_dir / "federation.yaml"))
+    assert rc == 1 and "SMF112" in out   # a placeholder certificate may not be applied
+    rc, out, err = run("bundle", str(red), "--peer-smcp", str(green), "--peer-address", "green-mesh=10.0.0.1",
+                       "--peer-ca", f"green-mesh={FIXTURES / 'green-root-cert.pem'}", "--peer-address",
+                       "blue-mesh=10.0.0.2", "--peer-ca", f"blue-mesh={FIXTURES / 'red-root-cert.pem'}", "-o", str(out_dir))
     rc, out, _ = run("validate", str(red), str(out_dir / "federation.yaml"))
     assert rc == 0 and "0 errors" in out
     # a second run with the same result leaves the file alone
     before = (out_dir / "federation.yaml").stat().st_mtime_ns
-    assert run("bundle", str(red), "--peer-smcp", str(green), "--peer-address", "green-mesh=10.0.0.1", "-o", str(out_dir))[0] == 0
+    assert run("bundle", str(red), "--peer-smcp", str(green), "--peer-address", "green-mesh=10.0.0.1",
+               "--peer-ca", f"green-mesh={FIXTURES / 'green-root-cert.pem'}", "--peer-address", "blue-mesh=10.0.0.2",
+               "--peer-ca", f"blue-mesh={FIXTURES / 'red-root-cert.pem'}", "-o", str(out_dir))[0] == 0
     assert (out_dir / "federation.yaml").stat().st_mtime_ns == before
 
 

@@ -73,7 +73,8 @@ def test_validate_text_output_is_compiler_style(tmp_path, capsys):
         (str(path), "7", "12", "warning", "SMF002"), (str(path), "17", "11", "warning", "SMF070"),
         (str(path), "18", "9", "hint", "SMF090")]
     assert out.rstrip().endswith("0 errors, 3 warnings, 6 hints in 1 file")
-    assert found[0]["fix"] == "OSSM 2.4 dropped v2.1 and 2.5 dropped v2.2: move to v2.4 or later"
+    assert found[0]["fix"] == ("operator 2.4 serves v2.1 and later, 2.5 v2.2 and later, 2.6 v2.3 and later: "
+                               "move to v2.3 or later")
 
 
 def test_validate_json_is_a_list_of_exactly_the_contract_keys(tmp_path, capsys):
@@ -88,8 +89,9 @@ def test_validate_json_is_a_list_of_exactly_the_contract_keys(tmp_path, capsys):
         assert item["severity"] in ("warning", "hint") and item["file"] == str(path)
     assert items[0] == {"file": str(path), "code": "SMF002", "severity": "warning", "path": "spec.version",
                         "line": 7, "column": 12,
-                        "message": "spec.version v2.2 is no longer served by current Service Mesh operators",
-                        "hint": "OSSM 2.4 dropped v2.1 and 2.5 dropped v2.2: move to v2.4 or later"}
+                        "message": "spec.version v2.2 is served by no operator after 2.5",
+                        "hint": "operator 2.4 serves v2.1 and later, 2.5 v2.2 and later, 2.6 v2.3 and later: "
+                                "move to v2.3 or later"}
 
 
 def test_validate_exit_1_on_errors(tmp_path, capsys):
@@ -97,7 +99,9 @@ def test_validate_exit_1_on_errors(tmp_path, capsys):
     path.write_text(SEED.read_text().replace("name: tls\n", "name: TLS\n", 1))
     assert main(["validate", str(path)]) == 1
     found = compiler_lines(capsys.readouterr().out)
-    assert {(f["code"], f["line"]) for f in found if f["severity"] == "error"} == {("SMF041", "25"), ("SMF043", "25")}
+    assert {(f["code"], f["line"]) for f in found if f["severity"] == "error"} == {("SMF043", "25")}
+    # federation goes by the port number: another name than the docs' is a warning
+    assert {(f["code"], f["line"]) for f in found if f["severity"] == "warning"} >= {("SMF041", "25")}
     assert main(["validate", "--format", "json", str(path)]) == 1
 
 
@@ -129,16 +133,19 @@ def test_validate_several_files_reports_across_files_on_the_right_file_and_line(
     blue = generate(tmp_path, "blue-mesh", "--trust-domain", "red-mesh.local",
                     "--peer", "red-mesh:service=NodePort,tls-node-port=30512,discovery-node-port=30513,route=false")
     capsys.readouterr()
-    assert main(["validate", "--format", "json", str(red), str(green), str(blue)]) == 1
-    items = json.loads(capsys.readouterr().out)
     green_text, blue_text = green.read_text().split("\n"), blue.read_text().split("\n")
     dup_line = next(i for i, ln in enumerate(green_text, 1) if "nodePort: 32359" in ln)
     domain_line = next(i for i, ln in enumerate(blue_text, 1) if "domain: red-mesh.local" in ln)
+    # meshes in different clusters may use the same node port: only a shared trust domain is wrong
+    assert main(["validate", "--format", "json", str(red), str(green), str(blue)]) == 1
+    assert smcp_findings(json.loads(capsys.readouterr().out)) == [("blue-mesh.yaml", "SMF012", domain_line, 15)]
+    assert main(["validate", "--format", "json", "--same-cluster", str(red), str(green), str(blue)]) == 1
+    items = json.loads(capsys.readouterr().out)
     assert smcp_findings(items) == [("blue-mesh.yaml", "SMF012", domain_line, 15),
                                     ("green-mesh.yaml", "SMF052", dup_line, 23)]
     dup = next(i for i in items if i["code"] == "SMF052")
     assert dup["path"] == "spec.gateways.additionalIngress.ingress-red-mesh.service.ports[port=8188].nodePort"
-    assert dup["message"] == f"nodePort 32359 is also used by {red} (ingress-green-mesh)"
+    assert dup["message"] == f"nodePort 32359 is also used by {red} (ingress-green-mesh), in the same cluster"
     # each file alone is fine
     for path in (red, green, blue):
         assert main(["validate", str(path)]) == 0
@@ -242,7 +249,7 @@ def test_edit_remove_and_add_a_peer_resets_it(copy, capsys):
     path = copy("two-space-compact")
     assert main(["edit", str(path), "--remove-peer", "green-mesh", "--peer", "green-mesh"]) == 0
     green = yaml.safe_load(path.read_text())["spec"]["gateways"]["additionalIngress"]["ingress-green-mesh"]
-    assert green["service"]["type"] == "LoadBalancer" and "routeConfig" not in green
+    assert green["service"]["type"] == "LoadBalancer" and green["routeConfig"] == {"enabled": False}   # the defaults
     assert all("nodePort" not in port for port in green["service"]["ports"])
 
 
@@ -282,10 +289,10 @@ def test_edit_that_introduces_an_error_is_refused_unless_allowed(copy, capsys):
 
 def test_edit_does_not_block_on_errors_the_file_already_had(copy, capsys):
     path = copy("two-space-compact")
-    path.write_text(path.read_text().replace("name: http-discovery  # HTTP here", "name: discovery  # HTTP here"))
-    assert main(["edit", str(path), "--version", "v2.6"]) == 0  # SMF041 was there before
+    path.write_text(path.read_text().replace("name: http-discovery  # HTTP here", "name: Discovery  # HTTP here"))
+    assert main(["edit", str(path), "--version", "v2.6"]) == 0  # SMF043 was there before
     err = capsys.readouterr().err
-    assert "error SMF041" in err and "wrote" in err
+    assert "error SMF043" in err and "wrote" in err
 
 
 def test_edit_warns_that_a_label_change_recreates_the_gateway(copy, capsys):

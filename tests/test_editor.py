@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from smfed_tui.edit import edit_text, generate_text
 from smfed_tui.errors import InputError
 from smfed_tui.flags import apply_peer_spec, remove_peer
-from smfed_tui.model import Mesh, Peer
+from smfed_tui.model import Mesh, Peer, conventions_of
 from smfed_tui.reader import read_mesh
 from smfed_tui.source import parse
 
@@ -147,7 +147,9 @@ def test_adding_a_peer_only_inserts_lines_in_the_files_style(fixture):
     # the new block's indentation and list style are the file's
     text = out.decode("utf-8-sig").replace("\r\n", "\n")
     lines = text.split("\n")
-    for gateway, child in (("egress-pink-mesh:", "enabled: true"), ("ingress-pink-mesh:", "enabled: true")):
+    style = conventions_of(mesh)   # a file's own naming (peer-by-label: `<peer>-egress`, as upstream's samples)
+    for gateway, child in ((f"{style.egress('pink-mesh')}:", "enabled: true"),
+                           (f"{style.ingress('pink-mesh')}:", "enabled: true")):
         at = next(i for i, ln in enumerate(lines) if ln.strip() == gateway)
         column = lines[at].index(gateway)
         assert lines[at + 1] == " " * (column + fixture.indent) + child
@@ -163,7 +165,8 @@ def test_adding_a_peer_only_inserts_lines_in_the_files_style(fixture):
     # and the file says what we asked for
     again = read_mesh(parse(out, "again.yaml"))
     pink = again.peer("pink-mesh")
-    assert (pink.egress, pink.ingress, pink.exposure.service_type) == ("egress-pink-mesh", "ingress-pink-mesh", "NodePort")
+    assert (pink.egress, pink.ingress, pink.exposure.service_type) == (
+        style.egress("pink-mesh"), style.ingress("pink-mesh"), "NodePort")
     assert (pink.exposure.tls_node_port, pink.exposure.discovery_node_port, pink.exposure.route_enabled) == (30600, 30601, False)
     assert again.peers[:-1] == mesh.peers
 
@@ -393,7 +396,7 @@ def test_removing_and_adding_a_peer_again_resets_it_in_place():
     out = edit_text(src, new, mesh)
     green = read_mesh(parse(out.encode(), "x")).peer("green-mesh")
     assert green.exposure.service_type == "LoadBalancer" and green.exposure.tls_node_port is None
-    assert green.exposure.route_enabled is None
+    assert green.exposure.route_enabled is False   # the default: no Route for a federation ingress
     assert out.count("egress-green-mesh:") == 1 and out.index("egress-green-mesh:") < out.index("egress-blue-mesh:")
 
 

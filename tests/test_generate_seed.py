@@ -21,12 +21,14 @@ import pytest
 from smfed_tui.cli import main
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
+# The docs' examples differ from the tool's own defaults in what they leave out (`route=`: no routeConfig,
+# so the operator makes a Route) and in the docs' network names: each is an explicit flag.
 RED_MESH_ARGS = ["generate", "--name", "red-mesh", "--version", "v2.2", "--image-pull-policy", "Always",
-                 "--peer", "green-mesh:network=green-network,router-mode=sni-dnat",
-                 "--peer", "blue-mesh:network=blue-network,router-mode=sni-dnat"]
+                 "--peer", "green-mesh:network=green-network,router-mode=sni-dnat,route=",
+                 "--peer", "blue-mesh:network=blue-network,router-mode=sni-dnat,route="]
 NODEPORT_ARGS = ["generate", "--name", "red-mesh", "--version", "v2.2", "--image-pull-policy", "Always",
                  "--peer", "green-mesh:service=NodePort,tls-node-port=30510,discovery-node-port=32359,"
-                           "router-mode=sni-dnat"]
+                           "router-mode=sni-dnat,route="]
 
 NOTE_COMMENT = re.compile(r"  #note HTTPS? here$", re.MULTILINE)
 

@@ -190,12 +190,13 @@ def test_a_bad_node_port_is_reprompted_with_the_core_message_and_corrected(tmp_p
     refused = [v for key, text, v in verdicts if key == "tls-node-port" and text == "99"]
     assert refused and refused[0].startswith("error SMF051: ")
     assert "99 is not in the valid range 30000-32767" in refused[0]
-    assert "\n    fix: pick a port in the range" in refused[0]
+    assert "\n    fix: pick a port in the cluster's node port range" in refused[0]
     assert ("tls-node-port", "30510", None) in verdicts
     # the whole refusal, fix included, is printed above the prompt, not only in its one-line error bar
     printed = capsys.readouterr().out
     assert "  error SMF051: provided port is not in the valid range" in printed
-    assert "    fix: pick a port in the range (30000-32767 by default" in printed
+    assert "    fix: pick a port in the cluster's node port range (30000-32767 unless" in printed
+    assert "--node-port-range" not in printed   # a fix names no CLI flag in an interactive front-end
     text = out.read_text()
     assert "nodePort: 99" not in text
     assert re.findall(r"nodePort: (\d+)", text) == ["30510", "32359"]

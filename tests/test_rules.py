@@ -22,6 +22,7 @@ from smfed_tui.flags import apply_peer_spec
 from smfed_tui.reader import read_mesh
 from smfed_tui.checks.across import check_across, check_edit
 from smfed_tui.checks.catalogue import RULES, Options
+from smfed_tui.checks.schema import check_schema
 from smfed_tui.checks.smcp import check_source
 from smfed_tui.source import parse
 
@@ -101,7 +102,8 @@ def findings_for(texts: list[str], options: Options | None = None):
     sources = [parse(t.encode(), f"file{i}.yaml") for i, t in enumerate(texts)]
     out = []
     for src in sources:
-        out += check_source(src, options)
+        own = check_source(src, options)
+        out += own + check_schema(src, own)
     if len(sources) > 1:
         out += check_across(sources)
     return out
@@ -126,6 +128,9 @@ def case(id, code, severity, path, text, at, **kw) -> Case:
 
 
 NODEPORT = (("type: LoadBalancer", "type: NodePort"),)
+ONE_CLUSTER = (("  runtime:\n", "  cluster:\n    name: east-1\n  runtime:\n"),)
+# CLEAN without federation gateways (a mesh that does not federate)
+NO_FEDERATION = CLEAN[:CLEAN.index("  gateways:\n")] + "  gateways:\n" + CLEAN[CLEAN.index("  security:\n"):]
 
 
 def nodeports(tls: str | None, discovery: str | None) -> tuple:
@@ -150,8 +155,11 @@ CASES = [
          ("apiVersion: maistra.io/v1", "maistra.io/v1")),
     case("version before federation", "SMF001", ERROR, "spec.version", plant(("version: v2.6", "version: v2.0")),
          ("version: v2.0", "v2.0"), message="arrived in v2.1"),
-    case("version no longer served", "SMF002", WARNING, "spec.version", plant(("version: v2.6", "version: v2.3")),
-         ("version: v2.3", "v2.3")),
+    case("version no longer served", "SMF002", WARNING, "spec.version", plant(("version: v2.6", "version: v2.2")),
+         ("version: v2.2", "v2.2"), message="no operator after 2.5"),
+    case("v2.0 without federation is only not served", "SMF002", WARNING, "spec.version",
+         plant(("version: v2.6", "version: v2.0"), base=NO_FEDERATION), ("version: v2.0", "v2.0"),
+         message="no operator after 2.3"),
     case("version missing", "SMF003", HINT, "spec.version", plant(("  version: v2.6\n", "")),
          ("spec:\n  runtime:", "runtime")),
     case("version unknown", "SMF004", WARNING, "spec.version", plant(("version: v2.6", "version: '2.6'")),
@@ -160,6 +168,11 @@ CASES = [
          plant(("  security:\n    trust:\n      domain: red-mesh.local\n", "")), ("spec:\n  version", "version")),
     case("trust domain cluster.local", "SMF011", ERROR, "spec.security.trust.domain",
          plant(("domain: red-mesh.local", "domain: cluster.local")), ("domain: cluster.local", "cluster.local")),
+    case("trust domain not valid", "SMF014", ERROR, "spec.security.trust.domain",
+         plant(("domain: red-mesh.local", "domain: red_mesh.local")), ("domain: red_mesh.local", "red_mesh.local"),
+         message="'red_mesh' is not a DNS label"),
+    case("trust domain with an empty label", "SMF014", ERROR, "spec.security.trust.domain",
+         plant(("domain: red-mesh.local", "domain: red-mesh..local")), ("domain: red-mesh..local", "red-mesh..local")),
     case("trust domain shared by two meshes", "SMF012", ERROR, "spec.security.trust.domain",
          [CLEAN, second_smcp("red-mesh.local")], ("domain: red-mesh.local", "red-mesh.local"), in_file=1,
          message="also used by file0.yaml"),
@@ -188,7 +201,7 @@ CASES = [
     case("discovery port missing", "SMF040", ERROR, EGRESS + ".service.ports",
          plant(("          - port: 8188\n            name: http-discovery\n", "")),
          ("egress-green-mesh\n          ports:\n          - port", "- port"), message="port 8188"),
-    case("wrong discovery port name", "SMF041", ERROR, INGRESS + ".service.ports[port=8188].name",
+    case("discovery port named otherwise", "SMF041", WARNING, INGRESS + ".service.ports[port=8188].name",
          plant(("name: https-discovery", "name: http-discovery  # wrong")),
          ("name: http-discovery  # wrong", "http-discovery"), message="'https-discovery'"),
     case("duplicate port", "SMF042", ERROR, EGRESS + ".service.ports[port=15443].port",
@@ -199,6 +212,12 @@ CASES = [
          plant(("            name: http-discovery\n", "            name: http-discovery\n          - port: 15090\n"
                                                      "            name: http-envoy-prom\n")),
          ("name: http-envoy-prom", "http-envoy-prom")),
+    case("port name used twice", "SMF046", ERROR, EGRESS + ".service.ports[port=8188].name",
+         plant(("            name: http-discovery\n", "            name: tls\n")),
+         ("- port: 8188\n            name: tls", "tls"), message="used twice"),
+    case("unnamed port among several", "SMF046", ERROR, EGRESS + ".service.ports[port=8188].name",
+         plant(("          - port: 8188\n            name: http-discovery\n", "          - port: 8188\n")),
+         ("- port: 8188\n    additionalIngress", "port"), message="has no name"),
     case("targetPort differs", "SMF044", WARNING, EGRESS + ".service.ports[port=8188].targetPort",
          plant(("            name: http-discovery\n", "            name: http-discovery\n            targetPort: 8080\n")),
          ("targetPort: 8080", "8080")),
@@ -217,27 +236,36 @@ CASES = [
     case("nodePort twice in one file", "SMF052", ERROR, INGRESS + ".service.ports[port=8188].nodePort",
          plant(*NODEPORT, *nodeports("30510", "30510")), ("nodePort: 30510\n            name: https", "30510"),
          message="also used by ingress-green-mesh port 15443"),
-    case("nodePort twice across files", "SMF052", ERROR, INGRESS + ".service.ports[port=15443].nodePort",
-         [plant(*NODEPORT, *nodeports("30510", "32359")),
-          second_smcp("green-mesh.local", *NODEPORT, *nodeports("30510", "32000"))],
-         ("nodePort: 30510", "30510"), in_file=1, message=r"also used by file0\.yaml \(ingress-green-mesh\)"),
+    case("nodePort twice in two meshes of one cluster", "SMF052", ERROR, INGRESS + ".service.ports[port=15443].nodePort",
+         [plant(*NODEPORT, *nodeports("30510", "32359"), *ONE_CLUSTER),
+          second_smcp("green-mesh.local", *NODEPORT, *nodeports("30510", "32000"), *ONE_CLUSTER)],
+         ("nodePort: 30510", "30510"), in_file=1, message=r"also used by file0\.yaml \(ingress-green-mesh\), in the same"),
     case("only one nodePort", "SMF053", ERROR, INGRESS + ".service.ports[port=8188].nodePort",
          plant(*NODEPORT, *nodeports("30510", None)), ("nodePort: 30510", "30510")),
     case("NodePort without node ports", "SMF054", HINT, INGRESS + ".service.type",
          plant(*NODEPORT), ("type: NodePort", "NodePort")),
+    case("NLB annotation on a NodePort ingress", "SMF056", WARNING,
+         INGRESS + ".service.metadata.annotations.service.beta.kubernetes.io/aws-load-balancer-type",
+         plant(*NODEPORT, *nodeports("30510", "32359"), ("            labels:\n              federation.maistra.io/ingress-for",
+                                                        "            annotations:\n              service.beta.kubernetes.io/"
+                                                        "aws-load-balancer-type: nlb\n            labels:\n"
+                                                        "              federation.maistra.io/ingress-for")),
+         ("service.beta.kubernetes.io/aws-load-balancer-type: nlb", "service.beta"), message="does nothing"),
     case("nodePort on LoadBalancer", "SMF055", WARNING, INGRESS + ".service.ports[port=15443].nodePort",
          plant(*nodeports("30510", "32359")), ("nodePort: 30510", "30510")),
     case("invalid label value", "SMF060", ERROR, EGRESS + ".service.metadata.labels.federation.maistra.io/egress-for",
          plant(("egress-for: egress-green-mesh", "egress-for: -green-")), ("egress-for: -green-", "-green-")),
-    case("shared label value", "SMF061", ERROR,
-         "spec.gateways.additionalEgress.egress-blue-mesh.service.metadata.labels.federation.maistra.io/egress-for",
-         plant(("    additionalIngress:\n", "      egress-blue-mesh:\n        enabled: true\n        service:\n"
+    case("same labels, app included", "SMF061", ERROR, "spec.gateways.additionalEgress.egress-blue-mesh.service.metadata.labels",
+         plant(("              federation.maistra.io/egress-for: egress-green-mesh\n",
+                "              federation.maistra.io/egress-for: egress-green-mesh\n              app: federation\n"),
+               ("    additionalIngress:\n", "      egress-blue-mesh:\n        enabled: true\n        service:\n"
                 "          metadata:\n            labels:\n              federation.maistra.io/egress-for: egress-green-mesh\n"
+                "              app: federation\n"
                 "          ports:\n          - port: 15443\n            name: tls\n          - port: 8188\n"
                 "            name: http-discovery\n    additionalIngress:\n")),
-         ("egress-blue-mesh:\n        enabled: true\n        service:\n          metadata:\n            labels:\n"
-          "              federation.maistra.io/egress-for: egress-green-mesh", "egress-green-mesh"),
-         message="also on egress-green-mesh"),
+         ("egress-green-mesh\n              app: federation\n          ports:\n          - port: 15443\n            name: tls\n"
+          "          - port: 8188\n            name: http-discovery\n    additionalIngress", "federation\n          ports"),
+         message="same labels as egress-green-mesh"),
     case("federation label missing", "SMF062", WARNING, INGRESS + ".service.metadata.labels.federation.maistra.io/ingress-for",
          plant(("          metadata:\n            labels:\n              federation.maistra.io/ingress-for: ingress-green-mesh\n", "")),
          ("      ingress-green-mesh:", "ingress-green-mesh")),
@@ -259,6 +287,15 @@ CASES = [
          plant(("  security:\n", "  federation: true\n  security:\n")), ("federation: true", "federation")),
     case("wrong type", "SMF083", ERROR, "spec.cluster",
          plant(("  runtime:\n", "  cluster: c1\n  runtime:\n")), ("cluster: c1", "c1"), message="must be a mapping"),
+    case("a Service field the SMCP's service does not have", "SMF084", WARNING, INGRESS + ".service.loadBalancerClass",
+         plant(("          type: LoadBalancer\n", "          type: LoadBalancer\n          loadBalancerClass: nlb\n")),
+         ("loadBalancerClass: nlb", "loadBalancerClass"), message="the API server drops it"),
+    case("a field the CRD schema does not have", "SMF084", WARNING, "spec.addons.kiali.enabledd",
+         plant(("  security:\n", "  addons:\n    kiali:\n      enabledd: true\n  security:\n")),
+         ("enabledd: true", "enabledd"), message="the API server drops it"),
+    case("a value the CRD schema refuses", "SMF085", ERROR, "spec.tracing.sampling",
+         plant(("  security:\n", "  tracing:\n    sampling: high\n  security:\n")), ("sampling: high", "high"),
+         message="wants integer"),
     case("routerMode after v2.1", "SMF090", HINT, EGRESS + ".routerMode",
          plant(("        requestedNetworkView:\n", "        routerMode: sni-dnat\n        requestedNetworkView:\n")),
          ("routerMode: sni-dnat", "routerMode")),

@@ -11,30 +11,37 @@ from ..model import EGRESS_LABEL, INGRESS_LABEL
 from ..reader import federation_gateways
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, Item
 from ..source import Source
-from ..yaml_nodes import get_value
+from ..yaml_nodes import get_value, scalar_at
 from .catalogue import Checker, Options
 from .smcp import node_ports_of
 
 
-def check_across(sources: list[Source]) -> list[Finding]:
-    """Rules that need several SMCPs: node ports are cluster-wide, trust domains federation-wide."""
+def check_across(sources: list[Source], same_cluster: bool = False) -> list[Finding]:
+    """Rules that need several SMCPs: node ports are cluster-wide, trust domains federation-wide.
+
+    Federated meshes usually live in different clusters, where one node port may serve each: ports
+    collide only between meshes known to share a cluster, those whose SMCPs name the same
+    spec.cluster.name, or all of them when the caller says so (`validate --same-cluster`)."""
     findings: list[Finding] = []
-    ports: dict[int, str] = {}
+    ports: dict[tuple, str] = {}
     domains: dict[str, str] = {}
     for src in sources:
         if src.smcp is None:
             continue
         checker = Checker(src, Options())
+        cluster = "" if same_cluster else scalar_at(src.smcp, "spec", "cluster", "name")
         for gw in federation_gateways(src.smcp, "ingress"):
             for number, port, node in node_ports_of(gw):
-                if port is None:
+                if port is None or cluster is None:
                     continue
                 path = INGRESS_MAP + (gw.name, "service", "ports", Item("port", number), "nodePort")
                 owner = f"{src.path} ({gw.name})"
-                if port in ports and not ports[port].startswith(src.path + " "):
+                taken = ports.get((cluster, port))
+                if taken and not taken.startswith(src.path + " "):
                     checker.report("SMF052", node, path,
-                                   _("nodePort {port} is also used by {owner}").format(port=port, owner=ports[port]))
-                ports.setdefault(port, owner)
+                                   _("nodePort {port} is also used by {owner}, in the same cluster").format(
+                                       port=port, owner=taken))
+                ports.setdefault((cluster, port), owner)
         domain = get_value(src.smcp, "spec", "security", "trust", "domain")
         if isinstance(domain, ScalarNode) and domain.value and domain.value != "cluster.local":
             if domain.value in domains:

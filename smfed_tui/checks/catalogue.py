@@ -35,9 +35,10 @@ _RULES = [
     Rule("SMF005", ERROR, N_("not a maistra.io/v2 ServiceMeshControlPlane"),
          N_("federation needs apiVersion maistra.io/v2 (OSSM 2.x); convert the v1 resource first")),
     Rule("SMF001", ERROR, N_("spec.version cannot federate"),
-         N_("set spec.version to v2.4 or later (v2.6 is current)")),
+         N_("set spec.version to v2.3 or later (v2.6 is current)")),
+    # operator 2.4 serves v2.1+, 2.5 v2.2+, 2.6 (most likely) v2.3+ (MINIMUM_SUPPORTED_VERSION in build/build.sh)
     Rule("SMF002", WARNING, N_("spec.version is no longer served by current operators"),
-         N_("OSSM 2.4 dropped v2.1 and 2.5 dropped v2.2: move to v2.4 or later")),
+         N_("operator 2.4 serves v2.1 and later, 2.5 v2.2 and later, 2.6 v2.3 and later: move to v2.3 or later")),
     Rule("SMF003", HINT, N_("spec.version is not set"),
          N_("the operator fills in its latest version; write it out to know what you get")),
     Rule("SMF004", WARNING, N_("spec.version is not a version the operator knows"), N_("use one of v2.1 ... v2.6")),
@@ -47,6 +48,9 @@ _RULES = [
          N_("every federated mesh needs its own trust domain, e.g. <mesh-name>.local")),
     Rule("SMF012", ERROR, N_("two meshes share a trust domain"),
          N_("give each mesh its own trust domain; with equal domains the peer CA is ignored")),
+    # Istio's ValidateTrustDomain: every dot-separated label a DNS-1123 label (upper case allowed)
+    Rule("SMF014", ERROR, N_("trust domain is not valid"),
+         N_("use DNS labels separated by dots, e.g. red-mesh.local (no '_', no empty label)")),
     Rule("SMF013", WARNING, N_("the trust domain of a deployed mesh changes"),
          N_("keep it, or update every peer's ServiceMeshPeer for this mesh at the same time (their trustDomain "
             "and clientID name it)")),
@@ -64,18 +68,23 @@ _RULES = [
          N_("write `enabled: true`: the operator skips an additional gateway without it, even though the docs say it defaults to true")),
     Rule("SMF040", ERROR, N_("federation port missing"),
          N_("federation needs port 15443 (name tls) and port 8188 on each federation gateway")),
-    Rule("SMF041", ERROR, N_("federation port has the wrong name"),
-         N_("15443 is `tls`; 8188 is `http-discovery` on egress and `https-discovery` on ingress")),
+    # federation matches ports by number; the names are the docs' (upstream's test names egress 8188 https-discovery)
+    Rule("SMF041", WARNING, N_("federation port is not named as the docs name it"),
+         N_("15443 is `tls`; 8188 is `http-discovery` (or `https-discovery`) on egress and `https-discovery` on "
+            "ingress")),
     Rule("SMF042", ERROR, N_("the same port twice in one gateway"), N_("list each port once")),
     Rule("SMF043", ERROR, N_("port name is not a valid service port name"),
          N_("at most 15 lower-case letters, digits and single '-', with a letter, not http-envoy-prom")),
     Rule("SMF044", WARNING, N_("targetPort differs from port"),
          N_("remove targetPort: the federation gateways listen on 15443 and 8188")),
     Rule("SMF045", ERROR, N_("port number is not between 1 and 65535"), N_("use a number from 1 to 65535")),
+    # Kubernetes validateServicePort: a name is required when there are several ports, and unique
+    Rule("SMF046", ERROR, N_("service port name missing or used twice"),
+         N_("give every port of the gateway its own name (Kubernetes rejects the Service otherwise)")),
     Rule("SMF050", ERROR, N_("nodePort without a NodePort service"),
          N_("set service.type: NodePort, or remove nodePort")),
     Rule("SMF051", ERROR, N_("nodePort outside the cluster's node port range"),
-         N_("pick a port in the range (30000-32767 by default; see --node-port-range)")),
+         N_("pick a port in the cluster's node port range (30000-32767 unless the cluster's is wider)")),
     Rule("SMF052", ERROR, N_("the same nodePort twice"),
          N_("node ports are unique across the whole cluster; pick another")),
     Rule("SMF053", ERROR, N_("only one of the two node ports is set"),
@@ -84,19 +93,27 @@ _RULES = [
          N_("Kubernetes picks random node ports; fix them so the peer's ServiceMeshPeer can name them")),
     Rule("SMF055", WARNING, N_("nodePort on a LoadBalancer service"),
          N_("peers reach a LoadBalancer on 15443/8188; node ports are only needed for NodePort")),
+    Rule("SMF056", WARNING, N_("load balancer annotation on a service that is no load balancer"),
+         N_("remove the aws-load-balancer-type annotation, or make the service a LoadBalancer")),
     Rule("SMF060", ERROR, N_("label value is not valid"),
          N_("at most 63 characters: letters, digits, '-', '_', '.', starting and ending alphanumeric")),
-    Rule("SMF061", ERROR, N_("two federation gateways share a label value"),
-         N_("the labels are also the Service selector: give each gateway its own value")),
+    # since MAISTRA-2556 the operator adds `app: <gateway>` when the labels lack `app`: only equal label
+    # sets (with that app) make two gateways' Services select each other's pods
+    Rule("SMF061", ERROR, N_("two gateways have the same labels"),
+         N_("the labels are the Service selector: give each gateway its own labels (or leave `app` to the operator)")),
     Rule("SMF062", WARNING, N_("federation gateway without its federation label"),
          N_("add service.metadata.labels federation.maistra.io/<egress|ingress>-for so the Service does not select the default gateway pods")),
     Rule("SMF070", WARNING, N_("requestedNetworkView uses the docs' <peer>-network"),
-         N_("the federation code names the peer network `network-<peer>` (the maintained samples agree)")),
+         N_("the federation code names the peer network `network-<ServiceMeshPeer name>` (the samples agree)")),
     Rule("SMF071", HINT, N_("no requestedNetworkView"),
          N_("without it the egress gateway sees every network; `network-<peer>` limits it to the peer")),
     Rule("SMF080", ERROR, N_("spec.gateways.enabled is false"),
          N_("this disables every gateway, the federation ones included: remove it or set true")),
     Rule("SMF081", ERROR, N_("misspelled key"), N_("rename the key; an unknown key is dropped by the API server")),
+    Rule("SMF084", WARNING, N_("the API server drops this field"),
+         N_("the CRD schema has no such field: remove it, or move it where the schema has it")),
+    Rule("SMF085", ERROR, N_("the API server rejects this value"),
+         N_("give the value the CRD schema asks for (see the message)")),
     Rule("SMF082", WARNING, N_("unknown key"),
          N_("check the ServiceMeshControlPlane v2 reference; the API server drops unknown keys")),
     Rule("SMF083", ERROR, N_("wrong type for this key"), N_("see the expected shape in the message")),
@@ -147,6 +164,13 @@ _FEDERATION_RULES = [
     # §5.3 (our own placeholder, RFC 2606 .invalid)
     Rule("SMF107", WARNING, N_("ServiceMeshPeer address is a placeholder"),
          N_("replace it with the peer ingress gateway's load balancer address (or node IPs for NodePort)")),
+    # controller.go: the egress gateway sees only its view's networks; the peer's is network-<SMP name>
+    Rule("SMF109", ERROR, N_("the egress gateway's network view hides the peer"),
+         N_("put network-<ServiceMeshPeer name> into the egress gateway's requestedNetworkView, or remove the view")),
+    # controller.go: net.ParseIP, then LookupHost; the entries become ServiceEntry endpoints
+    Rule("SMF113", ERROR, N_("ServiceMeshPeer address is not an IP address or DNS name"),
+         N_("give the bare address of the peer's ingress (no scheme, no port): the ports are servicePort and "
+            "discoveryPort")),
     # §5.4: only kind "" or ConfigMap is read
     Rule("SMF108", ERROR, N_("certificateChain is not a ConfigMap"),
          N_("set certificateChain kind: ConfigMap (the only kind the federation code reads)")),
@@ -157,7 +181,8 @@ _FEDERATION_RULES = [
     Rule("SMF111", ERROR, N_("CA ConfigMap without root-cert.pem"),
          N_("put the peer's root certificate under data key root-cert.pem")),
     # §5.5
-    Rule("SMF112", WARNING, N_("root-cert.pem is not a PEM certificate"),
+    # controller.go loads it as is into the trust bundle: a placeholder breaks the peer's TLS
+    Rule("SMF112", ERROR, N_("root-cert.pem is not a PEM certificate"),
          N_("paste the peer's root certificate (oc get configmap istio-ca-root-cert -n <peer ns> -o jsonpath='{.data.root-cert\\.pem}')")),
     # §5.6, §5.7: name = ServiceMeshPeer name
     Rule("SMF120", ERROR, N_("service set named after no ServiceMeshPeer"),
@@ -196,7 +221,8 @@ _FEDERATION_RULES = [
          N_("set metadata.namespace to the control-plane namespace; otherwise it lands wherever you apply it")),
     # §6.2: the peer name is in hostnames, keep a DNS-1123 label
     Rule("SMF132", ERROR, N_("federation resource name missing or not a DNS-1123 label"),
-         N_("name it after the peer mesh: lower-case letters, digits and '-'")),
+         N_("name it after the peer mesh: lower-case letters, digits and '-'; a ServiceMeshPeer name at most 55 "
+            "characters (it becomes <name>-imports)")),
     # §5.4: one ServiceMeshPeer per ordered pair
     Rule("SMF133", WARNING, N_("two ServiceMeshPeers for the same mesh"), N_("keep one ServiceMeshPeer per peer mesh")),
     # §5.1, §5.2: one egress and one ingress gateway for each peer

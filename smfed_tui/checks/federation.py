@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..bundle import CA_KEY, FEDERATION_API, PLACEHOLDER_DOMAIN, ca_config_map_name, client_id, \
+from ..bundle import CA_KEY, FEDERATION_API, PLACEHOLDER_DOMAIN, address_problem, ca_config_map_name, client_id, \
     is_certificate, service_account
 from ..findings import Finding
 from ..i18n import N_, _
@@ -28,7 +28,7 @@ from .catalogue import Checker, Options
 from .inventory import CONFIG_MAP, EXPORT, FEDERATION_KINDS, IMPORT, PEER, Doc, Inventory, MeshDoc, RemoteView, \
     collect, remote_of, scope_of
 from .smcp import check_keys
-from .values import dns1123_problem
+from .values import dns1123_problem, peer_name_problem, trust_domain_problem
 
 
 CLUSTER_SUFFIXES = ("cluster.local", "svc.cluster.local")
@@ -106,7 +106,7 @@ def check_shape(c: Checker, doc: Doc) -> None:
                     _("{kind} apiVersion is {api!r}; the federation API is {expected} (§5.4)").format(
                         kind=doc.kind, api=doc.at("apiVersion"), expected=FEDERATION_API))
     name_node = get_value(doc.node, "metadata", "name")
-    problem = dns1123_problem(doc.name or "")
+    problem = (peer_name_problem if doc.kind == PEER else dns1123_problem)(doc.name or "")
     if problem:
         # §6.2: the peer name appears in hostnames, so it must be a DNS-1123 label.
         c.report_in(doc.src, "SMF132", name_node or doc.node, ("metadata", "name"),
@@ -139,6 +139,11 @@ def check_peer_shape(c: Checker, doc: Doc) -> None:
             if isinstance(item, ScalarNode) and item.value.endswith(PLACEHOLDER_DOMAIN):
                 c.report_in(doc.src, "SMF107", item, path,
                             _("address {address!r} is a placeholder").format(address=item.value))
+            elif isinstance(item, ScalarNode) and address_problem(item.value):
+                # controller.go: net.ParseIP, else LookupHost; a URL or host:port never resolves
+                c.report_in(doc.src, "SMF113", item, path, _("{problem}: istiod resolves it with a DNS lookup, "
+                                                             "which never answers for this").format(
+                    problem=address_problem(item.value)))
     for key in ("discoveryPort", "servicePort"):
         node = get_value(doc.node, "spec", "remote", key)
         if node is not None and not is_null(node) and not 1 <= (int_value(node) or 0) <= 65535:
@@ -191,6 +196,7 @@ def check_peer(c: Checker, inv: Inventory, doc: Doc) -> None:
                           "{name}").format(namespace=doc.namespace, name=doc.name))
     else:
         check_peer_gateways(c, doc, local)
+        check_network_view(c, doc, local)
     remote = remote_of(doc, inv)
     check_peer_trust_domain(c, doc, local, remote)
     check_client_id(c, doc, remote)
@@ -228,13 +234,35 @@ def check_peer_gateways(c: Checker, doc: Doc, local: MeshDoc) -> None:
                             discovery=DISCOVERY_PORT))
 
 
+def check_network_view(c: Checker, doc: Doc, local: MeshDoc) -> None:
+    """The federation controller puts the peer's endpoints on network `network-<ServiceMeshPeer name>`
+    (controller.go); an egress gateway with a requestedNetworkView sees only those networks (plus the
+    undefined one, proxy_view.go). So the egress named here must have that network in its view, or no view."""
+    egress = scalar_at(doc.node, "spec", "gateways", "egress", "name")
+    gateway = get_value(get_value(local.node, *EGRESS_MAP), egress) if egress else None
+    view = get_value(gateway, "requestedNetworkView")
+    if not isinstance(view, SequenceNode) or not doc.name:
+        return   # no gateway (SMF101 says so), or no view: it sees every network
+    wanted = f"network-{doc.name}"
+    names = [item.value for item in view.value if isinstance(item, ScalarNode)]
+    if wanted not in names:
+        c.report_in(local.src, "SMF109", view, EGRESS_MAP + (egress, "requestedNetworkView"), _(
+            "{gateway} sees only {view}; ServiceMeshPeer {name} ({where}) puts {name}'s endpoints on network {wanted}, "
+            "so services imported from {name} get no endpoints").format(
+                gateway=egress, view=", ".join(names) or _("no network"), name=doc.name, where=_where(doc.node, doc.src),
+                wanted=wanted), _("add {wanted} to the view, or remove requestedNetworkView").format(wanted=wanted))
+
+
 def check_peer_trust_domain(c: Checker, doc: Doc, local: MeshDoc | None, remote: RemoteView | None) -> None:
     td_node = get_value(doc.node, "spec", "security", "trustDomain")
     td = doc.at("spec", "security", "trustDomain")
     if not td:
         return
     path = ("spec", "security", "trustDomain")
-    if local is not None and td == local.trust_domain:
+    if trust_domain_problem(td):
+        c.report_in(doc.src, "SMF103", td_node, path, _("trustDomain {domain!r} {problem}").format(
+            domain=td, problem=trust_domain_problem(td)))
+    elif local is not None and td == local.trust_domain:
         c.report_in(doc.src, "SMF103", td_node, path,
                     _("trustDomain {domain!r} is this mesh's own: the peer's root certificate is ignored (§6.4)").format(
                         domain=td))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from yaml.nodes import MappingNode, Node
 
 from ..bundle import CA_KEY
+from ..model import default_namespace, default_trust_domain
 from ..reader import federation_gateways, pair_gateways
 from ..source import SMCP_API, Source
 from ..yaml_nodes import get_value, scalar_at
@@ -138,9 +139,13 @@ def remote_of(doc: Doc, inv: Inventory) -> RemoteView | None:
         # The peer's own ServiceMeshPeer for us names its gateways for us (§5.4); else its SMCP's pair for us.
         back = [p for p in inv.of(PEER, scope_of(mesh)) if local.trust_domain and p.at("spec", "security", "trustDomain") == local.trust_domain] \
             or [p for p in inv.of(PEER, scope_of(mesh)) if local.name and p.name == local.name]
+        # This mesh's federation name is in no field of its SMCP: its SMCP name, or the name its namespace
+        # or trust domain has by the conventions (upstream's fed-export in mesh1-system is mesh1).
+        ours = [h for h in mesh.by_hint if h == local.name] or [
+            h for h in mesh.by_hint if local.namespace == default_namespace(h) or local.trust_domain == default_trust_domain(h)]
         if len(back) == 1:
             egress, ingress = back[0].at("spec", "gateways", "egress", "name"), back[0].at("spec", "gateways", "ingress", "name")
-        elif local.name in mesh.by_hint:
-            e, i = mesh.by_hint[local.name]
+        elif len(ours) == 1:
+            e, i = mesh.by_hint[ours[0]]
             egress, ingress = e.name, i.name
     return RemoteView(mesh, matched_by, egress, ingress)

@@ -19,7 +19,7 @@ def check_schema(src: Source, already: list[Finding] = ()) -> list[Finding]:
     """The schema findings of every object in `src` (documents and wrapped ones). A place another
     rule already reported (`already`: an unknown key, a wrong type) is not reported twice."""
     checker = Checker(src, Options())
-    taken = {(f.line, f.column) for f in already if f.path in (None, src.path)}
+    taken = {(f.line, f.column) for f in already if f.file in ("", src.path)}
     for obj in src.objects:
         api_version, kind = scalar_at(obj.node, "apiVersion"), obj.kind
         if not api_version or not kind or not crd_schema.has_schema(api_version, kind):
@@ -63,3 +63,8 @@ def _node_at(root: Node, path: tuple, *, key: bool) -> Node:
         else:
             break
     return node
+
+
+def with_schema(src: Source, findings: list[Finding]) -> list[Finding]:
+    """`findings` (the other rules' over `src`) and the schema's, the places already reported left out."""
+    return findings + check_schema(src, findings)

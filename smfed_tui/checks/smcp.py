@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..findings import Finding, sort_key
 from ..i18n import _, current_language
-from ..model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, ROUTER_MODES,
+from ..model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, NLB_ANNOTATION, ROUTER_MODES,
                      SERVICE_TYPES, TLS_PORT, VERSIONS)
 from ..reader import federation_gateways, pair_gateways
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, Item, path_text
@@ -23,20 +23,24 @@ from ..source import SMCP_API, Source
 from ..yaml_nodes import bool_value, get, get_value, int_value, is_null, scalar_at
 from .catalogue import Checker, Options
 from .values import (RESERVED_GATEWAYS, dns1035_problem, dns1123_problem, label_value_problem,
-                     node_port_problem, port_name_problem, version_tuple)
+                     node_port_problem, port_name_problem, trust_domain_problem, version_tuple)
 
 
 # --- the known SMCP v2 keys, for "did you mean" (reference §2) ----------------------------------
 
 _PORT = {k: None for k in ("name", "protocol", "appProtocol", "port", "targetPort", "nodePort")}
+# Service fields the v2 `service` schema of the 2.4.3 and 2.5.1 SMCP CRDs does not have: the API server
+# drops them (or rejects the SMCP under strict field validation), and the gateway chart would not render them.
+DROPPED = "dropped"
 _SERVICE = {
     "metadata": {"labels": None, "annotations": None},
     "ports": [_PORT],
     **{k: None for k in ("type", "loadBalancerIP", "loadBalancerSourceRanges", "externalTrafficPolicy",
-                         "clusterIP", "clusterIPs", "externalIPs", "externalName", "selector", "sessionAffinity",
-                         "sessionAffinityConfig", "ipFamily", "ipFamilies", "ipFamilyPolicy", "topologyKeys",
-                         "healthCheckNodePort", "publishNotReadyAddresses", "loadBalancerClass",
-                         "allocateLoadBalancerNodePorts", "internalTrafficPolicy")},
+                         "clusterIP", "externalIPs", "externalName", "selector", "sessionAffinity",
+                         "sessionAffinityConfig", "ipFamily", "topologyKeys", "healthCheckNodePort",
+                         "publishNotReadyAddresses")},
+    **{k: DROPPED for k in ("clusterIPs", "ipFamilies", "ipFamilyPolicy", "loadBalancerClass",
+                            "allocateLoadBalancerNodePorts", "internalTrafficPolicy")},
 }
 _GATEWAY = {"enabled": None, "namespace": None, "service": _SERVICE, "routerMode": None, "volumes": None,
             "runtime": None}
@@ -74,10 +78,10 @@ def check_source(src: Source, options: Options | None = None) -> list[Finding]:
         return checker.findings
     check_keys(checker, smcp, SCHEMA, ())
     check_metadata(checker, smcp)
-    check_version(checker, smcp)
     egress = federation_gateways(smcp, "egress")
     ingress = federation_gateways(smcp, "ingress")
     federating = bool(egress or ingress)
+    check_version(checker, smcp, federating)
     check_trust_domain(checker, smcp, federating)
     check_gateways_switch(checker, smcp, federating)
     check_gateway_names(checker, smcp)
@@ -115,7 +119,12 @@ def check_keys(c: Checker, node: Node, schema, path: tuple) -> None:
             continue
         if key in schema:
             sub = schema[key]
-            if isinstance(sub, list):
+            if sub == DROPPED:
+                c.report("SMF084", k, path + (key,), _("{key} is a Kubernetes Service field, but not one of the "
+                                                       "SMCP's gateway service: the API server drops it").format(key=key),
+                         _("remove {key}; the operator's gateway chart renders only type, loadBalancerIP, "
+                           "loadBalancerSourceRanges, externalTrafficPolicy, selector and ports").format(key=key))
+            elif isinstance(sub, list):
                 if isinstance(v, SequenceNode):
                     for item in v.value:
                         check_keys(c, item, sub[0], path + (key,))
@@ -158,7 +167,7 @@ def check_metadata(c: Checker, smcp: MappingNode) -> None:
                      value=policy[1].value, choices=", ".join(IMAGE_PULL_POLICIES)))
 
 
-def check_version(c: Checker, smcp: MappingNode) -> None:
+def check_version(c: Checker, smcp: MappingNode, federating: bool) -> None:
     pair = get(get_value(smcp, "spec"), "version")
     path = ("spec", "version")
     if pair is None or is_null(pair[1]):
@@ -166,15 +175,18 @@ def check_version(c: Checker, smcp: MappingNode) -> None:
         return
     value = pair[1].value if isinstance(pair[1], ScalarNode) else ""
     parsed = version_tuple(value)
-    if parsed is not None and parsed < (2, 1):
+    if parsed is not None and parsed < (2, 1) and federating:
         c.report("SMF001", pair[1], path,
                  _("spec.version {value} has no federation (it arrived in v2.1)").format(value=value))
+    elif parsed is not None and parsed < (2, 3):
+        # operator 2.4 serves v2.1+, 2.5 v2.2+, 2.6 (most likely) v2.3+ (build/build.sh MINIMUM_SUPPORTED_VERSION)
+        last = {(2, 0): "2.3", (2, 1): "2.4", (2, 2): "2.5"}.get(parsed)
+        message = (_("spec.version {value} is served by no operator after {last}").format(value=value, last=last)
+                   if last else _("spec.version {value} is served by no current operator").format(value=value))
+        c.report("SMF002", pair[1], path, message)
     elif value not in VERSIONS:
         c.report("SMF004", pair[1], path,
                  _("spec.version {value!r} is not one of {choices}").format(value=value, choices=", ".join(VERSIONS)))
-    elif parsed < (2, 4):
-        c.report("SMF002", pair[1], path,
-                 _("spec.version {value} is no longer served by current Service Mesh operators").format(value=value))
 
 
 def check_trust_domain(c: Checker, smcp: MappingNode, federating: bool) -> None:
@@ -182,6 +194,9 @@ def check_trust_domain(c: Checker, smcp: MappingNode, federating: bool) -> None:
     path = ("spec", "security", "trust", "domain")
     if isinstance(domain, ScalarNode) and domain.value == "cluster.local":
         c.report("SMF011", domain, path, _("trust domain is cluster.local, the default every mesh has"))
+    elif isinstance(domain, ScalarNode) and not is_null(domain) and trust_domain_problem(domain.value):
+        c.report("SMF014", domain, path, _("trust domain {domain!r} {problem}: istiod refuses it").format(
+            domain=domain.value, problem=trust_domain_problem(domain.value)))
     elif federating and (domain is None or is_null(domain) or scalar_at(smcp, *path) == ""):
         c.report("SMF010", get_value(smcp, "spec") or smcp, path,
                  _("federation gateways are defined but spec.security.trust.domain is not set "
@@ -306,6 +321,9 @@ def check_ports(c: Checker, gw, base: tuple) -> None:
         return
     seen: dict[int, Node] = {}
     names: set[str] = set()
+    # upstream's integration test names the egress's 8188 `https-discovery`: both names are fine there
+    accepted = {TLS_PORT: ("tls",), DISCOVERY_PORT: ("http-discovery", "https-discovery") if gw.kind == "egress"
+                else ("https-discovery",)}
     for index, item in enumerate(ports.value):
         number_node = get_value(item, "port")
         number = int_value(number_node)
@@ -327,13 +345,20 @@ def check_ports(c: Checker, gw, base: tuple) -> None:
             if problem:
                 c.report("SMF043", name_node, item_path + ("name",),
                          _("port name {name!r} {problem}").format(name=name, problem=problem))
+            elif name in names:
+                c.report("SMF046", name_node, item_path + ("name",),
+                         _("port name {name!r} is used twice in {gateway}: Kubernetes rejects the Service").format(
+                             name=name, gateway=gw.name))
             names.add(name)
-        if number in wanted and name != wanted[number]:
-            where = name_node if name is not None else number_node
-            message = (_("port {port} on the {kind} gateway {gateway} must be named {wanted!r}, not {name!r}") if name
-                       else _("port {port} on the {kind} gateway {gateway} must be named {wanted!r}"))
-            c.report("SMF041", where, item_path + ("name",),
-                     message.format(port=number, kind=_(gw.kind), gateway=gw.name, wanted=wanted[number], name=name),
+        elif len(ports.value) > 1:
+            c.report("SMF046", item, item_path + ("name",),
+                     _("port {port} has no name; with several ports Kubernetes requires one for each").format(
+                         port=number))
+        if number in wanted and name is not None and name not in accepted[number]:
+            c.report("SMF041", name_node, item_path + ("name",),
+                     _("port {port} on the {kind} gateway {gateway} is named {name!r}; the docs name it {wanted!r} "
+                       "(federation itself goes by the number)").format(
+                         port=number, kind=_(gw.kind), gateway=gw.name, wanted=wanted[number], name=name),
                      _("set `name: {wanted}`").format(wanted=wanted[number]))
         target = get_value(item, "targetPort")
         if target is not None and not is_null(target) and int_value(target) != number:
@@ -359,6 +384,11 @@ def check_exposure(c: Checker, gw, base: tuple) -> None:
                    if service_type is None else
                    _("{name} is a ClusterIP service: meshes in other clusters cannot reach it"))
         c.report("SMF094", type_node or gw.key, type_path, message.format(name=gw.name))
+    nlb = get(get_value(gw.node, "service", "metadata", "annotations"), NLB_ANNOTATION)
+    if nlb is not None and service_type != "LoadBalancer":
+        c.report("SMF056", nlb[0], base + ("service", "metadata", "annotations", NLB_ANNOTATION),
+                 _("{name} is {type}, not a LoadBalancer: no load balancer is made and {annotation} does nothing").format(
+                     name=gw.name, type=service_type or "ClusterIP", annotation=NLB_ANNOTATION))
     ports = node_ports_of(gw)
     given = [(number, port, node) for number, port, node in ports if port is not None]
     for number, port, node in given:
@@ -401,18 +431,23 @@ def node_ports_of(gw) -> list[tuple[int, int | None, Node | None]]:
 
 
 def check_labels_distinct(c: Checker, gateways) -> None:
-    seen: dict[tuple[str, str], str] = {}
+    """Two gateways whose Services select each other's pods: the Service selector is the gateway's
+    labels, and since MAISTRA-2556 the operator adds `app: <gateway name>` when they lack `app`. So
+    equal federation label values alone are fine (upstream's samples label egress and ingress with the
+    peer's name); only equal label sets are not."""
+    seen: dict[tuple, str] = {}
     for gw in gateways:
-        label_key = EGRESS_LABEL if gw.kind == "egress" else INGRESS_LABEL
-        value_node = get_value(gw.node, "service", "metadata", "labels", label_key)
-        if not isinstance(value_node, ScalarNode):
-            continue
-        key = (label_key, value_node.value)
+        labels = get_value(gw.node, "service", "metadata", "labels")
+        pairs = {k.value: v.value for k, v in labels.value if isinstance(k, ScalarNode) and isinstance(v, ScalarNode)} \
+            if isinstance(labels, MappingNode) else {}
+        pairs.setdefault("app", gw.name)
+        key = tuple(sorted(pairs.items()))
         base = (EGRESS_MAP if gw.kind == "egress" else INGRESS_MAP) + (gw.name,)
         if key in seen:
-            c.report("SMF061", value_node, base + ("service", "metadata", "labels", label_key),
-                     _("{label}: {value} is also on {gateway}").format(
-                         label=label_key, value=value_node.value, gateway=seen[key]))
+            node = get_value(labels, "app") or labels or gw.key
+            c.report("SMF061", node, base + ("service", "metadata", "labels"),
+                     _("{name} has the same labels as {other} ({labels}): their Services select each other's "
+                       "pods").format(name=gw.name, other=seen[key], labels=", ".join(f"{k}={v}" for k, v in key)))
         else:
             seen[key] = gw.name
 

@@ -39,6 +39,34 @@ def dns1123_problem(name: str) -> str | None:
     return None
 
 
+# A ServiceMeshPeer's name becomes the DNS label `<name>-imports` / `<name>-exports`
+# (federation/discovery/controller.go, server/server.go): 63 - len("-imports") = 55.
+PEER_NAME_MAX = 55
+_TRUST_DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$")
+
+
+def peer_name_problem(name: str) -> str | None:
+    """A ServiceMeshPeer (peer mesh) name: a DNS-1123 label short enough for `<name>-imports`."""
+    problem = dns1123_problem(name)
+    if problem is None and len(name) > PEER_NAME_MAX:
+        problem = _("is {length} characters long; at most {limit} (it becomes the DNS label <name>-imports)").format(
+            length=len(name), limit=PEER_NAME_MAX)
+    return problem
+
+
+def trust_domain_problem(domain: str) -> str | None:
+    """Istio's ValidateTrustDomain: dot-separated DNS-1123 labels, upper case allowed."""
+    if not domain:
+        return _("must not be empty")
+    for label in domain.split("."):
+        if not label:
+            return _("has an empty label (two dots, or a dot at an end)")
+        if len(label) > 63 or not _TRUST_DOMAIN_LABEL.match(label):
+            return _("label {label!r} is not a DNS label (letters, digits and '-', starting and ending with a letter "
+                     "or digit, at most 63)").format(label=label)
+    return None
+
+
 def label_value_problem(value: str) -> str | None:
     if len(value) > 63:
         return _("is {length} characters long; at most 63").format(length=len(value))

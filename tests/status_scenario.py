@@ -7,14 +7,13 @@ Also `two_clusters`: two loopback stand-ins (tests/kube_standin.py) and a kubeco
 """
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from kube_fixtures import kubectl_path
+from kube_fixtures import _dead_port, kubectl_path
 from kube_standin import KubeStandIn
 
 FIXTURES = Path(__file__).parent / "fixtures" / "status"
@@ -200,12 +199,6 @@ class Clusters:
 
     def methods(self) -> set[str]:
         return {r.method for server in (self.red, self.green) for r in server.requests}
-
-
-def _dead_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

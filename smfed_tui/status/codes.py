@@ -15,6 +15,9 @@ from .model import Problem
 
 @dataclass(frozen=True)
 class StatusRule:
+    """The validator's Rule in shape (checks/catalogue.py); not imported from there, as that module brings
+    the YAML reader with it and `status` starts without one."""
+
     code: str
     severity: str
     title_msgid: str

@@ -38,7 +38,14 @@ class Finding:
 
 
 def sort_key(f: Finding):
+    """File order: by file, line and column (a compiler's order, for the CLI's output)."""
     return (f.file, f.line or 0, f.column or 0, SEVERITY_ORDER[f.severity], f.code)
+
+
+def review_key(f: Finding):
+    """Review order: every error before any warning, every warning before any hint; within one
+    severity, file order. What the wizard's Review lists first is what blocks the write."""
+    return (SEVERITY_ORDER[f.severity],) + sort_key(f)
 
 
 def count(findings, severity: str) -> int:

@@ -188,3 +188,15 @@ def test_every_object_topology_writes_meets_the_crd_schemas(tmp_path):
     rc, out, err = run("topology", str(topo))
     assert rc == 0, err
     assert _schema_problems(out) == []
+
+
+def test_review_order_lists_errors_then_warnings_then_hints(tmp_path):
+    from smfed_tui.checks.smcp import check_source
+    from smfed_tui.findings import review_key
+    from smfed_tui.source import parse
+    text = MESH1.read_text().replace("name: http-discovery", "name: discovery").replace(
+        "domain: mesh1.local", "domain: mesh_1.local")   # a warning high up, a hint, an error at the end
+    findings = sorted(check_source(parse(text.encode(), "mesh1.yaml")), key=review_key)
+    severities = [f.severity for f in findings]
+    assert severities == sorted(severities, key=["error", "warning", "hint"].index)
+    assert severities[0] == "error" and {"warning", "hint"} <= set(severities)

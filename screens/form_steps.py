@@ -23,12 +23,6 @@ from .tab_order import TAB_BINDINGS, tab_in_form
 from .texts import Column, finding_content
 
 
-def _value_problem(fld: Field, value) -> str | None:
-    if value is None or fld.check is None:
-        return None
-    return fld.problem(fld.format(value))
-
-
 class FormStep(Widget):
     """Common part: a title, a scrolling column of field rows, optional extra widgets."""
 
@@ -102,10 +96,7 @@ class FormStep(Widget):
 
     def row_state(self, session: Session, fld: Field, peer: Peer | None, peer_name: str | None) -> tuple:
         """(value, the text's problem when it is no value, the core's findings, the value's own problem)."""
-        value = fld.get(session.mesh, peer)
-        invalid = session.invalid_inputs.get((fld.scope, fld.key, None if fld.scope == "mesh" else peer_name))
-        return value, invalid, session.field_findings(peer_name).get((fld.scope, fld.key), []), \
-            _value_problem(fld, value)
+        return session.field_state(fld, peer_name)
 
     def sync_extra(self, session: Session, peer: Peer | None) -> None:
         pass

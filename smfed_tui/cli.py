@@ -5,7 +5,6 @@ only when it runs.
 from __future__ import annotations
 
 import argparse
-import difflib
 import gettext
 import json
 import os
@@ -321,6 +320,7 @@ def _existing_or_none(path: str):
 def cmd_edit(args) -> int:
     from .edit import edit_text
     from .flags import apply_mesh_flags, apply_peer_spec, remove_peer
+    from .line_diff import line_counts, unified_diff
     from .reader import read_mesh
     from .checks.across import check_edit
     from .checks.smcp import check_source
@@ -350,7 +350,7 @@ def cmd_edit(args) -> int:
         return EXIT_FINDINGS if blocked else EXIT_OK
     if args.diff:
         from .colour import write_diff
-        write_diff(sys.stdout, unified_diff(src.text, text, args.file))
+        write_diff(sys.stdout, unified_diff(src.text, text, f"a/{args.file}", f"b/{args.file}"))
         return EXIT_FINDINGS if blocked else EXIT_OK
     if blocked:
         print(_("not written: the edit introduces the errors above (or pass --allow-errors)"), file=sys.stderr)
@@ -359,8 +359,7 @@ def cmd_edit(args) -> int:
         print(_("{file}: nothing to change").format(file=args.file), file=sys.stderr)
         return EXIT_OK
     write_file(args.file, new_bytes, expected=loaded, backup=args.backup)
-    changed = sum(1 for line in difflib.unified_diff(src.text.splitlines(), text.splitlines(), lineterm="", n=0)
-                  if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+    changed = sum(line_counts(src.text, text))
     print(ngettext("wrote {file} ({count} line changed)", "wrote {file} ({count} lines changed)", changed).format(
         file=args.file, count=changed), file=sys.stderr)
     return EXIT_OK
@@ -384,11 +383,6 @@ def _introduced(before: list[Finding], after: list[Finding]) -> list[Finding]:
     return [f for f in after if (f.code, f.path) not in known]
 
     from .checks.schema import with_schema
-
-def unified_diff(old: str, new: str, name: str) -> str:
-    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                        fromfile=f"a/{name}", tofile=f"b/{name}"))
-
 
 def _check_bytes(data: bytes, name: str) -> list[Finding]:
     from .checks.smcp import check_source

@@ -15,7 +15,6 @@ bytes.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import shlex
 from dataclasses import dataclass, replace
@@ -26,6 +25,7 @@ from .errors import InputError
 from .fields import LIST, Field
 from .findings import ERROR, WARNING, Finding, sort_key
 from .i18n import _
+from .line_diff import changed_line_numbers, unified_diff
 from .model import Peer
 from .peer_facts import (BUNDLE_FIELDS, FIELD_BY_KEY, SERVICE_KEYS, SMCP_KEYS, PeerSmcp, check_value, flag,
                          read_certificate, read_peer_smcp, remote_for)
@@ -264,7 +264,6 @@ class FederationResources:
         bundle the conventions alone give: what the user's values changed."""
         cached = self._cache.get(("changed", self._key()))
         if cached is None:
-            from .session import changed_line_numbers
             target = self.target()
             if self._baseline is None or self._baseline[0] != target:
                 try:
@@ -282,8 +281,7 @@ class FederationResources:
         """Unified diff from `data` (the file as it is on disk) to the bundle."""
         name = os.path.basename(self.target())
         old = data.decode("utf-8", "replace")
-        return "".join(difflib.unified_diff(old.splitlines(keepends=True), self.text().splitlines(keepends=True),
-                                            fromfile=f"on disk/{name}", tofile=f"wizard/{name}"))
+        return unified_diff(old, self.text(), f"on disk/{name}", f"wizard/{name}")
 
     @property
     def blocking(self) -> int:

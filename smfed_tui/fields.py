@@ -90,6 +90,13 @@ class Field:
             return str(exc)
         return None
 
+    def value_problem(self, value) -> str | None:
+        """What a value already in the model (read from a file, or applied while it broke a rule)
+        breaks, in the words the field says when it is typed; None without a check."""
+        if value is None or self.check is None:
+            return None
+        return self.problem(self.format(value))
+
     def get(self, mesh: Mesh, peer: Peer | None = None):
         owner = mesh if self.scope == "mesh" else peer if self.scope == "peer" else peer.exposure
         return getattr(owner, self.attr)

@@ -23,6 +23,7 @@ from .errors import ChangedOnDiskError, FieldManagerConflict, SmfedError, fix_li
 from .fields import BOOL, CHOICE, EXPOSURE_FIELDS, INT, MESH_FIELDS, PEER_FIELDS, TEXT, Field
 from .findings import ERROR, Finding, counts_text, severity_label
 from .i18n import N_, _, ngettext
+from .line_diff import unified_diff
 from .session import Session
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_ABORTED = 0, 1, 2, 130
@@ -326,7 +327,7 @@ class PlainWizard:
             theirs = err.current.decode("utf-8", errors="replace")
             print(_("{file} changed on disk after it was loaded; it was NOT overwritten. "
                     "What is on disk now, against what the wizard would write:").format(file=s.path))
-            print(_diff(theirs, ours, s.path), end="")
+            print(unified_diff(theirs, ours, f"on disk: {s.path}", f"wizard: {s.path}"), end="")
             return err.exit_code
         except SmfedError as err:
             print(format_error(err), file=sys.stderr)
@@ -533,8 +534,3 @@ def _print_lines(lines, stream) -> None:
     for line in lines:
         print(line, file=stream)
 
-
-def _diff(old: str, new: str, name: str) -> str:
-    import difflib
-    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                        fromfile=f"on disk: {name}", tofile=f"wizard: {name}"))

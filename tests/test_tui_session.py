@@ -212,7 +212,7 @@ def test_unwritten_changes_are_known_until_written(tmp_path):
 
 def test_removed_lines_are_counted_apart_from_changed_ones(tmp_path):
     """Removing a peer changes no line of the result, it removes lines: the preview said "no changes"."""
-    from smfed_tui.session import line_changes
+    from smfed_tui.line_diff import line_changes
     s = red_mesh(tmp_path)
     before = s.text.count("\n")
     s.remove_peer("blue-mesh")

@@ -88,9 +88,11 @@ class StatusView(Widget):
     BINDINGS = [Binding("r", "refresh_now", N_("Read again"))]
 
     def __init__(self, load: Callable[[], StatusReport], *, every: float | None = REFRESH_SECONDS,
-                 clock: Callable[[], datetime] | None = None, id: str | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, shown: Callable[[], bool] | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.load = load
+        self.shown = shown or (lambda: True)   # the timer reads only while this holds (a wizard step in view)
         self.every = every
         self.clock = clock or (lambda: datetime.now().astimezone())   # local time, aware
         self.report: StatusReport | None = None
@@ -110,7 +112,11 @@ class StatusView(Widget):
     def on_mount(self) -> None:
         self.read_now()
         if self.every:
-            self.set_interval(self.every, self.read_now)
+            self.set_interval(self.every, self._read_if_shown)
+
+    def _read_if_shown(self) -> None:
+        if self.shown():
+            self.read_now()
 
     def action_refresh_now(self) -> None:
         self.read_now()

@@ -12,7 +12,7 @@ import time
 from datetime import datetime
 
 from . import apply as kube
-from .errors import SmfedError, UsageError, format_error
+from .errors import KubectlNotFound, SmfedError, UsageError, format_error
 from .i18n import _, set_language
 from .status.analysis import analyse
 from .status.changes import changes
@@ -65,6 +65,27 @@ def read_status(binary: str, contexts: list[str | None], namespace: str | None, 
     return analyse(read_clusters(binary, contexts, namespace, timeout))
 
 
+def find_client(kubectl: str | None) -> str:
+    """The oc/kubectl to read with; none means no cluster can be read: exit 2 (usage), as the contract says."""
+    try:
+        return kube.find_binary(kubectl)
+    except KubectlNotFound as err:
+        raise UsageError(err.message, hint=err.hint) from None
+
+
+def print_status(kubectl: str | None, context: str | None, namespace: str, stream=None) -> int:
+    """The plain wizard's Status step: the same report as `smfed-wizard status --context CTX -n NS`, once.
+    Returns its exit code; a missing client is said, not raised."""
+    stream = stream or sys.stdout
+    try:
+        report = read_status(find_client(kubectl), [context], namespace, kube.DEFAULT_TIMEOUT)
+    except SmfedError as err:
+        print(format_error(err), file=stream)
+        return err.exit_code
+    write_text(stream, report)
+    return report.exit_code
+
+
 def _once(args, binary: str, contexts: list[str | None]) -> int:
     report = read_status(binary, contexts, args.namespace, args.request_timeout)
     if args.format == "json":
@@ -105,7 +126,7 @@ def _status(args) -> int:
     if args.tui and (args.format == "json" or args.watch):
         raise UsageError(_("--tui shows the status in the full-screen view; it takes no --format json or --watch"),
                          hint=_("drop --tui, or drop the other option"))
-    binary = kube.find_binary(args.kubectl)
+    binary = find_client(args.kubectl)
     contexts: list[str | None] = list(dict.fromkeys(args.context)) or [None]
     if args.tui:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -243,3 +243,31 @@ def test_watch_refreshes_in_place_shows_changes_and_ctrl_c_is_130(two_clusters: 
     assert "+ error SMF200" in changed
     assert proc.returncode == 130 and b"Traceback" not in err
     assert two_clusters.methods() == {"GET"}
+
+
+def test_namespace_flag_is_used_on_every_context(two_clusters: Clusters, capsys) -> None:
+    red, green = healthy()
+    two_clusters.load(red, green)
+    code, out, _err = run_status(capsys, "--context", "red", "--namespace", "green-mesh-system", "--format", "json",
+                                 "--kubectl", two_clusters.kubectl)
+    assert json.loads(out)["peers"] == [] and code == 1      # red's mesh is not in that namespace: no peer
+    paths = {r.path for r in two_clusters.red.requests if "/namespaces/" in r.path}
+    assert paths and all("/namespaces/green-mesh-system/" in p for p in paths)
+
+
+def test_tui_needs_a_terminal_and_takes_no_json(two_clusters: Clusters, capsys) -> None:
+    code, _out, err = run_status(capsys, "--tui", "--kubectl", two_clusters.kubectl)
+    assert code == 2 and "--tui needs a terminal" in err
+    code, _out, err = run_status(capsys, "--tui", "--format", "json", "--kubectl", two_clusters.kubectl)
+    assert code == 2 and "--tui" in err and "--format json" in err
+
+
+def test_print_status_is_the_same_report_for_the_plain_wizard(two_clusters: Clusters, capsys) -> None:
+    from smfed_tui.cli_status import print_status
+    two_clusters.load(*broken())
+    code = print_status(two_clusters.kubectl, "red", "red-mesh-system")
+    out = capsys.readouterr().out
+    assert code == 1 and out.startswith("✗ red/red-mesh-system/green-mesh")
+    assert "hint SMF218 green-mesh's cluster was not read" in out
+    code = print_status(str(two_clusters.kubectl) + "-missing", "red", "red-mesh-system")
+    assert code == 2 and "is not an executable file" in capsys.readouterr().out

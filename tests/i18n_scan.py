@@ -157,6 +157,7 @@ SHOWN_POSITIONS = {"Binding": {2}, "report": {3, 4}, "Finding": {5, 6}, "notify"
 ALLOWED = (
     ("screens/app.py", "TITLE", "smfed-wizard", "the program's name"),
     ("screens/status_app.py", "TITLE", "smfed-wizard", "the program's name"),
+    ("screens/migrate_view.py", "TITLE", "smfed-wizard", "the program's name"),
     ("screens/help.py", "KEYS", None, "key names (the descriptions beside them are N_ ids)"),
     ("screens/modals.py", "buttons", None, "the key after a translated button label"),
     ("screens/next_steps.py", "compose_extra", "  ctrl+s", "the key after a translated button label"),

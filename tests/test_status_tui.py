@@ -13,6 +13,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
+from textual.app import App
 
 from conftest import until
 from status_scenario import Clusters, broken, healthy, two_clusters  # noqa: F401
@@ -130,3 +131,40 @@ async def test_refresh_keeps_the_highlighted_peer_and_counts_the_changes(two_clu
         assert view.selected_peer().name == "red-mesh"         # still the peer the user was on
         assert "changed since the last read" in str(app.screen.query_one("#status-title").render())
         assert "connected -> not connected: 503 Service Unavailable" in "\n".join(view.changed)
+
+
+class _Host(App):
+    """Stands in for the wizard app: the Apply step's client and context are its attributes."""
+
+    def __init__(self, step, kubectl: str, context: str) -> None:
+        super().__init__()
+        self.step, self.kubectl, self.context = step, kubectl, context
+
+    def compose(self):
+        yield self.step
+
+    async def on_mount(self) -> None:
+        await self.step.build()
+
+
+async def test_status_step_reads_the_apply_steps_context_in_the_smcps_namespace(two_clusters, tmp_path) -> None:
+    from smfed_tui.edit import generate_text
+    from smfed_tui.model import Mesh
+    from smfed_tui.screens.status_step import StatusStep
+    from smfed_tui.session import Session
+
+    two_clusters.load(*broken())
+    path = tmp_path / "red-mesh.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh")))
+    step = StatusStep(Session.open(str(path)))
+    app = _Host(step, two_clusters.kubectl, "red")
+    async with app.run_test(size=WIDE) as pilot:
+        view = app.screen.query_one(StatusView)
+        await until(pilot, lambda: view.report is not None, "the step's first read", timeout=30)
+        assert [(p.context, p.namespace, p.name, p.connected) for p in view.report.peers] == [
+            ("red", "red-mesh-system", "green-mesh", False)]
+        note = str(app.screen.query_one("#status-step-note").render())
+        assert "red" in note and "red-mesh-system" in note
+    lists = [r.path for r in two_clusters.red.requests if "/namespaces/" in r.path]
+    assert lists and all("/namespaces/red-mesh-system/" in p for p in lists)
+    assert two_clusters.green.requests == [] and two_clusters.methods() == {"GET"}

@@ -227,3 +227,19 @@ def test_running_again_keeps_the_users_backups_and_fills_the_address(tmp_path, c
     assert (out / "east-mesh" / "0-backup.yaml").read_text() == "saved by the user in phase 0\n"
     remote = (out / "east-mesh" / "3-remote-gateways.yaml").read_text()
     assert "198.51.100.7" in remote and "REPLACE WITH" not in remote
+
+
+def test_readme_lists_every_migration_code_as_the_code_defines_it():
+    import re
+    from pathlib import Path
+
+    from smfed_tui.migrate.findings import CODES
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("<!-- migrate-table"):readme.index("<!-- end migrate-table -->")]
+    rows = re.findall(r"^\| (SMF3\d\d) \| (\w+) \| (.+) \|$", table, re.MULTILINE)
+    assert rows == [(code, severity, title) for code, (severity, title) in CODES.items()]
+    used = set()
+    for path in sorted((root / "smfed_tui" / "migrate").glob("*.py")):
+        used |= set(re.findall(r'(?:refused|flagged)\("(SMF3\d\d)"', path.read_text(encoding="utf-8")))
+    assert used == set(CODES)     # every code is used, and every code used is listed

@@ -13,28 +13,28 @@ from dataclasses import dataclass
 from ..findings import ERROR, WARNING, Finding
 from ..i18n import N_
 
-# code -> a short title (for the README's table and `--help`); the message and the fix are per case
+# code -> (severity, a short title: the README's table); the message and the fix are per case
 CODES = {
-    "SMF301": N_("MultiTenant control plane: the guide covers ClusterWide meshes only"),
-    "SMF302": N_("control plane older than v2.6"),
-    "SMF303": N_("two meshes with the same trust domain"),
-    "SMF304": N_("a peer with no mesh among the sources"),
-    "SMF305": N_("a peer that does not peer back"),
-    "SMF306": N_("export rule that needs the ExportedServiceSet's status"),
-    "SMF308": N_("importAsLocal under a changed name or namespace"),
-    "SMF309": N_("importAsLocal colliding with a local Service"),
-    "SMF310": N_("exported Service not among the sources"),
-    "SMF311": N_("no pods, so no service account, for an exported Service"),
-    "SMF312": N_("a port that cannot be resolved"),
-    "SMF313": N_("an IPv6 east-west gateway address"),
-    "SMF314": N_("the peer's root certificate is missing"),
-    "SMF315": N_("a network name the guide's rules forbid"),
-    "SMF316": N_("a value the user gave that cannot be used"),
-    "SMF317": N_("an exported Service without a selector"),
-    "SMF330": N_("a value assumed from a convention"),
-    "SMF331": N_("a case the guide does not mention"),
-    "SMF332": N_("a port protocol left for Istio to detect"),
-    "SMF333": N_("a federation gateway not found in the SMCP"),
+    "SMF301": (ERROR, N_("MultiTenant control plane: the guide covers ClusterWide meshes only")),
+    "SMF302": (ERROR, N_("control plane older than v2.6")),
+    "SMF303": (ERROR, N_("two meshes with the same trust domain")),
+    "SMF304": (ERROR, N_("a peer with no mesh among the sources")),
+    "SMF305": (ERROR, N_("a peer that does not peer back")),
+    "SMF306": (ERROR, N_("export rule that needs the ExportedServiceSet's status")),
+    "SMF308": (ERROR, N_("importAsLocal under a changed name or namespace")),
+    "SMF309": (ERROR, N_("importAsLocal colliding with a local Service")),
+    "SMF310": (ERROR, N_("exported Service not among the sources")),
+    "SMF311": (ERROR, N_("no pods, so no service account, for an exported Service")),
+    "SMF312": (ERROR, N_("a port that cannot be resolved")),
+    "SMF313": (ERROR, N_("an IPv6 east-west gateway address")),
+    "SMF314": (ERROR, N_("the peer's root certificate is missing")),
+    "SMF315": (ERROR, N_("a network name the guide's rules forbid")),
+    "SMF316": (ERROR, N_("a written object the CRD schema would reject")),
+    "SMF317": (ERROR, N_("an exported Service without a selector")),
+    "SMF330": (WARNING, N_("a value assumed from a convention")),
+    "SMF331": (WARNING, N_("a case the guide does not mention")),
+    "SMF332": (WARNING, N_("a port protocol left for Istio to detect")),
+    "SMF333": (WARNING, N_("a federation gateway not found in the SMCP")),
 }
 
 
@@ -51,10 +51,12 @@ NOWHERE = Where()
 
 
 def refused(code: str, where: Where, message: str, fix: str) -> Finding:
+    assert CODES[code][0] == ERROR, code
     return Finding(code, ERROR, where.path, where.line, where.column, message, fix, where.file)
 
 
 def flagged(code: str, where: Where, message: str, fix: str) -> Finding:
+    assert CODES[code][0] == WARNING, code
     return Finding(code, WARNING, where.path, where.line, where.column, message, fix, where.file)
 
 

@@ -14,10 +14,7 @@ from datetime import datetime
 from . import apply as kube
 from .errors import KubectlNotFound, SmfedError, UsageError, format_error
 from .i18n import _, set_language
-from .status.analysis import analyse
-from .status.changes import changes
-from .status.reader import read_clusters
-from .status.report import write_json, write_lines, write_text
+from .status.reader import start_reading
 
 DEFAULT_WATCH_SECONDS = 5.0
 CLEAR = "\x1b[H\x1b[2J"   # cursor home, clear the screen: a watch redraws in place
@@ -62,7 +59,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def read_status(binary: str, contexts: list[str | None], namespace: str | None, timeout: str):
-    return analyse(read_clusters(binary, contexts, namespace, timeout))
+    finish = start_reading(binary, contexts, namespace, timeout)
+    # imported while kubectl runs, not at the top: a `status` costs little more than its kubectl calls
+    from .status.analysis import analyse
+    return analyse(finish())
 
 
 def find_client(kubectl: str | None) -> str:
@@ -76,6 +76,7 @@ def find_client(kubectl: str | None) -> str:
 def print_status(kubectl: str | None, context: str | None, namespace: str, stream=None) -> int:
     """The plain wizard's Status step: the same report as `smfed-wizard status --context CTX -n NS`, once.
     Returns its exit code; a missing client is said, not raised."""
+    from .status.report import write_text
     stream = stream or sys.stdout
     try:
         report = read_status(find_client(kubectl), [context], namespace, kube.DEFAULT_TIMEOUT)
@@ -87,6 +88,7 @@ def print_status(kubectl: str | None, context: str | None, namespace: str, strea
 
 
 def _once(args, binary: str, contexts: list[str | None]) -> int:
+    from .status.report import write_json, write_text
     report = read_status(binary, contexts, args.namespace, args.request_timeout)
     if args.format == "json":
         write_json(sys.stdout, report)
@@ -97,6 +99,8 @@ def _once(args, binary: str, contexts: list[str | None]) -> int:
 
 def _watch(args, binary: str, contexts: list[str | None]) -> int:
     """Read, show, wait, repeat; in place on a terminal, one report after another in a pipe."""
+    from .status.changes import changes
+    from .status.report import write_json, write_lines, write_text
     before = None
     in_place = sys.stdout.isatty()
     while True:

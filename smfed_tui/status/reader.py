@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import apply as kube
@@ -202,14 +203,26 @@ def _read_each(binary: str, context: str | None, namespace: str | None, timeout:
     return ClusterRead(context, namespace, objects, tuple(gaps))
 
 
+def start_reading(binary: str, contexts: list[str | None], namespace: str | None,
+                  timeout: str) -> Callable[[], list[ClusterRead]]:
+    """Start reading each context's cluster now, in parallel; the call returned waits for them (in the
+    order given). The caller can do its own work meanwhile."""
+    return start_parallel([lambda ctx=ctx: read_cluster(binary, ctx, namespace, timeout) for ctx in contexts])
+
+
 def read_clusters(binary: str, contexts: list[str | None], namespace: str | None, timeout: str) -> list[ClusterRead]:
     """Each context's cluster, in parallel; in the order given."""
-    return in_parallel([lambda ctx=ctx: read_cluster(binary, ctx, namespace, timeout) for ctx in contexts])
+    return start_reading(binary, contexts, namespace, timeout)()
 
 
 def in_parallel(calls: list) -> list:
-    """Each call in its own thread (they wait on kubectl processes); the results in order. Plain threads:
-    concurrent.futures would add its imports (logging) to every `status` start."""
+    return start_parallel(calls)()
+
+
+def start_parallel(calls: list) -> Callable[[], list]:
+    """Each call in its own thread (they wait on kubectl processes), started now; the function returned
+    waits and gives the results in order. Plain threads: concurrent.futures would add its imports
+    (logging) to every `status` start."""
     results: list = [None] * len(calls)
     errors: list[BaseException] = []
 
@@ -222,8 +235,11 @@ def in_parallel(calls: list) -> list:
     threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(calls))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
+
+    def finish() -> list:
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+        return results
+    return finish

@@ -243,3 +243,27 @@ def test_readme_lists_every_migration_code_as_the_code_defines_it():
     for path in sorted((root / "smfed_tui" / "migrate").glob("*.py")):
         used |= set(re.findall(r'(?:refused|flagged)\("(SMF3\d\d)"', path.read_text(encoding="utf-8")))
     assert used == set(CODES)     # every code is used, and every code used is listed
+
+
+def test_existing_trust_aliases_are_kept_and_additional_domains_win(tmp_path):
+    fed = guide_like()
+    east = fed.find("east-mesh", "ServiceMeshControlPlane")["spec"]
+    east["security"]["trust"]["additionalDomains"] = ["old.local"]
+    east["techPreview"] = {"meshConfig": {"trustDomainAliases": ["legacy.local"]}}
+    fed.find("west-mesh", "ServiceMeshControlPlane")["spec"]["techPreview"] = {
+        "meshConfig": {"trustDomainAliases": ["legacy.local"]}}
+    m = run(fed, tmp_path)
+    east_patch, = artifact_docs(m, "east-mesh/1-smcp-merge-patch.json")
+    west_patch, = artifact_docs(m, "west-mesh/1-smcp-merge-patch.json")
+    # the operator lets additionalDomains overwrite meshConfig.trustDomainAliases: extend that list, whole
+    assert east_patch["spec"]["security"]["trust"]["additionalDomains"] == ["old.local", "legacy.local", "west.local"]
+    assert "techPreview" not in east_patch["spec"]
+    assert west_patch["spec"]["techPreview"]["meshConfig"]["trustDomainAliases"] == ["legacy.local", "east.local"]
+
+
+def test_missing_client_is_said_once_per_importer(tmp_path):
+    m = run(guide_like(), tmp_path)
+    assert [f.code for f in m.warnings if f.code == "SMF334"] == ["SMF334"]
+    assert "<client-namespace>" in next(s.command for s in m.steps if s.phase == "import" and s.action == "verify")
+    with_client = run(guide_like(), tmp_path / "b", clients={"east-mesh": "client/curl"})
+    assert "SMF334" not in {f.code for f in with_client.warnings}

@@ -105,6 +105,15 @@ def migrate(sources: list[MeshSource], choices: Choices, rerun: str = "smfed-wiz
                 "{mesh}: a ServiceMeshPeer names the gateway {gateway}, which the SMCP does not have: nothing to "
                 "remove for it").format(mesh=mesh.label, gateway=missing),
                 _("check the ServiceMeshPeer's gateways against the SMCP's additionalIngress/additionalEgress")))
+    for importer in sorted({i.importer for i in imports}):
+        if importer not in decisions.client:
+            mesh = meshes[importer]
+            findings.append(flagged("SMF334", NOWHERE, _(
+                "{mesh}: no client deployment named: the runbook's checks of the imports hold <client-namespace> and "
+                "<client-deployment>, and its restarts the namespaces of the clients, to fill in").format(
+                    mesh=mesh.label),
+                _("name one with --client {mesh}=NAMESPACE/DEPLOYMENT (and the namespaces that use the imports with "
+                  "--export-to {mesh}=NS,NS)").format(mesh=mesh.label)))
     artifacts = build_artifacts(meshes, imports, decisions)
     findings += schema_findings(artifacts, meshes, decisions)
     steps = build_plan(meshes, imports, decisions, artifacts, rerun)

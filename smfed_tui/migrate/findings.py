@@ -35,6 +35,7 @@ CODES = {
     "SMF331": (WARNING, N_("a case the guide does not mention")),
     "SMF332": (WARNING, N_("a port protocol left for Istio to detect")),
     "SMF333": (WARNING, N_("a federation gateway not found in the SMCP")),
+    "SMF334": (WARNING, N_("a placeholder left in the runbook's commands")),
 }
 
 

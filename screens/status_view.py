@@ -34,7 +34,7 @@ COLUMNS = (N_("State"), N_("Peer"), N_("Context"), N_("Remotes"), N_("Full sync"
 
 # the core's report styles (rich names, as the CLI prints them) in the theme's colours
 THEME_STYLES = {"bold red": "bold $text-error", "red": "$text-error", "green": "$text-success",
-                "yellow": "$text-warning", "bold yellow": "bold $text-warning", "dim": "$text-muted",
+                "yellow": "$text-warning", "bold yellow": "bold $text-warning", "dim": "dim",
                 "cyan": "$text-accent", "bold": "bold"}
 
 

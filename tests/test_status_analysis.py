@@ -144,7 +144,10 @@ def test_node_ports_that_are_not_the_peers() -> None:
         "remote.discoveryPort is 8188, but green-mesh's ingress ingress-red-mesh exposes 8188 on node port 32359"]
     matching = replace(red, "ServiceMeshPeer", "green-mesh",
                        s.smp(s.RED, s.GREEN, ["192.0.2.7"], s.discovery(True), ports=(30510, 32359)))
-    assert "SMF205" not in problems(analyse([read("red", matching), read("green", green)], NOW), "red")
+    found = problems(analyse([read("red", matching), read("green", green)], NOW), "red")
+    assert "SMF205" not in found
+    assert found["SMF220"] == ["green-mesh's ingress ingress-red-mesh is a NodePort: remote.addresses 192.0.2.7 should "
+                               "be addresses of its nodes, which status does not read; its node ports were checked"]
 
 
 def test_imported_by_rule_but_not_exported_and_exported_but_not_held() -> None:

@@ -73,6 +73,9 @@ _STATUS_RULES = [
                N_("add --context for the peer's cluster to check both sides against each other")),
     StatusRule("SMF219", ERROR, N_("ingress gateway Service missing"),
                N_("check spec.gateways.ingress.name against the SMCP's additionalIngress gateways")),
+    StatusRule("SMF220", HINT, N_("node addresses not checked"),
+               N_("for a NodePort ingress, remote.addresses must be addresses of the peer's nodes: check them with "
+                  "`oc get nodes -o wide` on the peer's cluster")),
 ]
 STATUS_RULES = {r.code: r for r in _STATUS_RULES}
 

@@ -76,6 +76,11 @@ def _address_problems(a: Side, b: Side) -> list[Problem]:
                                                "({served})").format(port=port, peer=a.name, name=ingress,
                                                                     served=", ".join(map(str, sorted(served))))))
     elif kind == "NodePort":
+        # nodes are cluster-wide and not read: the addresses are not checked, and that is said
+        out.append(problem("SMF220", _("{peer}'s ingress {name} is a NodePort: remote.addresses {mine} should be "
+                                       "addresses of its nodes, which status does not read; its node ports were "
+                                       "checked").format(peer=a.name, name=ingress,
+                                                         mine=", ".join(a.addresses) or _("(none)"))))
         node_ports = {int(p.get("port", 0)): p.get("nodePort") for p in ports}
         for mine, port, field in ((a.service_port, TLS_PORT, "servicePort"), (a.discovery_port, DISCOVERY_PORT,
                                                                               "discoveryPort")):

@@ -150,6 +150,17 @@ def test_node_ports_that_are_not_the_peers() -> None:
                                "be addresses of its nodes, which status does not read; its node ports were checked"]
 
 
+def test_a_cluster_ip_ingress_is_said_to_be_unchecked() -> None:
+    red, green = s.healthy()
+    service = s.ingress_service(s.GREEN, s.RED)
+    service["spec"]["type"] = "ClusterIP"
+    green = replace(green, "Service", "ingress-red-mesh", service)
+    found = problems(analyse([read("red", red), read("green", green)], NOW), "red")
+    assert found["SMF220"] == ["green-mesh's ingress ingress-red-mesh is a ClusterIP Service, reachable from another "
+                               "cluster only through something in front of it: remote.addresses 203.0.113.20 not "
+                               "checked"]
+
+
 def test_imported_by_rule_but_not_exported_and_exported_but_not_held() -> None:
     red, green = s.healthy()
     red = replace(red, "ImportedServiceSet", "green-mesh",

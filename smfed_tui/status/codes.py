@@ -73,9 +73,9 @@ _STATUS_RULES = [
                N_("add --context for the peer's cluster to check both sides against each other")),
     StatusRule("SMF219", ERROR, N_("ingress gateway Service missing"),
                N_("check spec.gateways.ingress.name against the SMCP's additionalIngress gateways")),
-    StatusRule("SMF220", HINT, N_("node addresses not checked"),
-               N_("for a NodePort ingress, remote.addresses must be addresses of the peer's nodes: check them with "
-                  "`oc get nodes -o wide` on the peer's cluster")),
+    StatusRule("SMF220", HINT, N_("the peer's ingress address not checked"),
+               N_("check remote.addresses by hand against what fronts the peer's ingress: its nodes for NodePort "
+                  "(`oc get nodes -o wide` on its cluster), whatever exposes a ClusterIP")),
 ]
 STATUS_RULES = {r.code: r for r in _STATUS_RULES}
 

@@ -80,7 +80,8 @@ def _address_problems(a: Side, b: Side) -> list[Problem]:
         out.append(problem("SMF220", _("{peer}'s ingress {name} is a NodePort: remote.addresses {mine} should be "
                                        "addresses of its nodes, which status does not read; its node ports were "
                                        "checked").format(peer=a.name, name=ingress,
-                                                         mine=", ".join(a.addresses) or _("(none)"))))
+                                                         mine=", ".join(a.addresses) or _("(none)")),
+                           _("check remote.addresses against `oc get nodes -o wide` on the peer's cluster")))
         node_ports = {int(p.get("port", 0)): p.get("nodePort") for p in ports}
         for mine, port, field in ((a.service_port, TLS_PORT, "servicePort"), (a.discovery_port, DISCOVERY_PORT,
                                                                               "discoveryPort")):
@@ -89,6 +90,10 @@ def _address_problems(a: Side, b: Side) -> list[Problem]:
                 out.append(problem("SMF205", _("remote.{field} is {mine}, but {peer}'s ingress {name} exposes {port} on "
                                                "node port {real}").format(field=field, mine=mine, peer=a.name,
                                                                           name=ingress, port=port, real=real)))
+    else:
+        out.append(problem("SMF220", _("{peer}'s ingress {name} is a {kind} Service, reachable from another cluster "
+                                       "only through something in front of it: remote.addresses {mine} not checked")
+                           .format(peer=a.name, name=ingress, kind=kind, mine=", ".join(a.addresses) or _("(none)"))))
     return out
 
 

@@ -247,3 +247,38 @@ def test_rbac_names_leave_the_version_out() -> None:
     assert rbac_resource("servicemeshpeers.v1.federation.maistra.io") == "servicemeshpeers.federation.maistra.io"
     assert rbac_resource("servicemeshcontrolplanes.v2.maistra.io") == "servicemeshcontrolplanes.maistra.io"
     assert rbac_resource("pods") == "pods"
+
+
+class _Terminal:
+    """A stream that says it is a terminal, as colour.wanted asks."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_text_is_coloured_on_a_terminal_and_cluster_text_is_never_markup(monkeypatch) -> None:
+    from smfed_tui.status.report import write_text
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    red, green = s.broken()
+    status = s.discovery(False, "503 [bold]Service[/bold] Unavailable", remotes=0)
+    red = replace(red, "ServiceMeshPeer", "green-mesh", s.smp(s.RED, s.GREEN, [s.GREEN_LB_IP], status))
+    report = analyse([read("red", red), read("green", green)], NOW)
+    terminal = _Terminal()
+    write_text(terminal, report, NOW)
+    out = "".join(terminal.parts)
+    assert "\x1b[" in out                                          # coloured
+    assert "503 [bold]Service[/bold] Unavailable" in out            # shown as the cluster wrote it
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = _Terminal()
+    write_text(plain, report, NOW)
+    assert "\x1b[" not in "".join(plain.parts)

@@ -123,7 +123,7 @@ def rerun_command(args) -> str:
     """The command line of this run, for the runbook's "run again with --address"."""
     words = ["smfed-wizard", "migrate", *args.sources, "-o", args.output or "DIR"]
     for flag, pairs in (("--network", args.network), ("--remote-network", args.remote_network),
-                        ("--kube-context", args.kube_context), ("--client", args.client)):
+                        ("--kube-context", args.kube_context), ("--client", args.client), ("--address", args.address)):
         words += [w for key, value in pairs for w in (flag, f"{key}={value}")]
     words += [w for key, value in args.export_to for w in ("--export-to", f"{key}={value}" if key else value)]
     for flag, value, default in (("--eastwest-namespace", args.eastwest_namespace, EASTWEST_NAMESPACE),

@@ -88,7 +88,9 @@ def test_exporting_side(plan):
 def test_importing_side(plan):
     remote, = docs(plan, "east-mesh/3-remote-gateways.yaml")
     assert remote["apiVersion"] == "gateway.networking.k8s.io/v1beta1"
-    assert remote["metadata"]["namespace"] == "istio-system"
+    assert remote["metadata"] == {"name": "remote-gateway-west-mesh", "namespace": "istio-system",
+                                  "labels": {"topology.istio.io/network": remote["metadata"]["labels"][
+                                      "topology.istio.io/network"]}}
     assert remote["spec"]["gatewayClassName"] == "istio-remote"
     assert remote["spec"]["addresses"] == [{"type": "IPAddress", "value": "203.0.113.50"}]
     network = remote["metadata"]["labels"]["topology.istio.io/network"]
@@ -105,6 +107,7 @@ def test_importing_side(plan):
         assert se["spec"]["exportTo"] == ["*"]          # mesh-wide, as 2.x
         assert se["spec"]["resolution"] == "STATIC" and se["spec"]["location"] == "MESH_INTERNAL"
         assert we["spec"] == {"network": network}       # no address: istiod takes it from the istio-remote Gateway
+        assert we["metadata"]["name"] == se["metadata"]["name"] + "-west-mesh"
         assert se["spec"]["workloadSelector"]["labels"].items() <= we["metadata"]["labels"].items()
         assert we["metadata"]["labels"]["security.istio.io/tlsMode"] == "istio"
 

@@ -73,6 +73,7 @@ def test_three_meshes(tmp_path):
     remotes = artifact_docs(m, "east/3-remote-gateways.yaml")
     labels = [g["metadata"]["labels"]["topology.istio.io/network"] for g in remotes]
     assert sorted(labels) == ["north-network", "west-network"]
+    assert sorted(g["metadata"]["name"] for g in remotes) == ["remote-gateway-north", "remote-gateway-west"]
     istio, = artifact_docs(m, "east/6-istio.yaml")
     config = istio["spec"]["values"]["meshConfig"]
     assert sorted(config["trustDomainAliases"]) == ["north.local", "west.local"]
@@ -267,3 +268,13 @@ def test_missing_client_is_said_once_per_importer(tmp_path):
     assert "<client-namespace>" in next(s.command for s in m.steps if s.phase == "import" and s.action == "verify")
     with_client = run(guide_like(), tmp_path / "b", clients={"east-mesh": "client/curl"})
     assert "SMF334" not in {f.code for f in with_client.warnings}
+
+
+def test_one_host_imported_from_two_meshes_is_refused(tmp_path, capsys):
+    fed = Federation({"east": "east.local", "west": "west.local", "north": "north.local"},
+                     [Import("east", "west", "b", "httpbin", as_local=True),
+                      Import("east", "north", "b", "httpbin", as_local=True)]).build()
+    out = tmp_path / "out"
+    assert main(["migrate", *fed.write(tmp_path / "in"), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "error SMF318" in err and "httpbin.b.svc.cluster.local" in err and not out.exists()

@@ -162,7 +162,7 @@ def remote_gateway(importer: Mesh, exporter: Mesh, decisions: Decisions) -> dict
     address = decisions.address.get(exporter.index)
     entry = {"type": address_type(address), "value": address} if address else address_placeholder(exporter.label)
     return {"apiVersion": "gateway.networking.k8s.io/v1beta1", "kind": "Gateway",
-            "metadata": _meta(f"remote-gateway-{decisions.network[exporter.index]}", importer.namespace,
+            "metadata": _meta(f"remote-gateway-{exporter.label}", importer.namespace,   # unique per importer
                               {NETWORK_LABEL: decisions.remote_network[(importer.index, exporter.index)]}),
             "spec": {"gatewayClassName": "istio-remote", "addresses": [entry], "listeners": [dict(LISTENER)]}}
 
@@ -182,7 +182,8 @@ def imported_objects(importer: Mesh, meshes: list[Mesh], item: Imported, decisio
                   "location": "MESH_INTERNAL", "ports": ports, "resolution": "STATIC", "subjectAltNames": sans,
                   "workloadSelector": {"labels": selector}}},
         {"apiVersion": "networking.istio.io/v1beta1", "kind": "WorkloadEntry",
-         "metadata": _meta(name, importer.namespace, dict(selector, **{"security.istio.io/tlsMode": "istio"})),
+         "metadata": _meta(f"{name}-{exporter.label}", importer.namespace,
+                           dict(selector, **{"security.istio.io/tlsMode": "istio"})),
          "spec": {"network": decisions.remote_network[(importer.index, exporter.index)]}},
     ]
 

@@ -31,6 +31,7 @@ CODES = {
     "SMF315": (ERROR, N_("a network name the guide's rules forbid")),
     "SMF316": (ERROR, N_("a written object the CRD schema would reject")),
     "SMF317": (ERROR, N_("an exported Service without a selector")),
+    "SMF318": (ERROR, N_("one host imported from two meshes")),
     "SMF330": (WARNING, N_("a value assumed from a convention")),
     "SMF331": (WARNING, N_("a case the guide does not mention")),
     "SMF332": (WARNING, N_("a port protocol left for Istio to detect")),

@@ -268,10 +268,25 @@ def imports_between(importer: Mesh, exporter: Mesh, findings: list[Finding]) -> 
 
 
 def all_imports(meshes: list[Mesh], findings: list[Finding]) -> list[Imported]:
-    """Every import of every mesh from every peer, importer by importer in SOURCE order."""
-    out = []
+    """Every import of every mesh from every peer, importer by importer in SOURCE order. One host
+    imported from two meshes (2.x merged their endpoints) is refused: the guide has one exporter a host."""
+    out: list[Imported] = []
     for importer in meshes:
         for peer in importer.peers:
             if peer.remote is not None:
                 out += imports_between(importer, meshes[peer.remote], findings)
-    return out
+    first: dict[tuple[int, str], Imported] = {}
+    doubled: set[tuple[int, str]] = set()
+    for item in out:
+        key = (item.importer, item.hostname)
+        if first.setdefault(key, item) is item:
+            continue
+        doubled.add(key)
+        importer = meshes[item.importer]
+        findings.append(refused("SMF318", importer.smcp.where, _(
+            "{mesh} imports {host} from both {first} and {second}: 2.x merged their endpoints; the guide gives a "
+            "host one exporting mesh").format(mesh=importer.label, host=item.hostname,
+                                              first=meshes[first[key].exporter].label, second=meshes[item.exporter].label),
+            _("import it from one of them, or under a name of its own from each (no importAsLocal, or another "
+              "domainSuffix)")))
+    return [i for i in out if (i.importer, i.hostname) not in doubled]

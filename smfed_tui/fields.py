@@ -10,9 +10,8 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .i18n import N_, Translated, _
-from .smcp_paths import EGRESS_MAP, INGRESS_MAP, Item, path_text
-from .model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, NLB_ANNOTATION,
-                    ROUTER_MODES, SERVICE_TYPES, TLS_PORT, VERSIONS, Mesh, Peer)
+from .model import IMAGE_PULL_POLICIES, ROUTER_MODES, SERVICE_TYPES, VERSIONS, Mesh, Peer
+from .smcp_paths import also_paths_of, gateway_base, path_of, path_text
 from .quoting import _CONTROL, visible
 from .checks.values import (dns1035_problem, dns1123_problem, label_value_problem, node_port_problem,
                             peer_name_problem, trust_domain_problem)
@@ -34,10 +33,9 @@ class Field:
     choices: tuple = ()
     optional: bool = False
     check: Callable[[str], str | None] | None = None   # a problem with one value, or None
-    yaml: Callable[[Mesh, Peer | None], tuple] | None = None  # where the value lives in the SMCP
-    # other places the same value is written (routerMode goes on both gateways of a peer): their
-    # findings are this field's too
-    also: Callable[[Mesh, Peer | None], tuple[tuple, ...]] | None = None
+    # where the value lives in the SMCP when it is not its attribute's row of `smcp_paths` (a gateway
+    # name field is the gateway's key): the table says where every other field is
+    yaml: Callable[[Mesh, Peer | None], tuple] | None = None
     label = Translated("label_msgid")
     help = Translated("help_msgid")
 
@@ -112,13 +110,23 @@ class Field:
             new = peer.with_exposure(**{self.attr: value})
         return replace(mesh, peers=tuple(new if p.name == peer_name else p for p in mesh.peers))
 
+    def location(self, mesh: Mesh, peer: Peer | None = None) -> tuple | None:
+        """Where the value lives in the SMCP (the first place it is written), None when nowhere of its
+        own (a peer's name)."""
+        if self.yaml is not None:
+            return self.yaml(mesh, peer)
+        return path_of(self.scope, self.attr, mesh, peer)
+
     def path(self, mesh: Mesh, peer: Peer | None = None) -> str:
-        return path_text(self.yaml(mesh, peer)) if self.yaml else ""
+        location = self.location(mesh, peer)
+        return path_text(location) if location else ""
 
     def paths(self, mesh: Mesh, peer: Peer | None = None) -> list[str]:
-        """Every YAML path the value is written to: `path` first, then `also`'s."""
-        extra = [path_text(p) for p in self.also(mesh, peer)] if self.also else []
-        return [self.path(mesh, peer), *extra] if self.yaml else extra
+        """Every YAML path the value is written to, `path` first (routerMode goes on both gateways of a
+        peer): their findings are this field's too."""
+        first = self.path(mesh, peer)
+        extra = [path_text(p) for p in also_paths_of(self.scope, self.attr, mesh, peer)] if self.yaml is None else []
+        return [first, *extra] if first else extra
 
 
 def _trust_domain_problem(value: str) -> str | None:
@@ -132,39 +140,38 @@ def _node_port(value: int) -> str | None:
 
 
 def _egress(mesh, peer):
-    return EGRESS_MAP + (peer.egress,)
+    return gateway_base("egress", peer.egress)
 
 
 def _ingress(mesh, peer):
-    return INGRESS_MAP + (peer.ingress,)
+    return gateway_base("ingress", peer.ingress)
 
 
 MESH_FIELDS = (
     Field("name", "mesh", "name", N_("Mesh name"),
           N_("metadata.name of the ServiceMeshControlPlane; also the default for the namespace and the trust domain."),
-          check=dns1123_problem, yaml=lambda m, p: ("metadata", "name")),
+          check=dns1123_problem),
     Field("namespace", "mesh", "namespace", N_("Control plane namespace"),
           N_("The project the control plane runs in (default <name>-system). Federation gateways run here too."),
-          check=dns1123_problem, yaml=lambda m, p: ("metadata", "namespace")),
+          check=dns1123_problem),
     Field("version", "mesh", "version", N_("Version"),
           N_("spec.version: federation needs v2.1 or later; operator 2.5 serves v2.2 to v2.5, operator 2.6 v2.3 to "
              "v2.6."),
-          kind=CHOICE, choices=VERSIONS, yaml=lambda m, p: ("spec", "version")),
+          kind=CHOICE, choices=VERSIONS),
     Field("trust-domain", "mesh", "trust_domain", N_("Trust domain"),
           N_("spec.security.trust.domain: each mesh in the federation must have its own unique trust domain "
              "(convention <mesh-name>.local)."),
-          check=_trust_domain_problem, yaml=lambda m, p: ("spec", "security", "trust", "domain")),
+          check=_trust_domain_problem),
     Field("cluster-name", "mesh", "cluster_name", N_("Cluster name"),
           N_("spec.cluster.name: the name of the cluster. Not required, but helpful for troubleshooting."),
-          optional=True, yaml=lambda m, p: ("spec", "cluster", "name")),
+          optional=True),
     Field("network", "mesh", "network", N_("Cluster network"),
           N_("spec.cluster.network: the name of the cluster network. Not required, but helpful for "
              "configuration and troubleshooting."),
-          optional=True, yaml=lambda m, p: ("spec", "cluster", "network")),
+          optional=True),
     Field("image-pull-policy", "mesh", "image_pull_policy", N_("Image pull policy"),
           N_("spec.runtime.defaults.container.imagePullPolicy for every control plane component."),
-          kind=CHOICE, choices=IMAGE_PULL_POLICIES, optional=True,
-          yaml=lambda m, p: ("spec", "runtime", "defaults", "container", "imagePullPolicy")),
+          kind=CHOICE, choices=IMAGE_PULL_POLICIES, optional=True),
 )
 
 PEER_FIELDS = (
@@ -181,45 +188,40 @@ PEER_FIELDS = (
     Field("network", "peer", "network_view", N_("Requested network view"),
           N_("requestedNetworkView: networks associated with exported services. The docs say <peer>-network; "
              "the federation code names the peer's network network-<peer>, which is the default here."),
-          kind=LIST, optional=True, yaml=lambda m, p: _egress(m, p) + ("requestedNetworkView",)),
+          kind=LIST, optional=True),
     Field("egress-label", "peer", "egress_label", N_("Egress label (egress-for)"),
           N_("federation.maistra.io/egress-for: a unique label for the gateway to prevent federated traffic "
              "from flowing through the cluster's default system gateways."),
-          optional=True, check=label_value_problem,
-          yaml=lambda m, p: _egress(m, p) + ("service", "metadata", "labels", EGRESS_LABEL)),
+          optional=True, check=label_value_problem),
     Field("ingress-label", "peer", "ingress_label", N_("Ingress label (ingress-for)"),
           N_("federation.maistra.io/ingress-for: a unique label for the gateway to prevent federated traffic "
              "from flowing through the cluster's default system gateways."),
-          optional=True, check=label_value_problem,
-          yaml=lambda m, p: _ingress(m, p) + ("service", "metadata", "labels", INGRESS_LABEL)),
+          optional=True, check=label_value_problem),
     Field("router-mode", "peer", "router_mode", N_("Router mode"),
           N_("routerMode: the router mode for the gateways. Only v2.1 reads it; leave it empty for v2.2+."),
-          kind=CHOICE, choices=ROUTER_MODES, optional=True, yaml=lambda m, p: _egress(m, p) + ("routerMode",),
-          also=lambda m, p: (_ingress(m, p) + ("routerMode",),)),
+          kind=CHOICE, choices=ROUTER_MODES, optional=True),
 )
 
 EXPOSURE_FIELDS = (
     Field("service", "exposure", "service_type", N_("Ingress service type"),
           N_("service.type: the ingress gateway must be exposed through a layer-4, publicly available load "
              "balancer (LoadBalancer); if the cluster has no LoadBalancer services, use NodePort."),
-          kind=CHOICE, choices=SERVICE_TYPES, optional=True, yaml=lambda m, p: _ingress(m, p) + ("service", "type")),
+          kind=CHOICE, choices=SERVICE_TYPES, optional=True),
     Field("tls-node-port", "exposure", "tls_node_port", N_("TLS node port (15443)"),
           N_("service.ports.nodePort for port 15443: if given, both ports need one; it must be in the range "
              "30000-32767 (or the cluster's configured range)."),
-          kind=INT, optional=True, check=_node_port,
-          yaml=lambda m, p: _ingress(m, p) + ("service", "ports", Item("port", TLS_PORT), "nodePort")),
+          kind=INT, optional=True, check=_node_port),
     Field("discovery-node-port", "exposure", "discovery_node_port", N_("Discovery node port (8188)"),
           N_("service.ports.nodePort for port 8188 (service discovery): both ports or neither."),
-          kind=INT, optional=True, check=_node_port,
-          yaml=lambda m, p: _ingress(m, p) + ("service", "ports", Item("port", DISCOVERY_PORT), "nodePort")),
+          kind=INT, optional=True, check=_node_port),
     Field("nlb", "exposure", "aws_nlb", N_("AWS network load balancer"),
           N_("Adds the annotation service.beta.kubernetes.io/aws-load-balancer-type: nlb, which AWS requires for "
              "a layer-4 load balancer."),
-          kind=BOOL, yaml=lambda m, p: _ingress(m, p) + ("service", "metadata", "annotations", NLB_ANNOTATION)),
+          kind=BOOL),
     Field("route", "exposure", "route_enabled", N_("OpenShift Route"),
           N_("routeConfig.enabled: the operator creates a Route for every additional ingress unless this is "
              "false; a federation ingress does not need one."),
-          kind=BOOL, optional=True, yaml=lambda m, p: _ingress(m, p) + ("routeConfig", "enabled")),
+          kind=BOOL, optional=True),
 )
 
 PEER_OPTION_FIELDS = {f.key: f for f in PEER_FIELDS[1:] + EXPOSURE_FIELDS}

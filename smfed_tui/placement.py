@@ -15,8 +15,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS, Field
 from .findings import ERROR, Finding
 from .i18n import _
-from .model import DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, TLS_PORT, Mesh
-from .smcp_paths import EGRESS_MAP, INGRESS_MAP, Item, path_text
+from .model import DISCOVERY_PORT, TLS_PORT, Mesh
+from .smcp_paths import (EGRESS_MAP, EXPOSURE_AREAS, INGRESS_MAP, Item, gateway_base, label_path, node_port_path,
+                         path_text)
 from .yaml_nodes import int_value
 
 # The wizard's form steps; every finding belongs to one of them (see `Placement.step_of`).
@@ -25,8 +26,8 @@ FORM_STEPS = (STEP_MESH, STEP_PEERS, STEP_EXPOSURE)
 
 _EGRESS_PREFIX = path_text(EGRESS_MAP) + "."
 _INGRESS_PREFIX = path_text(INGRESS_MAP) + "."
-# Inside an ingress gateway, these paths are how the peer reaches it: the Exposure step's fields.
-_EXPOSURE_PARTS = (".service.type", ".nodePort", ".routeConfig", ".service.metadata.annotations")
+# Inside an ingress gateway, these parts of a path are how the peer reaches it: the Exposure step's.
+_EXPOSURE_PARTS = tuple("." + path_text(area) for area in EXPOSURE_AREAS)
 
 
 class Placement:
@@ -73,8 +74,8 @@ class Placement:
         """`spec.gateways.additionalEgress.<name>` (and ingress) -> peer name, for this model."""
         out = {}
         for p in self.mesh.peers:
-            out[path_text(EGRESS_MAP + (p.egress,))] = p.name
-            out[path_text(INGRESS_MAP + (p.ingress,))] = p.name
+            out[path_text(gateway_base("egress", p.egress))] = p.name
+            out[path_text(gateway_base("ingress", p.ingress))] = p.name
         return out
 
     def owner_of(self, path: str, prefix: str | None = None) -> str | None:
@@ -169,8 +170,7 @@ class Placement:
     def _node_port_paths(self):
         for p in self.mesh.peers:
             for number, value in ((TLS_PORT, p.exposure.tls_node_port), (DISCOVERY_PORT, p.exposure.discovery_node_port)):
-                yield p, number, value, path_text(INGRESS_MAP + (p.ingress, "service", "ports", Item("port", number),
-                                                                 "nodePort"))
+                yield p, number, value, path_text(gateway_base("ingress", p.ingress) + node_port_path(number))
 
     def _echo_node_port(self, f: Finding) -> list[Finding]:
         where = None
@@ -185,9 +185,9 @@ class Placement:
 
     def _label_paths(self):
         for p in self.mesh.peers:
-            for gmap, gateway, key, value in ((EGRESS_MAP, p.egress, EGRESS_LABEL, p.egress_label),
-                                              (INGRESS_MAP, p.ingress, INGRESS_LABEL, p.ingress_label)):
-                yield gateway, key, value, path_text(gmap + (gateway, "service", "metadata", "labels", key))
+            for kind, gateway, value in (("egress", p.egress, p.egress_label), ("ingress", p.ingress, p.ingress_label)):
+                label = label_path(kind)
+                yield gateway, label[-1], value, path_text(gateway_base(kind, gateway) + label)
 
     def _echo_label(self, f: Finding) -> list[Finding]:
         found = next(((gateway, key, value) for gateway, key, value, path in self._label_paths() if path == f.path),
@@ -220,9 +220,7 @@ def field_yaml_path(mesh: Mesh, fld: Field, peer_name: str | None) -> tuple:
     peer = mesh.peer(peer_name) if peer_name is not None else None
     if fld.scope != "mesh" and peer is None:
         return ()
-    if fld.yaml is None:   # the peer's name: show its egress gateway
-        return EGRESS_MAP + (peer.egress,)
-    return fld.yaml(mesh, peer)
+    return fld.location(mesh, peer) or gateway_base("egress", peer.egress)
 
 
 def line_of(root: Node | None, path: tuple) -> int | None:

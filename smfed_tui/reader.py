@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import (DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, NLB_ANNOTATION, TLS_PORT, Exposure,
-                    Mesh, Peer)
-from .smcp_paths import EGRESS_MAP, INGRESS_MAP
+from .model import DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, TLS_PORT, Exposure, Mesh, Peer
+from .smcp_paths import (EGRESS_MAP, INGRESS_MAP, INGRESS_PLACES, MESH_PLACES, MESH_TAIL_PLACES, NETWORK_VIEW, PORTS,
+                         LABELS, ROUTER_MODE, label_path, node_at, node_port_path, read_places, scalar, string_list)
 from .source import Source, require_smcp_v2
-from .yaml_nodes import bool_value, get, get_value, int_value, scalar_at
+from .yaml_nodes import get, get_value, int_value
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,13 @@ def _undecorated(kind: str, name: str) -> str:
 
 
 def is_federation_gateway(node: Node, label_key: str) -> bool:
-    if scalar_at(node, "service", "metadata", "labels", label_key) is not None:
+    if scalar(node_at(node, LABELS + (label_key,))) is not None:
         return True
     return bool({TLS_PORT, DISCOVERY_PORT} & set(port_numbers(node)))
 
 
 def port_numbers(gateway: Node) -> list[int]:
-    ports = get_value(gateway, "service", "ports")
+    ports = node_at(gateway, PORTS)
     if not isinstance(ports, SequenceNode):
         return []
     return [n for n in (int_value(get_value(item, "port")) for item in ports.value) if n is not None]
@@ -74,7 +74,7 @@ def federation_gateways(smcp: MappingNode, kind: str) -> list[Gateway]:
     if isinstance(gmap, MappingNode):
         for k, v in gmap.value:
             if isinstance(k, ScalarNode) and is_federation_gateway(v, label_key):
-                label = scalar_at(v, "service", "metadata", "labels", label_key)
+                label = scalar(node_at(v, LABELS + (label_key,)))
                 hints = peer_names_from_gateway(kind, k.value, label)
                 out.append(Gateway(kind, k.value, k, v, hints[0], hints))
     return out
@@ -108,36 +108,18 @@ def pair_gateways(egress: list[Gateway], ingress: list[Gateway]) -> tuple[list[t
 
 
 def node_port(gateway: Node, port: int) -> int | None:
-    ports = get_value(gateway, "service", "ports")
-    if isinstance(ports, SequenceNode):
-        for item in ports.value:
-            if int_value(get_value(item, "port")) == port:
-                return int_value(get_value(item, "nodePort"))
-    return None
-
-
-def string_list(node: Node | None) -> tuple[str, ...] | None:
-    if isinstance(node, SequenceNode):
-        return tuple(item.value for item in node.value if isinstance(item, ScalarNode))
-    return None
+    return int_value(node_at(gateway, node_port_path(port)))
 
 
 def read_peer(e: Gateway, i: Gateway) -> Peer:
-    route = bool_value(get_value(i.node, "routeConfig", "enabled"))
-    exposure = Exposure(
-        service_type=scalar_at(i.node, "service", "type"),
-        tls_node_port=node_port(i.node, TLS_PORT),
-        discovery_node_port=node_port(i.node, DISCOVERY_PORT),
-        aws_nlb=scalar_at(i.node, "service", "metadata", "annotations", NLB_ANNOTATION) == "nlb",
-        route_enabled=route,
-    )
     return Peer(
         name=e.peer_hint, egress=e.name, ingress=i.name,
-        network_view=string_list(get_value(e.node, "requestedNetworkView")),
-        egress_label=scalar_at(e.node, "service", "metadata", "labels", EGRESS_LABEL),
-        ingress_label=scalar_at(i.node, "service", "metadata", "labels", INGRESS_LABEL),
-        exposure=exposure,
-        router_mode=scalar_at(e.node, "routerMode") or scalar_at(i.node, "routerMode"),
+        network_view=string_list(node_at(e.node, NETWORK_VIEW)),
+        egress_label=scalar(node_at(e.node, label_path("egress"))),
+        ingress_label=scalar(node_at(i.node, label_path("ingress"))),
+        exposure=Exposure(**read_places(INGRESS_PLACES, i.node, "exposure")),
+        # written on both gateways (smcp_paths); a file may say it on one
+        router_mode=scalar(node_at(e.node, ROUTER_MODE)) or scalar(node_at(i.node, ROUTER_MODE)),
         read_from_gateways=(e.name, i.name),
     )
 
@@ -145,16 +127,8 @@ def read_peer(e: Gateway, i: Gateway) -> Peer:
 def read_mesh(src: Source) -> Mesh:
     smcp = require_smcp_v2(src)
     pairs, _alone = pair_gateways(federation_gateways(smcp, "egress"), federation_gateways(smcp, "ingress"))
-    return Mesh(
-        name=scalar_at(smcp, "metadata", "name") or "",
-        namespace=scalar_at(smcp, "metadata", "namespace"),
-        version=scalar_at(smcp, "spec", "version"),
-        trust_domain=scalar_at(smcp, "spec", "security", "trust", "domain"),
-        cluster_name=scalar_at(smcp, "spec", "cluster", "name"),
-        network=scalar_at(smcp, "spec", "cluster", "network"),
-        image_pull_policy=scalar_at(smcp, "spec", "runtime", "defaults", "container", "imagePullPolicy"),
-        peers=tuple(read_peer(e, i) for e, i in pairs),
-    )
+    return Mesh(**read_places(MESH_PLACES + MESH_TAIL_PLACES, smcp, "mesh"),
+                peers=tuple(read_peer(e, i) for e, i in pairs))
 
 
 __all__ = ["read_mesh", "federation_gateways", "pair_gateways", "Gateway", "peer_name_from_gateway",

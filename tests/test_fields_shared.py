@@ -139,3 +139,33 @@ def test_the_textual_form_renders_the_same_field_objects():
                     and isinstance(n.value, str)}
         for fld in ALL_FIELDS:
             assert fld.help not in literals, (file, fld.key)
+
+
+# --- the one table of SMCP paths ---------------------------------------------------------------------
+
+def test_every_field_of_the_model_has_its_place_in_the_one_table_and_reads_back():
+    """A field written to the SMCP finds its path in smcp_paths' table (by scope and attribute), and
+    what is written there for a peer with every exposure value set reads back as the same model."""
+    from smfed_tui.edit import generate_text
+    from smfed_tui.model import Exposure, Mesh, Peer
+    from smfed_tui.reader import read_mesh
+    from smfed_tui.source import parse
+    peer = Peer.new("green-mesh")
+    peer = Peer(**{**peer.__dict__, "router_mode": "standard",
+                   "exposure": Exposure("NodePort", 30510, 32359, aws_nlb=True, route_enabled=False)})
+    mesh = Mesh.new("red-mesh", peers=(peer,), cluster_name="east", network="net-east", image_pull_policy="Always")
+    for fld in ALL_FIELDS:
+        if (fld.scope, fld.attr) != ("peer", "name"):   # a peer's name lives nowhere of its own
+            assert fld.location(mesh, peer), fld.key
+    back = read_mesh(parse(generate_text(mesh).encode(), "x.yaml"))
+    assert back == mesh
+    assert back.peers[0].exposure == peer.exposure
+
+
+def test_every_exposure_place_is_in_an_area_of_the_exposure_step():
+    """The Exposure step shows the findings of the areas smcp_paths names: a new exposure row outside
+    every area would show its findings on the Peers step."""
+    from smfed_tui.smcp_paths import EXPOSURE_AREAS, EXPOSURE_PLACES, path_text
+    for place in EXPOSURE_PLACES:
+        text = "." + path_text(place.path)
+        assert any("." + path_text(area) in text for area in EXPOSURE_AREAS), place.path

@@ -209,7 +209,7 @@ def test_edits_change_only_the_lines_of_what_they_edit(file, edits):
         allowed.update(_gateway_lines(src, INGRESS_MAP, source[1]))
     for fld in MESH_FIELDS:
         if fld.attr in touched_fields:
-            node = get_value(src.smcp, *fld.yaml(old, None))
+            node = get_value(src.smcp, *fld.location(old, None))
             allowed.update(range(node.start_mark.line, node.end_mark.line + 1))
     before, after = src.text.split("\n"), out.split("\n")
     for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():

@@ -9,7 +9,7 @@ from ..findings import Finding
 from ..i18n import _
 from ..model import EGRESS_LABEL, INGRESS_LABEL
 from ..reader import federation_gateways
-from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, Item
+from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, TRUST_DOMAIN, Item
 from ..source import Source
 from ..yaml_nodes import get_value, scalar_at
 from .catalogue import Checker, Options
@@ -42,10 +42,10 @@ def check_across(sources: list[Source], same_cluster: bool = False) -> list[Find
                                    _("nodePort {port} is also used by {owner}, in the same cluster").format(
                                        port=port, owner=taken))
                 ports.setdefault((cluster, port), owner)
-        domain = get_value(src.smcp, "spec", "security", "trust", "domain")
+        domain = get_value(src.smcp, *TRUST_DOMAIN)
         if isinstance(domain, ScalarNode) and domain.value and domain.value != "cluster.local":
             if domain.value in domains:
-                checker.report("SMF012", domain, ("spec", "security", "trust", "domain"),
+                checker.report("SMF012", domain, TRUST_DOMAIN,
                                _("trust domain {domain!r} is also used by {owner}").format(
                                    domain=domain.value, owner=domains[domain.value]))
             domains.setdefault(domain.value, src.path)
@@ -71,7 +71,7 @@ def check_edit(old, new, src: Source) -> list[Finding]:
             checker.report("SMF099", get_value(smcp, "metadata", key) if smcp is not None else None,
                            ("metadata", key), message.format(old=was, new=now))
     if old.trust_domain and new.trust_domain and old.trust_domain != new.trust_domain:
-        path = ("spec", "security", "trust", "domain")
+        path = TRUST_DOMAIN
         checker.report("SMF013", get_value(smcp, *path) if smcp is not None else None, path,
                        _("the trust domain was {old!r}: every peer's ServiceMeshPeer for this mesh names it, so "
                          "federation stops until each peer is updated").format(old=old.trust_domain))

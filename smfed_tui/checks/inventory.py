@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node
 from ..bundle import CA_KEY
 from ..model import default_namespace, default_trust_domain
 from ..reader import federation_gateways, pair_gateways
+from ..smcp_paths import TRUST_DOMAIN
 from ..source import SMCP_API, Source
 from ..yaml_nodes import get_value, scalar_at
 
@@ -76,8 +77,8 @@ def collect(sources: list[Source]) -> Inventory:
             name, namespace = scalar_at(node, "metadata", "name"), scalar_at(node, "metadata", "namespace")
             if id(node) in smcps and scalar_at(node, "apiVersion") == SMCP_API:
                 pairs, _alone = pair_gateways(federation_gateways(node, "egress"), federation_gateways(node, "ingress"))
-                td = get_value(node, "spec", "security", "trust", "domain")
-                inv.meshes.append(MeshDoc(src, node, name, namespace, scalar_at(node, "spec", "security", "trust", "domain"),
+                td = get_value(node, *TRUST_DOMAIN)
+                inv.meshes.append(MeshDoc(src, node, name, namespace, scalar_at(node, *TRUST_DOMAIN),
                                           td, {e.peer_hint: (e, i) for e, i in pairs}))
             elif kind in FEDERATION_KINDS or kind == CONFIG_MAP:
                 inv.docs.append(Doc(src, node, kind, name, namespace))

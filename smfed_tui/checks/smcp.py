@@ -18,7 +18,7 @@ from ..i18n import _, current_language
 from ..model import (DISCOVERY_PORT, EGRESS_LABEL, IMAGE_PULL_POLICIES, INGRESS_LABEL, NLB_ANNOTATION, ROUTER_MODES,
                      SERVICE_TYPES, TLS_PORT, VERSIONS)
 from ..reader import federation_gateways, pair_gateways
-from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, Item, path_text
+from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, TRUST_DOMAIN, Item, path_text
 from ..source import SMCP_API, Source
 from ..yaml_nodes import bool_value, get, get_value, int_value, is_null, scalar_at
 from .catalogue import Checker, Options
@@ -190,8 +190,8 @@ def check_version(c: Checker, smcp: MappingNode, federating: bool) -> None:
 
 
 def check_trust_domain(c: Checker, smcp: MappingNode, federating: bool) -> None:
-    domain = get_value(smcp, "spec", "security", "trust", "domain")
-    path = ("spec", "security", "trust", "domain")
+    domain = get_value(smcp, *TRUST_DOMAIN)
+    path = TRUST_DOMAIN
     if isinstance(domain, ScalarNode) and domain.value == "cluster.local":
         c.report("SMF011", domain, path, _("trust domain is cluster.local, the default every mesh has"))
     elif isinstance(domain, ScalarNode) and not is_null(domain) and trust_domain_problem(domain.value):

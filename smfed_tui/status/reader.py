@@ -121,15 +121,13 @@ def _cluster_gap(err: SmfedError, context: str | None, namespace: str | None) ->
                err.hint or "", unreachable=True)
 
 
-class _Namespaced:
-    """The namespace a Forbidden line names, when the user gave none (the context's own)."""
+_NAMESPACE_NAMED = re.compile(r'in the namespace "([^"]*)"')
 
-    pattern = re.compile(r'in the namespace "([^"]*)"')
 
-    @classmethod
-    def of(cls, text: str) -> str | None:
-        m = cls.pattern.search(text)
-        return m.group(1) if m else None
+def _namespace_named(text: str) -> str | None:
+    """The namespace a Forbidden line names: the context's own, when the user gave none."""
+    m = _NAMESPACE_NAMED.search(text)
+    return m.group(1) if m else None
 
 
 def _run_get(binary: str, resources: list[str], context: str | None, namespace: str | None, timeout: str):
@@ -164,23 +162,24 @@ def read_cluster(binary: str, context: str | None, namespace: str | None, timeou
     items = _listed(stdout) if stdout.strip() else None
     if items is None and (failure := _cluster_failure(code, stderr, context)) is not None:
         return ClusterRead(context, namespace, gaps=(_cluster_gap(failure, context, namespace),), failed=True)
-    if items is not None:
-        # kubectl listed what it could; are all its complaints 403s on kinds we know?
-        forbidden: dict[str, Forbidden] = {}
-        unexplained = False
-        for block in _ERROR_LINE.split(stderr)[1:]:
-            err = kube.classify_failure(1, block)
-            kind = _kind_of_forbidden(err) if isinstance(err, Forbidden) else None
-            if kind is None:
-                unexplained = True
-            else:
-                forbidden[kind] = err
-        if forbidden and not unexplained:
-            ns = namespace or _Namespaced.of(stderr)
-            grouped = _group(items)
-            return ClusterRead(context, namespace, {k: tuple(v) for k, v in grouped.items() if k not in forbidden},
-                               gaps=tuple(_gap_for(k, e, context, ns) for k, e in forbidden.items()))
+    if items is not None and (forbidden := _forbidden_kinds(stderr)):
+        ns = namespace or _namespace_named(stderr)
+        return ClusterRead(context, namespace, {k: tuple(v) for k, v in _group(items).items() if k not in forbidden},
+                           gaps=tuple(_gap_for(k, e, context, ns) for k, e in forbidden.items()))
     return _read_each(binary, context, namespace, timeout)
+
+
+def _forbidden_kinds(stderr: str) -> dict[str, Forbidden] | None:
+    """kubectl listed what it could and complained about the rest: the kinds it names as 403, or None
+    when any complaint is something else (then each kind is read on its own to tell them apart)."""
+    forbidden: dict[str, Forbidden] = {}
+    for block in _ERROR_LINE.split(stderr)[1:]:
+        err = kube.classify_failure(1, block)
+        kind = _kind_of_forbidden(err) if isinstance(err, Forbidden) else None
+        if kind is None:
+            return None
+        forbidden[kind] = err
+    return forbidden or None
 
 
 def _read_each(binary: str, context: str | None, namespace: str | None, timeout: str) -> ClusterRead:
@@ -199,7 +198,7 @@ def _read_each(binary: str, context: str | None, namespace: str | None, timeout:
         if (failure := _cluster_failure(code, stderr, context)) is not None:
             return ClusterRead(context, namespace, gaps=(_cluster_gap(failure, context, namespace),), failed=True)
         gaps.append(_gap_for(kind, kube.classify_failure(code, stderr), context,
-                             namespace or _Namespaced.of(stderr)))
+                             namespace or _namespace_named(stderr)))
     return ClusterRead(context, namespace, objects, tuple(gaps))
 
 

@@ -271,3 +271,13 @@ def test_print_status_is_the_same_report_for_the_plain_wizard(two_clusters: Clus
     assert "hint SMF218 green-mesh's cluster was not read" in out
     code = print_status(str(two_clusters.kubectl) + "-missing", "red", "red-mesh-system")
     assert code == 2 and "is not an executable file" in capsys.readouterr().out
+
+
+def test_not_logged_in_is_one_line_for_that_cluster(two_clusters: Clusters, capsys) -> None:
+    two_clusters.load(*healthy())
+    two_clusters.green.script("unauthorized")
+    code, out, _err = run_status(capsys, "--context", "red", "--context", "green", "--kubectl", two_clusters.kubectl)
+    lines = [line for line in out.splitlines() if "cluster green not read" in line]
+    assert len(lines) == 1 and "not logged in" in lines[0]
+    assert "  fix: log in with `oc login <api-url>`" in out
+    assert out.startswith("● red/red-mesh-system/green-mesh") and code == 1

@@ -11,14 +11,14 @@ from pathlib import Path
 from textual.binding import Binding
 
 from smfed_tui.errors import SmfedError, format_error
+from smfed_tui.exit_codes import EXIT_ABORTED, EXIT_OK, EXIT_UNUSABLE
 from smfed_tui.i18n import N_
 from smfed_tui.session import Session
 
 from . import startup_done
 from .key_order import KeysInOrder
-from .wizard import WizardScreen
+from .wizard import QUIT_QUESTION, WizardScreen
 
-EXIT_WRITTEN, EXIT_UNUSABLE, EXIT_ABORTED = 0, 2, 130
 THEME = "textual-dark"
 
 
@@ -50,9 +50,16 @@ class WizardApp(KeysInOrder):
             self.screen.after_first_frame()
 
     def quit_code(self) -> int:
-        return EXIT_WRITTEN if self.written else EXIT_ABORTED
+        return EXIT_OK if self.written else EXIT_ABORTED
 
     async def action_quit(self) -> None:
+        """ctrl+q: quits at once when everything is written; else asks first, as esc does (and a
+        second ctrl+q on that question quits)."""
+        wizard = next((s for s in self.screen_stack if isinstance(s, WizardScreen)), None)
+        if (wizard is not None and wizard.session.has_unwritten_changes()
+                and not self.screen.has_class(QUIT_QUESTION)):
+            wizard.ask_quit()
+            return
         self.exit(return_code=self.quit_code())
 
 

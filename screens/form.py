@@ -72,6 +72,7 @@ class FieldRow(Vertical):
     FieldRow > .field-messages { width: 1fr; height: auto; display: none; }
     FieldRow > .field-messages.-shown { display: block; }
     FieldRow.-error > Input { background: $error 15%; }
+    FieldRow > .field-assumed { width: 1fr; height: auto; color: $text-warning; }
     """
 
     def __init__(self, fld: Field, *, cursor_blink: bool = True) -> None:
@@ -80,6 +81,7 @@ class FieldRow(Vertical):
         self.cursor_blink = cursor_blink
         self._message_key: tuple | None = None
         self._messages: Static | None = None   # mounted the first time the field has something to say
+        self._assumed: Static | None = None    # mounted the first time its value is an assumption
         self._extra_choice = None
         self._shown: object = _NOTHING   # the value last loaded into (or chosen in) a Choice
         self._putting = False              # True while `load` puts a value in (not an edit)
@@ -118,7 +120,8 @@ class FieldRow(Vertical):
         return self.query_one(f"#{self.id}-editor")
 
     def focus_editor(self) -> None:
-        self.editor.focus()
+        # at once, while the key that asked is handled (Widget.focus would come later, after it)
+        self.screen.set_focus(self.editor)
 
     # A class rather than `:focus-within`: Textual restyles a `:focus-within` rule's targets only when
     # they are ancestors of the widget gaining or losing focus, so the label stayed bold after a move.
@@ -196,3 +199,17 @@ class FieldRow(Vertical):
             self.mount(messages)
         messages.set_class(has, "-shown")
         messages.update(finding_content(findings, problem) if has else "")
+
+    def show_assumed(self, note: str | None) -> None:
+        """Mark the value as assumed (`note`: what it was derived from and how to settle it), or not.
+        The label says "assumed" too, so the mark reads without colour."""
+        if note is None and self._assumed is None:
+            return
+        label = self.query_one(".field-label", Label)
+        label.update(Content.assemble(self.fld.label, ("  ≈\u00a0" + _("assumed"), "$text-warning")) if note
+                     else Content(self.fld.label))
+        if self._assumed is None:
+            self._assumed = Static("", classes="field-assumed", markup=False)
+            self.mount(self._assumed, after=self.editor)
+        self._assumed.display = note is not None
+        self._assumed.update(Content(note or ""))

@@ -25,6 +25,8 @@ from smfed_tui.quoting import visible
 from smfed_tui.session import Session
 
 from .modals import ConfirmModal, NoticeModal
+from .command_box import CommandBox
+from .form import FieldRow
 from .peer_steps import PeerFormStep
 from .texts import fill
 
@@ -64,7 +66,9 @@ class NextStep(PeerFormStep):
         yield Static("", id="bundle-path-problem", markup=False)
         yield Button(_("Write federation file") + "  ctrl+s", id="write-bundle", variant="primary", compact=True)
         yield Static("", id="bundle-status", classes="bundle-text", markup=False)
-        yield Static("", id="bundle-command", classes="bundle-text", markup=False)
+        yield Static(_("The same from the command line, in the SMCP's directory (c copies it):"),
+                     classes="bundle-label", markup=False)
+        yield CommandBox(id="bundle-command")
 
     # --- session -> view ----------------------------------------------------------------------
 
@@ -77,15 +81,18 @@ class NextStep(PeerFormStep):
         if not self.built:
             return
         fo = session.federation_resources
-        key = (session.revision, fo.revision, session.path, self._wrote)
+        key = (session.revision, fo.revision, session.path, self._wrote, peer_name)
         if key == self._key:
             return
         self._key = key
+        if peer_name is not None:
+            for row in self.rows:   # a value derived from a convention is marked until typed or confirmed
+                guess = fo.assumption(row.fld, peer_name)
+                row.show_assumed(None if guess is None else _(
+                    "assumed from {source}: Enter keeps it, typing replaces it").format(source=guess.derived_from))
         self.query_one("#write-bundle", Button).disabled = not fo.can_write
         self.query_one("#bundle-status", Static).update(self._status(session))
-        self.query_one("#bundle-command", Static).update(Content.assemble(
-            (_("The same from the command line, in the SMCP's directory:"), ""), "\n",
-            ("  " + visible(fo.command_text()), "$text-accent")))
+        self.query_one("#bundle-command", CommandBox).show([visible(fo.command_text())])
 
     def peer_errors(self, session: Session) -> dict[str, int]:
         errors: dict[str, int] = {}
@@ -140,6 +147,13 @@ class NextStep(PeerFormStep):
         if event.input.id == "bundle-path":
             event.stop()
             self.action_write_bundle()
+            return
+        row = event.input.parent
+        peer = getattr(self.screen, "selected_peer", None)
+        if isinstance(row, FieldRow) and peer is not None:   # Enter on an assumed value: the user keeps it
+            event.stop()
+            self.session.federation_resources.confirm(row.fld, peer)
+            self.post_message(self.Edited())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "write-bundle":

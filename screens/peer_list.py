@@ -59,6 +59,8 @@ class PeerList(OptionList):
                 index = self._names.index(selected)
                 if self.highlighted != index:
                     self.highlighted = index
+            elif not self._names and self.highlighted is None:
+                self.highlighted = 0   # "+ add peer", the only entry: Enter on it adds one
         finally:
             self._syncing = False
 

@@ -9,14 +9,24 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from smfed_tui.findings import ERROR, WARNING, Finding
+from smfed_tui.fields import Field
+from smfed_tui.findings import ERROR, WARNING, Finding, review_key
 from smfed_tui.session import Session
 
 from smfed_tui.errors import fix_line
 from smfed_tui.i18n import _
 
-from .texts import HINT_ICON, ICONS, display_name, fill, summary
+from .texts import HINT_ICON, ICONS, display_name, field_of, fill, summary
 from .lines import DiffView, YamlView
+
+
+def invalid_prompt(fld: Field, peer: str | None, message: str) -> Content:
+    """A field whose text is no value yet: which field, what is wrong, what to do (it blocks writing)."""
+    icon, style = ICONS[ERROR]
+    where = _(fld.label) if peer is None else _("{field} of peer {peer}").format(field=_(fld.label), peer=peer)
+    return Content.assemble((f"{icon} ", style), (where, "bold"), ": ", (message, style), "\n",
+                            ("   " + fix_line(_("type a value this field takes; until then the file keeps the "
+                                               "previous one")), "$text-muted"))
 
 
 def finding_prompt(f: Finding) -> Content:
@@ -42,16 +52,17 @@ class ReviewStep(Widget):
     """
 
     class Jump(Message):
-        """Go to the field that shows this finding."""
+        """Go to the field that shows this finding (or `place`: a field whose text is no value)."""
 
-        def __init__(self, finding: Finding) -> None:
+        def __init__(self, finding: Finding | None, place: tuple[Field, str | None] | None = None) -> None:
             super().__init__()
             self.finding = finding
+            self.place = place
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.built = False
-        self._findings: list[Finding] = []
+        self._entries: list[tuple] = []   # per line of the list: (finding, None) or (None, (field, peer))
         self._key: tuple | None = None
         self._revision: int | None = None
 
@@ -80,21 +91,23 @@ class ReviewStep(Widget):
         if not self.built or session.revision == self._revision and self._key is not None:
             return
         self._revision = session.revision
-        invalid = [Finding("SMF000", ERROR, "", None, None, f"{_where(key)}: {message}", _("type a valid value"))
-                   for key, message in session.invalid_inputs.items()]
-        findings = invalid + list(session.findings)
-        key = tuple((f.code, f.severity, f.path, f.line, f.message) for f in findings)
+        # Errors first (what blocks writing), then warnings, then hints; in file order within each.
+        invalid = [(field_of(scope, key), peer, message) for (scope, key, peer), message in session.invalid_inputs.items()]
+        findings = sorted(session.findings, key=review_key)
+        key = (tuple((fld.key, peer, message) for fld, peer, message in invalid),
+               tuple((f.code, f.severity, f.path, f.line, f.message) for f in findings))
         self.query_one("#review-summary", Static).update(summary(session))
         if key != self._key:
             self._key = key
-            self._findings = findings
+            self._entries = [(None, (fld, peer)) for fld, peer, _message in invalid] + [(f, None) for f in findings]
             options = self.query_one("#review-findings", OptionList)
             was = options.highlighted
-            options.set_options([Option(finding_prompt(f)) for f in findings])
-            options.display = bool(findings)
-            if findings:
+            options.set_options([Option(invalid_prompt(*entry)) for entry in invalid]
+                                + [Option(finding_prompt(f)) for f in findings])
+            options.display = bool(self._entries)
+            if self._entries:
                 # one is always highlighted, so enter goes to a field at once (none was, and enter did nothing)
-                options.highlighted = min(was or 0, len(findings) - 1)
+                options.highlighted = min(was or 0, len(self._entries) - 1)
         diff = self.query_one("#review-diff", DiffView)
         note = self.query_one("#diff-note", Static)
         text = session.diff() if session.is_edit else ""
@@ -112,12 +125,13 @@ class ReviewStep(Widget):
             lines.pop()
         self.query_one("#review-file", YamlView).show(lines, session.changed_lines(), None, follow=False)
 
+    @property
+    def listed(self) -> list[tuple]:
+        """What the list shows, line by line: (finding, None), or (None, (field, peer)) for a field whose
+        text is no value; in that order: those fields, errors, warnings, hints."""
+        return list(self._entries)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if 0 <= event.option_index < len(self._findings):
-            self.post_message(self.Jump(self._findings[event.option_index]))
-
-
-def _where(key: tuple) -> str:
-    scope, field_key, peer = key
-    return field_key if peer is None else f"{peer} {field_key}"
+        if 0 <= event.option_index < len(self._entries):
+            self.post_message(self.Jump(*self._entries[event.option_index]))

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 
 from smfed_tui.errors import fix_line
+from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS, Field
 from smfed_tui.findings import ERROR, WARNING, Finding
 from smfed_tui.i18n import _, ngettext
 from smfed_tui.quoting import visible
@@ -22,6 +23,18 @@ class Column(VerticalScroll, can_focus=False):
 
 ICONS = {ERROR: ("✗", "$text-error"), WARNING: ("⚠", "$text-warning")}
 HINT_ICON = ("ℹ", "$text-secondary")
+
+
+def field_of(scope: str, key: str) -> Field:
+    """The declared field a key of `Session.invalid_inputs` (scope, key, peer) names."""
+    return next(f for f in MESH_FIELDS + PEER_FIELDS + EXPOSURE_FIELDS if (f.scope, f.key) == (scope, key))
+
+
+def first_invalid_place(session: Session) -> tuple[Field, str | None] | None:
+    """(field, peer) of the first field whose text is no value yet, or None."""
+    for scope, key, peer in session.invalid_inputs:
+        return field_of(scope, key), peer
+    return None
 
 
 def display_name(session: Session) -> str:

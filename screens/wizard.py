@@ -28,6 +28,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
 from smfed_tui.i18n import N_, _, ngettext
+from smfed_tui.new_file import name_problem
 from smfed_tui.quoting import visible
 from smfed_tui.session import Session
 
@@ -40,6 +41,7 @@ from .top_bar import TopBar
 from .texts import display_name, fill, summary
 
 NARROW = 100   # below this width the preview is a toggle (f2) instead of a third column
+QUIT_QUESTION = "-quit-question"   # the class of the dialog that asks before quitting
 NEXT_RECOUNT_DELAY = 0.4   # seconds without an edit before the Next-steps badge is counted again
 
 
@@ -136,14 +138,14 @@ class WizardScreen(Screen):
         from .next_steps import NextStep
         return NextStep(self.session, cursor_blink=self.cursor_blink, id="next-step")
 
-    def _show_file(self) -> None:
+    def show_file(self) -> None:
         s = self.session
         self._top.show_file(display_name(s), _("editing") if s.is_edit else _("new file"))
 
     async def on_mount(self) -> None:
         # looked up once: the views below are refreshed on every keystroke
         self._top = self.query_one(TopBar)
-        self._show_file()
+        self.show_file()
         self._steps = self.query_one(StepList)
         self._preview_title = self.query_one("#preview-title", Static)
         self._preview = self.query_one("#preview", YamlView)
@@ -153,6 +155,9 @@ class WizardScreen(Screen):
         first = self.query_one(MeshStep).rows[0]
         first.focus_editor()
         self.ready = True
+        problem = None if self.session.is_edit else name_problem(self.session.path)
+        if problem:   # the mesh could not be named after the file: say so, and what to type
+            self.app.notify(problem, severity="warning", markup=False, timeout=12)
 
     def after_first_frame(self) -> None:
         """The first frame is on screen (the app's Ready): what it could do without. The preview's
@@ -305,21 +310,22 @@ class WizardScreen(Screen):
         self._focus_step(widget)
 
     def _focus_step(self, widget) -> None:
+        # Screen.set_focus, at once (Widget.focus waits its turn in the app's queue, behind keys)
         if isinstance(widget, MeshStep):
             widget.rows[0].focus_editor()
         elif getattr(widget, "has_peers", False):
-            widget.peer_list.focus()
+            self.set_focus(widget.peer_list)
             self._follow_peer()
         elif self.step == "review":
             findings = self.query_one("#review-findings")
             if findings.display:
-                findings.focus()
+                self.set_focus(findings)
             else:
                 self.set_focus(None)
         elif self.step == "write":
             button = self.query_one("#write-button")
             if not button.disabled:
-                button.focus()
+                self.set_focus(button)
             else:
                 self.set_focus(None)
         else:
@@ -372,16 +378,16 @@ class WizardScreen(Screen):
             if yes:
                 self.app.exit(return_code=self.app.quit_code())
 
-        self.app.push_screen(ConfirmModal(_("Quit without writing?"), body, yes=_("Quit"), no=_("Stay"),
-                                          safe_default=True), done)
+        question = ConfirmModal(_("Quit without writing?"), body, yes=_("Quit"), no=_("Stay"), safe_default=True)
+        question.add_class(QUIT_QUESTION)
+        self.app.push_screen(question, done)
 
     @on(StepList.Chosen)
     async def _step_chosen(self, event: StepList.Chosen) -> None:
         await self.go_to(event.step)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("write", "apply"):
-            return True if self.session.can_write else None
+        # write and apply stay live when errors block them: the key then says why (write_flow)
         if action == "back":
             return None if self.step == STEP_IDS[0] else True
         if action == "next_step":
@@ -465,13 +471,19 @@ class WizardScreen(Screen):
             self.app.notify(str(exc), severity="error", markup=False)
             return
         self._refresh_views(force=True)
-        self.app.notify(_("Node ports {tls} (tls) and {discovery} (discovery) are free in this file").format(
-            tls=tls, discovery=discovery), markup=False)
+        lo, hi = self.session.options.node_port_range
+        self.app.notify(_("Node ports {tls} (tls) and {discovery} (discovery): free in this file, and picked from "
+                          "across {lo}-{hi} rather than its first ports, which others pick too. Check that the "
+                          "cluster does not use them (oc get svc -A).").format(
+            tls=tls, discovery=discovery, lo=lo, hi=hi), markup=False, timeout=10)
 
     # --- review ---------------------------------------------------------------------------------------
 
     async def on_review_step_jump(self, event) -> None:
-        place = self.session.field_at(event.finding)
+        await self.go_to_field(event.place or self.session.field_at(event.finding))
+
+    async def go_to_field(self, place) -> None:
+        """The field `place` (field, peer) focused, on its step (a finding's: `session.field_at`)."""
         if place is None:
             return
         fld, peer = place
@@ -491,81 +503,24 @@ class WizardScreen(Screen):
         self.action_write()
 
     def action_write(self) -> None:
-        from .modals import FileNameModal
-        s = self.session
-        if not s.can_write:
-            self.app.notify(_("Fix the errors first (see Review)"), severity="error", markup=False)
-            return
-        if s.path is None:
-            def named(path: str | None) -> None:
-                if path:
-                    s.path = path
-                    self._show_file()
-                    self._write_checked()
-            self.app.push_screen(FileNameModal(s.suggested_path(), s.new_path_problem), named)
-            return
-        self._write_checked()
+        from .write_flow import WriteFlow
+        WriteFlow(self).start()
 
-    def _write_checked(self) -> None:
-        from .modals import ConfirmModal
-        s = self.session
-        name = display_name(s)
-        current = s.changed_on_disk()
-        if current is not None:
-            self._changed_on_disk(current)
-            return
-        if s.is_unchanged():
-            self.app.notify(_("No changes: {file} is left as it is").format(file=name), markup=False)
-            return
-        if s.loaded is None:
-            self._do_write()
-            return
-        added, removed = s.diff_stats()
-        body = fill(ngettext("Replace {file} with the edited version: {added} line added, {removed} removed. "
-                             "Every other byte stays as it is.",
-                             "Replace {file} with the edited version: {added} lines added, {removed} removed. "
-                             "Every other byte stays as it is.", added),
-                    file=(name, "bold"), added=added, removed=removed)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._do_write()
-
-        self.app.push_screen(ConfirmModal(fill(_("Overwrite {file}?"), file=(name, "bold")), body,
-                                          diff=s.diff(), yes=_("Overwrite"), no=_("Cancel")), answered)
-
-    def _changed_on_disk(self, current: bytes) -> None:
-        from .modals import NoticeModal
-        name = display_name(self.session)
-        template = (_("{file} is new on disk, so it was not overwritten. The difference between the file now and "
-                      "the wizard's result is below; save your work elsewhere or restart the wizard on the new file.")
-                    if self.session.loaded is None else
-                    _("{file} changed on disk since the wizard opened it, so it was not overwritten. The difference "
-                      "between the file now and the wizard's result is below; save your work elsewhere or restart "
-                      "the wizard on the new file."))
-        body = fill(template, file=(name, "bold"))
-        self.app.push_screen(NoticeModal(_("Not written: the file changed on disk"), body,
-                                         diff=self.session.diff_against(current)))
-
-    def _do_write(self) -> None:
-        from smfed_tui.errors import ChangedOnDiskError, SmfedError, format_error
-        s = self.session
-        try:
-            s.write()
-        except ChangedOnDiskError as err:
-            self._changed_on_disk(err.current)
-            return
-        except SmfedError as err:
-            self.app.notify(format_error(err), title=_("Not written"), severity="error", markup=False)
-            return
-        self.app.written = True
-        self._show_file()
+    def after_write(self) -> None:
+        """The file is written: its name and state on top, then Next steps."""
+        self.show_file()
         self._preview_key = None
-        self.app.notify(_("Wrote {file}").format(file=display_name(s)), markup=False)
-        self.call_later(self.go_to, "next")
+        self.call_later(self._next_after_write)
+
+    async def _next_after_write(self) -> None:
+        await self.go_to("next")
+        # No widget focused: the letters typed on, meant for the dialog just closed, cannot act on
+        # anything there (in the peer list, `a` added a peer); tab goes in.
+        self.set_focus(None)
 
     async def action_apply(self) -> None:
         if not self.session.can_write:
+            self.action_write()   # says what blocks it, as for writing
             return
         if self.step != "write":
             await self.go_to("write")

@@ -2,7 +2,8 @@
 cluster through `smfed_tui.apply` (context and namespace shown, server-side diff, confirm, apply,
 result and the command to watch it). The equivalent `oc` commands are always shown.
 
-Errors block both (the screen's bindings are dimmed and the buttons disabled); warnings do not.
+What blocks both is the core's one rule (`smfed_tui.write_plan`); writing then says why and offers
+to go to the first error. Warnings never block.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from smfed_tui.errors import FieldManagerConflict, SmfedError, fix_line
 from smfed_tui.i18n import _, ngettext
 from smfed_tui.session import Session
 
+from .command_box import CommandBox
 from .lines import DiffView
 from .modals import ConfirmModal
 from .texts import Column, display_name, fill
@@ -45,6 +47,7 @@ class WriteStep(Widget):
     WriteStep .block { height: auto; padding: 0 0 1 0; }
     WriteStep Horizontal { height: auto; padding: 0 0 1 0; }
     WriteStep Button { margin: 0 2 0 0; }
+    WriteStep CommandBox { margin: 0 0 1 0; }
     WriteStep #apply-diff { height: auto; max-height: 16; border: round $border-blurred; display: none; }
     WriteStep #apply-diff.-shown { display: block; }
     """
@@ -68,7 +71,8 @@ class WriteStep(Widget):
             Static("", id="write-status", classes="block", markup=False),
             Horizontal(Button(_("Write file") + "  ctrl+s", id="write-button", variant="primary", compact=True)),
             Static(Content.styled(_("Apply to the cluster"), "bold"), classes="section-title"),
-            Static("", id="apply-commands", classes="block", markup=False),
+            Static("", id="apply-commands", markup=False),
+            CommandBox(id="apply-command-lines"),
             Horizontal(Button(_("Apply") + "  ctrl+r", id="apply-button", compact=True)),
             Static("", id="apply-status", classes="block", markup=False),
             DiffView(id="apply-diff"),
@@ -77,49 +81,36 @@ class WriteStep(Widget):
     def sync(self, session: Session) -> None:
         if not self.built:
             return
-        blocked = not session.can_write
-        added, removed = session.diff_stats() if session.is_edit else (len(session.text.splitlines()), 0)
-        key = (session.revision, blocked, session.path, len(session.invalid_inputs), self.busy)
+        key = (session.revision, session.path, len(session.invalid_inputs), self.busy)
         if key == self._key:
             return
         self._key = key
-        name = display_name(session)
-        if session.path is None:
-            target = Content(_("No file name yet: writing asks for one."))
-        elif session.is_edit:
-            if session.is_unchanged():
-                target = fill(_("{file}: no changes; writing is not needed."), file=(name, "bold"))
-            else:
-                target = fill(ngettext("Edit {file} in place: {added} line added, {removed} removed; everything else "
-                                       "stays byte for byte. You confirm the diff first.",
-                                       "Edit {file} in place: {added} lines added, {removed} removed; everything else "
-                                       "stays byte for byte. You confirm the diff first.", added),
-                              file=(name, "bold"), added=added, removed=removed)
-        else:
-            target = fill(ngettext("Create {file} ({count} line).", "Create {file} ({count} lines).", added),
-                          file=(name, "bold"), count=added)
-        lines = [target]
+        plan = session.write_plan()   # what ctrl+s does, as the core decides it (smfed_tui.write_plan)
+        blocked = plan.blocked
+        what = plan.what()
+        lines = [] if plan.unchanged and blocked else [   # "no changes" beside a field being fixed misleads
+            Content(what + ("" if plan.new_file or plan.unchanged or plan.path is None
+                            else " " + _("You confirm the diff first.")))]
         if blocked:
-            n = session.blocking
-            lines.append(Content.assemble(("✗ ", "$text-error"), (ngettext(
-                "{n} error must be fixed before writing or applying (see Review).",
-                "{n} errors must be fixed before writing or applying (see Review).", n).format(n=n), "$text-error")))
+            lines.append(Content.assemble(("✗ ", "$text-error"), (plan.why_blocked(), "$text-error"), "\n  ",
+                                          (_("ctrl+s offers to go to it; Review lists them all."), "$text-muted")))
         elif session.warnings:
             n = session.warnings
             lines.append(Content.styled("⚠ " + ngettext("{n} warning: writing is allowed; see Review.",
                                                          "{n} warnings: writing is allowed; see Review.", n).format(n=n),
                                         "$text-warning"))
+        if plan.kept_note():
+            lines.append(Content.styled(plan.kept_note(), "$text-muted"))
         self.query_one("#write-status", Static).update(Content("\n").join(lines))
-        self.query_one("#write-button", Button).disabled = blocked
         self.query_one("#apply-button", Button).disabled = blocked or self.busy
+        name = display_name(session)
         diff_cmd, apply_cmd, ours = kube.by_hand_commands(name if session.path else "FILE",
                                                           kubectl=getattr(self.app, "kubectl", None),
                                                           context=getattr(self.app, "context", None))
-        self.query_one("#apply-commands", Static).update(Content.assemble(
-            _("Applies the ServiceMeshControlPlane shown on the right (the file is not written by this). "
-              "The same by hand, after writing:"), "\n",
-            (f"  {diff_cmd}\n  {apply_cmd}", "$text-accent"), "\n",
-            fill(_("or {command}."), command=(ours, "$text-accent"))))
+        self.query_one("#apply-commands", Static).update(Content(
+            _("Applies the ServiceMeshControlPlane as the preview shows it (the file itself is not written by "
+              "this). The same by hand, after writing (c copies them):")))
+        self.query_one("#apply-command-lines", CommandBox).show([diff_cmd, apply_cmd, ours])
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -320,12 +320,12 @@ def _existing_or_none(path: str):
 def cmd_edit(args) -> int:
     from .edit import edit_text
     from .flags import apply_mesh_flags, apply_peer_spec, remove_peer
-    from .line_diff import line_counts, unified_diff
+    from .line_diff import changed_line_numbers, unified_diff
     from .reader import read_mesh
     from .checks.across import check_edit
     from .checks.smcp import check_source
-    from .safe_files import write_file
     from .source import parse
+    from .write_plan import BLOCKED, UNCHANGED, carry_out, plan_write
 
     loaded = _read(args.file)
     src = parse(loaded.data, args.file, smcp=args.smcp)
@@ -341,9 +341,11 @@ def cmd_edit(args) -> int:
     new_src = parse(new_bytes, args.file, smcp=src.smcp_index)
     # check_edit: findings about the change itself (a label edit recreates the gateway, SMF098)
     new_findings = sorted(check_source(new_src) + check_edit(before, mesh, new_src), key=sort_key)
-    introduced = _introduced(old_findings, new_findings)
+    # what blocks the write: the one rule every front-end follows (write_plan)
+    plan = plan_write(args.file, new_bytes, loaded, old_text=src.text, new_text=text, before=old_findings,
+                      after=new_findings, changed_lines=changed_line_numbers(src.text.split("\n"), text))
     _print_findings(new_findings, sys.stderr)
-    blocked = bool(count(introduced, ERROR)) and not args.allow_errors
+    blocked = plan.blocked and not args.allow_errors
     if args.stdout:
         sys.stdout.buffer.write(new_bytes)
         sys.stdout.flush()
@@ -352,14 +354,16 @@ def cmd_edit(args) -> int:
         from .colour import write_diff
         write_diff(sys.stdout, unified_diff(src.text, text, f"a/{args.file}", f"b/{args.file}"))
         return EXIT_FINDINGS if blocked else EXIT_OK
-    if blocked:
-        print(_("not written: the edit introduces the errors above (or pass --allow-errors)"), file=sys.stderr)
+    outcome, _real = carry_out(plan, lambda shown: True, backup=args.backup, allow_errors=args.allow_errors)
+    if outcome == BLOCKED:
+        print(_("{reason} (or pass --allow-errors)").format(reason=plan.why_blocked()), file=sys.stderr)
         return EXIT_FINDINGS
-    if new_bytes == loaded.data:
+    if outcome == UNCHANGED:
         print(_("{file}: nothing to change").format(file=args.file), file=sys.stderr)
         return EXIT_OK
-    write_file(args.file, new_bytes, expected=loaded, backup=args.backup)
-    changed = sum(line_counts(src.text, text))
+    if plan.kept_note():
+        print(plan.kept_note(), file=sys.stderr)
+    changed = plan.added + plan.removed
     print(ngettext("wrote {file} ({count} line changed)", "wrote {file} ({count} lines changed)", changed).format(
         file=args.file, count=changed), file=sys.stderr)
     return EXIT_OK

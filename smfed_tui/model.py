@@ -6,6 +6,8 @@ the `default_*` functions give what the docs and the operator code recommend for
 """
 from __future__ import annotations
 
+import zlib
+
 from dataclasses import dataclass, field, replace
 
 from .i18n import _
@@ -220,17 +222,21 @@ def used_node_ports(mesh: Mesh, *, except_peer: str | None = None) -> set[int]:
 
 
 def free_node_ports(mesh: Mesh, peer_name: str, node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE,
-                    taken: set[int] = frozenset()) -> tuple[int, int]:
-    """Two node ports free within the file (and `taken`, e.g. other files of the same cluster),
-    the lowest first, so a second run picks the same pair."""
+                    taken: set[int] = frozenset(), *, spread_by: str | None = None) -> tuple[int, int]:
+    """Two node ports free within the file (and `taken`, e.g. other files of the same cluster).
+    Without `spread_by`: the lowest first, so a second run picks the same pair (topology). With it
+    (the wizard's "pick free node ports"): from a place in the range that `spread_by` chooses, the
+    same place every time for the same text, so that not every mesh starts at 30000 and 30001, the
+    ports a real cluster has most likely handed out already."""
     used = used_node_ports(mesh, except_peer=peer_name) | set(taken)
     lo, hi = node_port_range
+    size = hi - lo + 1
+    start = 0 if spread_by is None else zlib.crc32(spread_by.encode("utf-8")) % size
     free = []
-    port = lo
-    while len(free) < 2 and port <= hi:
+    for offset in range(size):
+        port = lo + (start + offset) % size
         if port not in used:
             free.append(port)
-        port += 1
-    if len(free) < 2:
-        raise ValueError(_("no two free node ports left in {lo}-{hi}").format(lo=lo, hi=hi))
-    return free[0], free[1]
+            if len(free) == 2:
+                return free[0], free[1]
+    raise ValueError(_("no two free node ports left in {lo}-{hi}").format(lo=lo, hi=hi))

@@ -20,13 +20,13 @@ import sys
 from collections import Counter
 
 from .errors import ChangedOnDiskError, FieldManagerConflict, SmfedError, fix_line, format_error
+from .exit_codes import EXIT_ABORTED, EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 from .fields import BOOL, CHOICE, EXPOSURE_FIELDS, INT, MESH_FIELDS, PEER_FIELDS, TEXT, Field
 from .findings import ERROR, Finding, counts_text, severity_label
 from .i18n import N_, _, ngettext
 from .line_diff import unified_diff
+from .new_file import name_problem
 from .session import Session
-
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_ABORTED = 0, 1, 2, 130
 
 STEPS = (N_("Mesh"), N_("Peers"), N_("Exposure"), N_("Review"), N_("Write"))   # shown translated: `_(step)`
 NOT_SET = ""  # the choice value of "(not set)": what `Field.parse` reads as None for an optional field
@@ -103,6 +103,8 @@ class PlainWizard:
                     "press Enter to keep it)").format(file=s.path))
         elif s.path:
             print(_("smfed-wizard: new ServiceMeshControlPlane {file}").format(file=s.path))
+            if name_problem(s.path):   # the mesh could not be named after the file: what to type instead
+                print(name_problem(s.path))
         else:
             print(_("smfed-wizard: new ServiceMeshControlPlane"))
         print(_("Ctrl-C quits without writing."))
@@ -250,7 +252,10 @@ class PlainWizard:
                                            "8188 (discovery)"))
         if action == "pick":
             tls, discovery = s.pick_free_node_ports(name)
-            print(_("node ports: {tls} (15443) and {discovery} (8188)").format(tls=tls, discovery=discovery))
+            lo, hi = s.options.node_port_range
+            print(_("node ports: {tls} (15443) and {discovery} (8188), free in this file and picked from across "
+                    "{lo}-{hi} rather than its first ports, which others pick too; check that the cluster does not "
+                    "use them (oc get svc -A)").format(tls=tls, discovery=discovery, lo=lo, hi=hi))
         elif action == "type":
             self.ask_field(TLS_NODE_PORT, name)
             self.ask_field(DISCOVERY_NODE_PORT, name)
@@ -280,9 +285,9 @@ class PlainWizard:
         if unchanged:
             first = self.q.Choice(_("Finish (nothing to change)"), value="done")
         else:
+            plan = s.write_plan()
             first = self.q.Choice(_("Write {file}").format(file=s.path) if s.path else _("Write a file"), value="write",
-                                  disabled=None if s.can_write else _("fix the {count} error(s) first").format(
-                                      count=s.errors))
+                                  disabled=plan.why_blocked() or None)
         choices = [
             first,
             self.q.Choice(_("Show the full YAML"), value="show"),
@@ -311,17 +316,20 @@ class PlainWizard:
                                    _("a new file; the wizard never overwrites a file it did not load"),
                                    lambda text: s.new_path_problem(text, edit_command="smfed-wizard --plain"))
             s.path = answer.strip()
-        if s.is_edit:   # lines removed count too (removing a peer changes no line, it removes 27)
-            question = _("Write {file} ({changes})?").format(file=s.path, changes=s.change_summary() or _("no changes"))
-        else:
-            count = len(s.text.splitlines())
-            question = ngettext("Write {file} ({count} line new)?", "Write {file} ({count} lines new)?",
-                                count).format(file=s.path, count=count)
-        if not self.q.confirm(question, default=True).unsafe_ask():
-            raise _Quit(_("declined: {file} not written").format(file=s.path))
+        plan = s.write_plan()   # where, how much, what blocks it: the core decides (write_plan)
+        if plan.kept_note():
+            print(plan.kept_note())
+
+        def confirm(shown) -> bool:
+            return self.q.confirm(_("{what} Write it?").format(what=shown.what()), default=True).unsafe_ask()
+
         ours = s.text
         try:
-            s.write()
+            if not s.write(confirm):
+                if s.is_unchanged():
+                    print(_("No changes: {file} is left as it is").format(file=s.path))
+                    return EXIT_OK
+                raise _Quit(_("declined: {file} not written").format(file=s.path))
         except ChangedOnDiskError as err:
             print(format_error(err), file=sys.stderr)
             theirs = err.current.decode("utf-8", errors="replace")
@@ -343,11 +351,11 @@ class PlainWizard:
         peers = [p.name for p in self.session.mesh.peers]
         if not peers:
             return
-        first = peers[0]
+        flags = " ".join(f"--peer-address {shlex.quote(p + '=ADDRESS')} --peer-ca {shlex.quote(p + '=ROOT_CERT.pem')}"
+                         for p in peers)   # every peer: a command naming one left the others out
         print(_("next steps: each peer needs a ServiceMeshPeer, a CA ConfigMap, an ExportedServiceSet and an "
                 "ImportedServiceSet here: {command}").format(
-            command=f"smfed-wizard bundle {shlex.quote(self.session.path)} "
-                    f"--peer-address {first}=ADDRESS --peer-ca {first}=ROOT_CERT.pem"))
+            command=f"smfed-wizard bundle {shlex.quote(self.session.path)} {flags}"))
 
     def offer_apply(self) -> int:
         """Step 5, the cluster side: the same apply as `smfed-wizard apply`, after a confirmation."""

@@ -23,6 +23,7 @@ from .fields import Field
 from .findings import ERROR, HINT, WARNING, Finding, count, sort_key
 from .i18n import _
 from .model import DEFAULT_NODE_PORT_RANGE, Mesh, Peer
+from .new_file import mesh_name_for
 from .placement import (FORM_STEPS, STEP_EXPOSURE, STEP_MESH, STEP_PEERS, Placement, field_yaml_path,
                         line_of)
 from .reader import read_mesh
@@ -67,14 +68,16 @@ class Session(ModelEdits, SessionFile):
     _line_memo: tuple | None = field(default=None, repr=False)        # (text, baseline, its line changes)
     _baseline_split: tuple | None = field(default=None, repr=False)   # (baseline, its lines)
     _federation_resources: object = field(default=None, repr=False)
+    _findings_before: list[Finding] | None = field(default=None, repr=False)   # of the file as loaded
 
     # --- opening ---------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | None, *, default_name: str = "red-mesh", smcp: str | None = None) -> "Session":
+    def open(cls, path: str | None, *, default_name: str | None = None, smcp: str | None = None) -> "Session":
         """A session for `path`: loaded and prefilled when it exists, new otherwise. A file the core
         refuses raises InputError before anything is shown. `smcp` (NAME or NAMESPACE/NAME) chooses
-        the SMCP of a file that holds several."""
+        the SMCP of a file that holds several. A new file's mesh is named after the file when it can be
+        (`new_file.mesh_name_for`), unless `default_name` says otherwise."""
         if path and os.path.lexists(path):
             loaded = read_file(path)
             src = parse(loaded.data, path, smcp=smcp)
@@ -86,7 +89,7 @@ class Session(ModelEdits, SessionFile):
                 if not os.path.isdir(directory):
                     raise InputError(_("the directory {directory} does not exist").format(directory=directory),
                                      path=path, hint=_("create it first, or give a FILE in a directory that exists"))
-            session = cls(path, Mesh.new(default_name))
+            session = cls(path, Mesh.new(mesh_name_for(path) if default_name is None else default_name))
         session.refresh()
         session.baseline_text = session.original_text if session.is_edit else session.text
         return session

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import os
 import shlex
+from typing import Callable
 
 from .errors import InputError
+from .findings import Finding
 from .i18n import _
 from .line_diff import change_summary, decoded, diff_counts, line_changes, unified_diff
+from .checks.smcp import check_source
 from .reader import read_mesh
-from .safe_files import file_changed, read_file, write_file
+from .safe_files import file_changed, read_file
 from .source import parse
+from .write_plan import BLOCKED, WRITTEN, WritePlan, blocking_errors, carry_out, plan_write
 
 
 class SessionFile:
@@ -108,25 +112,53 @@ class SessionFile:
             return _("the directory {directory} does not exist").format(directory=parent)
         return None
 
-    # --- writing ----------------------------------------------------------------------------------
+    # --- what blocks a write, and writing ----------------------------------------------------------
 
     @property
     def can_write(self) -> bool:
-        return self.blocking == 0
+        """Whether writing may go ahead: nothing blocks it by `write_plan`'s one rule."""
+        return not self.invalid_inputs and not self.blocking_errors()
 
-    def write(self, *, backup: bool = False) -> str:
-        """Write through the safe writer; raises ChangedOnDiskError / WriteError, file untouched."""
-        if not self.path:
-            raise InputError(_("no file name to write to"), hint=_("start the wizard with a FILE argument"))
-        if self.blocking:
-            raise InputError(_("{count} error(s) must be fixed before writing").format(count=self.blocking))
-        real = write_file(self.path, self.output_bytes(), expected=self.loaded, backup=backup)
+    def blocking_errors(self) -> list[Finding]:
+        """The errors that block writing (`write_plan.blocking_errors`: those the edit introduces or
+        leaves on a line it changed; for a new file, all)."""
+        cached = self._cache.get("blocking")
+        if cached is None:
+            cached = self._cache["blocking"] = blocking_errors(self.findings_before(), self.findings,
+                                                               self.changed_lines())
+        return cached
+
+    def findings_before(self) -> list[Finding] | None:
+        """The findings of the file as loaded (None: a new file)."""
+        if self.source is None:
+            return None
+        if self._findings_before is None:
+            self._findings_before = check_source(self.source, self.options)
+        return self._findings_before
+
+    def write_plan(self) -> WritePlan:
+        """What writing now would do (`write_plan.WritePlan`): the front-ends show it and confirm."""
+        return plan_write(self.path, self.output_bytes(), self.loaded, old_text=self.original_text, new_text=self.text,
+                          before=self.findings_before(), after=self.findings, changed_lines=self.changed_lines(),
+                          invalid_fields=len(self.invalid_inputs))
+
+    def write(self, confirm: Callable[[WritePlan], bool] = lambda plan: True, *, backup: bool = False) -> str:
+        """Carry out `write_plan()` if `confirm(plan)` says yes; returns the real path written, '' when
+        nothing was (no change, or declined). Raises InputError when something blocks the write, the
+        safe writer's ChangedOnDiskError / WriteError; the file untouched."""
+        plan = self.write_plan()
+        outcome, real = carry_out(plan, confirm, backup=backup)
+        if outcome == BLOCKED:
+            raise InputError(plan.why_blocked(), hint=_("fix the fields the Review step lists, then write again"))
+        if outcome != WRITTEN:
+            return ""
         # after writing, the file on disk is the new baseline
         self.loaded = read_file(self.path)
         self.source = parse(self.loaded.data, self.path, smcp=self.smcp_choice)
         self.original = read_mesh(self.source)
         self.mesh = self.original
         self.invalid_inputs.clear()
+        self._findings_before = None
         self.refresh()
         self.baseline_text = self.original_text
         return real

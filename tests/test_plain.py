@@ -87,7 +87,7 @@ def test_new_file_from_scratch_equals_generate_with_the_same_answers(tmp_path, c
         + "1" + ENTER + "red-mesh" + ENTER + NEW_PEER_DEFAULTS     # add another
         + ENTER                       # done with peers
         + "2" + ENTER                 # green-mesh: NodePort
-        + ENTER                       # node ports: pick free ones (30000, 30001)
+        + ENTER                       # node ports: pick free ones (32634, 32635: from across the range)
         + "2" + ENTER                 # route: false
         + ENTER                       # red-mesh: LoadBalancer
         + "1" + ENTER                 # AWS NLB: true
@@ -98,10 +98,11 @@ def test_new_file_from_scratch_equals_generate_with_the_same_answers(tmp_path, c
     printed = capsys.readouterr().out
     assert f"wrote {out}" in printed and f"not applied; later: smfed-wizard apply {out}" in printed
     assert "next steps: each peer needs a ServiceMeshPeer" in printed
-    assert f"smfed-wizard bundle {out} --peer-address green-mesh=ADDRESS" in printed
+    assert (f"smfed-wizard bundle {out} --peer-address green-mesh=ADDRESS --peer-ca green-mesh=ROOT_CERT.pem "
+            "--peer-address red-mesh=ADDRESS --peer-ca red-mesh=ROOT_CERT.pem") in printed   # every peer, not the first
     expected = generated(capsys, "--name", "blue-mesh", "--version", "v2.5", "--cluster-name", "east",
                          "--image-pull-policy", "IfNotPresent",
-                         "--peer", "green-mesh:service=NodePort,tls-node-port=30000,discovery-node-port=30001,route=false",
+                         "--peer", "green-mesh:service=NodePort,tls-node-port=32634,discovery-node-port=32635,route=false",
                          "--peer", "red-mesh:nlb=true")
     assert out.read_text() == expected
 
@@ -131,7 +132,7 @@ def test_without_file_the_name_is_asked_and_an_existing_file_refused(tmp_path, m
 
 
 def test_peers_add_rename_remove(tmp_path, capsys):
-    out = tmp_path / "smcp.yaml"
+    out = tmp_path / "red-mesh.yaml"   # a new file's mesh is named after the file
     keys = (
         MESH_DEFAULTS
         + "1" + ENTER + "a-mesh" + ENTER + NEW_PEER_DEFAULTS
@@ -231,10 +232,10 @@ def test_a_second_peer_may_not_reuse_a_node_port(tmp_path):
     session = Session.open(None)
     session.add_peer("green-mesh")
     session.add_peer("blue-mesh")
-    session.pick_free_node_ports("green-mesh")
+    tls, _discovery = session.pick_free_node_ports("green-mesh")
     wizard = PlainWizard(session)
     session.update(session.mesh.with_peer(session.mesh.peer("blue-mesh").with_exposure(service_type="NodePort")))
-    verdict = wizard.checker(TLS, "blue-mesh", "")("30000")
+    verdict = wizard.checker(TLS, "blue-mesh", "")(str(tls))
     assert verdict is not None and verdict.startswith("error SMF052: ")
 
 
@@ -254,7 +255,7 @@ def test_editing_red_mesh_keeps_every_untouched_byte(red_mesh, capsys):
     removed, added = removed_and_added(before, after)
     assert removed == ["  version: v2.2", "          type: LoadBalancer"]
     assert added == ["  version: v2.6", "          type: NodePort",
-                     "            nodePort: 30000", "            nodePort: 30001"]
+                     "            nodePort: 30766", "            nodePort: 30767"]   # from across the range
     assert after.count("#note HTTP here") == 2 and after.count("#note HTTPS here") == 2
     assert after.startswith("# red-mesh federates with green-mesh and blue-mesh")
     printed = capsys.readouterr().out
@@ -314,7 +315,7 @@ def kubectl_on_path(kube, monkeypatch):
 
 def test_apply_shows_the_target_and_diff_then_applies(tmp_path, kubectl_on_path, capsys):
     server = kubectl_on_path
-    out = tmp_path / "red.yaml"
+    out = tmp_path / "red-mesh.yaml"   # a new file is named after the file: red-mesh
     assert drive(out, MINIMAL + "y" + "y") == 0   # apply now? yes; apply to the context? yes
     printed = capsys.readouterr().out
     assert f"wrote {out}" in printed
@@ -327,7 +328,7 @@ def test_apply_shows_the_target_and_diff_then_applies(tmp_path, kubectl_on_path,
 
 def test_declining_the_apply_sends_nothing_and_keeps_the_file(tmp_path, kubectl_on_path, capsys):
     server = kubectl_on_path
-    out = tmp_path / "red.yaml"
+    out = tmp_path / "red-mesh.yaml"   # a new file is named after the file: red-mesh
     assert drive(out, MINIMAL + "y" + "n") == 0
     assert out.exists() and server.get("red-mesh-system", "red-mesh") is None
     patches = server.requests_for("PATCH")
@@ -339,7 +340,7 @@ def test_a_field_manager_conflict_is_explained_and_forcing_is_asked(tmp_path, ku
     server = kubectl_on_path
     server.seed({"apiVersion": "maistra.io/v2", "kind": "ServiceMeshControlPlane",
                "metadata": {"name": "red-mesh", "namespace": "red-mesh-system"}, "spec": {"version": "v2.5"}})
-    out = tmp_path / "red.yaml"
+    out = tmp_path / "red-mesh.yaml"   # a new file is named after the file: red-mesh
     assert drive(out, MINIMAL + "y" + "y" + "y") == 0   # apply? yes; force? yes; apply to the context? yes
     printed = capsys.readouterr().out
     assert re.search(r"\.spec\.version +owned by istio-operator", printed)
@@ -351,7 +352,7 @@ def test_a_refused_force_leaves_the_cluster_alone_and_exits_1(tmp_path, kubectl_
     server = kubectl_on_path
     server.seed({"apiVersion": "maistra.io/v2", "kind": "ServiceMeshControlPlane",
                "metadata": {"name": "red-mesh", "namespace": "red-mesh-system"}, "spec": {"version": "v2.5"}})
-    out = tmp_path / "red.yaml"
+    out = tmp_path / "red-mesh.yaml"   # a new file is named after the file: red-mesh
     assert drive(out, MINIMAL + "y" + "n") == 1
     assert server.get("red-mesh-system", "red-mesh")["spec"]["version"] == "v2.5"
     assert out.exists()
@@ -361,7 +362,7 @@ def test_the_client_and_context_given_on_the_command_line_are_the_ones_used(tmp_
     """`smfed-wizard --plain --kubectl PATH --context elsewhere`: no client on PATH is needed, and the apply
     goes to that context (unreachable here), not to the current one (the stand-in, which hears nothing)."""
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    out = tmp_path / "red.yaml"
+    out = tmp_path / "red-mesh.yaml"   # a new file is named after the file: red-mesh
     assert drive(out, MINIMAL + "y", kubectl=kube.kubectl, context=OTHER_CONTEXT) == 1
     printed = capsys.readouterr()
     assert f"context {OTHER_CONTEXT}, cluster nowhere" in printed.out
@@ -371,7 +372,7 @@ def test_the_client_and_context_given_on_the_command_line_are_the_ones_used(tmp_
 
 def test_declining_names_the_same_client_and_context_for_later(tmp_path, kube, monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))   # the client is not on PATH: named by its path
-    out = tmp_path / "red.yaml"
+    out = tmp_path / "red-mesh.yaml"   # a new file is named after the file: red-mesh
     assert drive(out, MINIMAL + "n", kubectl=kube.kubectl, context=OTHER_CONTEXT) == 0
     assert (f"not applied; later: smfed-wizard apply {out} --context={OTHER_CONTEXT} --kubectl={kube.kubectl}"
             in capsys.readouterr().out)
@@ -379,7 +380,7 @@ def test_declining_names_the_same_client_and_context_for_later(tmp_path, kube, m
 
 def test_no_client_on_path_is_one_clear_message_and_the_file_stays_written(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    out = tmp_path / "red.yaml"
+    out = tmp_path / "red-mesh.yaml"   # a new file is named after the file: red-mesh
     assert drive(out, MINIMAL + "y") == 1
     assert out.exists()
     err = capsys.readouterr().err
@@ -389,7 +390,7 @@ def test_no_client_on_path_is_one_clear_message_and_the_file_stays_written(tmp_p
 
 def test_a_namespace_missing_on_the_cluster_is_explained(tmp_path, kube, monkeypatch, capsys):
     monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(kube.kubectl), "/usr/bin", "/bin"]))
-    out = tmp_path / "red.yaml"
+    out = tmp_path / "red-mesh.yaml"   # a new file is named after the file: red-mesh
     assert drive(out, MINIMAL + "y") == 1
     err = capsys.readouterr().err
     assert 'namespace "red-mesh-system" does not exist on the cluster' in err and "fix: " in err

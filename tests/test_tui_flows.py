@@ -9,6 +9,7 @@ import pytest
 
 from conftest import (FIXTURES, choose, click_when_shown, editor, go_to, make_app, node_ports, type_into, until,
                       wizard_ready)
+from smfed_tui.model import free_node_ports
 from smfed_tui.screens.app import run_app
 
 SIZE = (120, 36)
@@ -40,8 +41,7 @@ async def test_new_file_equals_generate(new_file):
         await go_to(pilot, "exposure")
         assert app.screen.selected_peer == "blue-mesh"
         await node_ports(pilot, "30510", "32359")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await write_and_confirm(pilot)                    # a new file is confirmed too (its size, where)
         assert app.written
         await pilot.press("ctrl+q")
     assert app.return_code == 0
@@ -212,21 +212,27 @@ async def test_one_node_port_changes_one_line(tmp_path):
 # --- what blocks writing -------------------------------------------------------------------------------
 
 async def test_errors_block_write_warnings_do_not(red_mesh):
+    """Errors block writing and applying, and the keys say so (they were dead: nothing happened)."""
+    from smfed_tui.screens.modals import ConfirmModal
     before = red_mesh.read_bytes()
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        assert app.session.warnings and screen.check_action("write", ()) is True   # warnings: allowed
+        assert app.session.warnings and app.session.can_write                     # warnings: allowed
         await node_ports(pilot, "3x")                                             # not a number
-        assert screen.check_action("write", ()) is None
-        assert screen.check_action("apply", ()) is None
-        await pilot.press("ctrl+s", "ctrl+r")
-        await pilot.pause()
+        assert not app.session.can_write
+        for key in ("ctrl+s", "ctrl+r"):
+            await pilot.press(key)
+            await until(pilot, lambda: isinstance(app.screen, ConfirmModal), f"{key} says why")
+            assert "Errors to fix first" in str(app.screen.title_content)
+            await pilot.press("n")
+            await pilot.pause()
         await type_into(pilot, "exposure", "tls-node-port", "99")                  # a number, out of range
-        assert any(f.code == "SMF051" for f in app.session.findings)
-        assert screen.check_action("write", ()) is None
+        assert any(f.code == "SMF051" for f in app.session.findings) and not app.session.can_write
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the reason")
+        assert "SMF051" in str(app.screen.body)
+        await pilot.press("y")                                                     # go to the first error
+        await until(pilot, lambda: app.screen.focused is editor(app, "exposure", "tls-node-port"), "at the error")
         assert not app.written
     assert red_mesh.read_bytes() == before
 
@@ -265,7 +271,7 @@ async def test_changed_on_disk_is_not_overwritten(red_mesh):
 
 # --- quitting --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("keys", [("ctrl+q",), ("escape", "y")])
+@pytest.mark.parametrize("keys", [("ctrl+q", "y"), ("ctrl+q", "ctrl+q"), ("escape", "y")])
 async def test_abort_writes_nothing(red_mesh, keys):
     before = red_mesh.read_bytes()
     app = make_app(red_mesh)
@@ -297,7 +303,10 @@ async def test_a_new_file_is_named_when_written_and_never_replaces_one(tmp_path,
         assert "red-mesh.yaml already exists" in str(app.screen.query_one("#file-name-problem").render())
         await pilot.press("ctrl+u", *"red.yaml", "enter")
         await pilot.pause()
-        assert app.session.path == "red.yaml" and app.written
+        assert app.session.path == "red.yaml" and not app.written   # then the new file's confirmation
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.written
     assert existing.read_text() == "keep me\n"
     assert (tmp_path / "red.yaml").read_text() == app.session.text
 
@@ -305,7 +314,7 @@ async def test_a_new_file_is_named_when_written_and_never_replaces_one(tmp_path,
 async def test_abort_on_a_new_file_creates_nothing(new_file):
     app = make_app(new_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+o", *"green-mesh", "ctrl+q")
+        await pilot.press("ctrl+o", *"green-mesh", "ctrl+q", "y")   # ctrl+q asks: the new file is not written
     assert app.return_code == 130
     assert not new_file.exists()
 
@@ -387,7 +396,7 @@ async def test_review_finding_jumps_to_its_field(red_mesh):
         await go_to(pilot, "review")
         findings = app.screen.query_one("#review-findings")
         assert app.screen.focused is findings
-        codes = [f.code for f in app.screen.step_widget("review")._findings]
+        codes = [f.code for f, _place in app.screen.step_widget("review").listed]
         findings.highlighted = codes.index("SMF070")      # green-network, on the network view field
         await pilot.press("enter")
         await pilot.pause()
@@ -402,7 +411,7 @@ async def test_enter_on_review_goes_to_the_first_findings_field_at_once(red_mesh
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
         await go_to(pilot, "review")
-        first = app.screen.step_widget("review")._findings[0]
+        first, _place = app.screen.step_widget("review").listed[0]
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.step != "review"
@@ -452,8 +461,12 @@ async def test_pick_free_ports(red_mesh):
         await click_when_shown(pilot, "#pick-ports")
         await pilot.pause()
         exposure = app.session.mesh.peer("green-mesh").exposure
-        assert (exposure.tls_node_port, exposure.discovery_node_port) == (30000, 30001)
-        assert editor(app, "exposure", "tls-node-port").value == "30000"
+        # not 30000 and 30001, the ports most likely taken on a real cluster: a place in the range that the
+        # mesh and peer names choose (the same every time), and said so
+        tls, discovery = exposure.tls_node_port, exposure.discovery_node_port
+        assert (tls, discovery) == free_node_ports(app.session.mesh, "green-mesh", spread_by="red-mesh/green-mesh")
+        assert 30100 <= tls < discovery <= 32767 and editor(app, "exposure", "tls-node-port").value == str(tls)
+        assert any("rather than its first ports" in n.message for n in app._notifications)
 
 
 async def test_tab_goes_from_field_to_field(red_mesh):

@@ -96,10 +96,10 @@ async def test_typed_markup_in_a_peer_name_is_literal_and_refused_by_validation(
             await go_to(pilot, step)
             assert app.is_running
             assert_terminal_safe(app)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")                            # says why it cannot write
         await pilot.pause()
         assert not new_file.exists()
-        await pilot.press("ctrl+q")
+        await pilot.press("n", "ctrl+q", "y")                   # close that; quit asks: the new file is not written
     assert app.return_code == 130
 
 

@@ -243,7 +243,7 @@ async def test_written_file_equals_bundle_output(with_pem):
         await fill_step(pilot, GREEN)
         await select_peer(pilot, 1)
         await fill_step(pilot, BLUE)
-        shown = str(app.screen.query_one("#bundle-command").render())
+        shown = app.screen.query_one("#bundle-command").text
         await pilot.press("ctrl+s")
         await pilot.pause()
     written = (with_pem.parent / "red-mesh-federation.yaml").read_bytes()

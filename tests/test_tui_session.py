@@ -143,7 +143,7 @@ def test_changed_lines_against_the_file_and_against_new_defaults(tmp_path):
 def test_new_session_text_is_what_generate_prints(tmp_path):
     s = Session.open(str(tmp_path / "x.yaml"))
     s.add_peer("green-mesh")
-    assert s.text == generate_text(Mesh.new("red-mesh", peers=(Peer.new("green-mesh"),)))
+    assert s.text == generate_text(Mesh.new("x", peers=(Peer.new("green-mesh"),)))   # named after x.yaml
     assert s.manifest() == s.text
 
 

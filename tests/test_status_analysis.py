@@ -150,6 +150,18 @@ def test_node_ports_that_are_not_the_peers() -> None:
                                "be addresses of its nodes, which status does not read; its node ports were checked"]
 
 
+def test_a_dns_name_of_ones_own_for_a_load_balancer_ip_is_not_called_wrong() -> None:
+    red, green = s.healthy()
+    named = replace(red, "ServiceMeshPeer", "green-mesh",
+                    s.smp(s.RED, s.GREEN, ["green-federation.example.com"], s.discovery(True)))
+    found = problems(analyse([read("red", named), read("green", green)], NOW), "red")
+    assert "SMF204" not in found
+    assert found["SMF220"] == ["remote.addresses green-federation.example.com is a name and green-mesh's ingress has "
+                               "the address 203.0.113.20: not checked whether the name resolves to it"]
+    wrong_ip = replace(red, "ServiceMeshPeer", "green-mesh", s.smp(s.RED, s.GREEN, ["192.0.2.99"], s.discovery(True)))
+    assert "SMF204" in problems(analyse([read("red", wrong_ip), read("green", green)], NOW), "red")
+
+
 def test_a_cluster_ip_ingress_is_said_to_be_unchecked() -> None:
     red, green = s.healthy()
     service = s.ingress_service(s.GREEN, s.RED)

@@ -9,6 +9,8 @@ A's ImportedServiceSet wants and holds.
 """
 from __future__ import annotations
 
+import ipaddress
+
 from ..i18n import _
 from ..model import DISCOVERY_PORT, TLS_PORT
 from .certs import NotACertificate
@@ -48,6 +50,14 @@ def names_a_read_mesh(side: Side, sides: list[Side], reads) -> bool:
     return False
 
 
+def _is_ip(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
 def _address_problems(a: Side, b: Side) -> list[Problem]:
     ingress = b.gateway("ingress")
     if not b.read.has_read("Service") or not ingress:
@@ -61,7 +71,14 @@ def _address_problems(a: Side, b: Side) -> list[Problem]:
     if kind == "LoadBalancer":
         ips, hosts = ingress_addresses(service)
         real = ips + hosts
-        if real and not set(a.addresses) & set(real):
+        names = [address for address in a.addresses if not _is_ip(address)]
+        if real and not set(a.addresses) & set(real) and names and not hosts:
+            # a DNS name of one's own may point at the load balancer's IP: where it resolves is not ours to guess
+            out.append(problem("SMF220", _("remote.addresses {names} is a name and {peer}'s ingress has the address "
+                                           "{real}: not checked whether the name resolves to it").format(
+                names=", ".join(names), peer=a.name, real=", ".join(real)),
+                _("check on this cluster that {name} resolves to {real}").format(name=names[0], real=", ".join(real))))
+        elif real and not set(a.addresses) & set(real):
             hint = None
             if hosts and not ips and a.addresses:
                 hint = _("the peer's load balancer has a host name (AWS gives one, and its IPs can change): put "

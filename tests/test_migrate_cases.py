@@ -278,3 +278,55 @@ def test_one_host_imported_from_two_meshes_is_refused(tmp_path, capsys):
     assert main(["migrate", *fed.write(tmp_path / "in"), "-o", str(out)]) == 1
     err = capsys.readouterr().err
     assert "error SMF318" in err and "httpbin.b.svc.cluster.local" in err and not out.exists()
+
+
+def _ports_as_text(fed):
+    fed.find("west-mesh", "Service")["spec"]["ports"] = "8000"
+
+
+def _port_without_number(fed):
+    fed.find("west-mesh", "Service")["spec"]["ports"][0].pop("port")
+
+
+def _containers_as_map(fed):
+    for obj in fed.objects["west-mesh"]:
+        if obj["kind"] == "Pod":
+            obj["spec"]["containers"] = {"name": "x"}
+
+
+def _rules_as_text(fed):
+    fed.find("west-mesh", "ExportedServiceSet")["spec"]["exportRules"] = "all"
+
+
+def _spec_as_list(fed):
+    fed.find("east-mesh", "ServiceMeshControlPlane")["spec"] = ["v2.6"]
+
+
+def _labels_as_list(fed):
+    for obj in fed.objects["west-mesh"]:
+        if obj["kind"] == "Pod":
+            obj["metadata"]["labels"] = ["app=httpbin"]
+
+
+HOSTILE = [("Service ports as text", _ports_as_text, "SMF3"), ("a port without a number", _port_without_number, "SMF312"),
+           ("containers as a mapping", _containers_as_map, "SMF312"), ("export rules as text", _rules_as_text, "SMF319"),
+           ("SMCP spec as a list", _spec_as_list, "SMF319"), ("pod labels as a list", _labels_as_list, "SMF311")]
+
+
+@pytest.mark.parametrize("what,change,code", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_malformed_input_is_refused_with_a_message_never_a_traceback(what, change, code, tmp_path, capsys):
+    fed = guide_like()
+    change(fed)
+    out = tmp_path / "out"
+    assert main(["migrate", *fed.write(tmp_path / "in"), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"error {code}" in err and "Traceback" not in err and not out.exists()
+
+
+def test_an_import_the_exporter_no_longer_exports_is_said_not_dropped_silently(tmp_path):
+    fed = guide_like()
+    ess = fed.find("west-mesh", "ExportedServiceSet")
+    ess["status"]["exportedServices"] = ess["status"]["exportedServices"][:1]
+    m = run(fed, tmp_path)
+    assert [i.hostname for i in m.imports] == ["httpbin.a.svc.west-mesh-imports.local"]
+    assert any(f.code == "SMF331" and "does not export it" in f.message for f in m.warnings)

@@ -32,6 +32,7 @@ CODES = {
     "SMF316": (ERROR, N_("a written object the CRD schema would reject")),
     "SMF317": (ERROR, N_("an exported Service without a selector")),
     "SMF318": (ERROR, N_("one host imported from two meshes")),
+    "SMF319": (ERROR, N_("an input object its CRD schema rejects")),
     "SMF330": (WARNING, N_("a value assumed from a convention")),
     "SMF331": (WARNING, N_("a case the guide does not mention")),
     "SMF332": (WARNING, N_("a port protocol left for Istio to detect")),

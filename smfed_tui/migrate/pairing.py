@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import crd_schema
 from ..checks.values import version_tuple
 from ..findings import Finding
 from ..i18n import _
@@ -30,6 +31,17 @@ def dig(obj, *keys, default=None):
             return default
         obj = obj[key]
     return default if obj is None else obj
+
+
+def items_of(obj, *keys) -> list[dict]:
+    """The mappings of the list at obj[k1][k2]...: [] when it is missing or not a list (input is untrusted)."""
+    value = dig(obj, *keys, default=[])
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def mapping_of(obj, *keys) -> dict:
+    value = dig(obj, *keys, default={})
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass
@@ -187,9 +199,26 @@ def _labels(meshes: list[Mesh]) -> None:
         mesh.label = label
 
 
+def input_findings(sources: list[MeshSource]) -> list[Finding]:
+    """Objects of the SOURCEs that their CRD schema rejects (a hand-edited file: the API server would not
+    hold them). A field it would drop is no matter here: the cluster never had it."""
+    out = []
+    for src in sources:
+        for loaded in src.objects:
+            for problem in crd_schema.validate(loaded.obj):
+                if not problem.pruned:
+                    out.append(refused("SMF319", loaded.at(problem.where), _(
+                        "{kind} {name}: {problem}").format(kind=loaded.kind, name=loaded.name, problem=problem.message),
+                        _("give the object as the cluster holds it (oc get -o yaml)")))
+    return out
+
+
 def pair(sources: list[MeshSource]) -> tuple[list[Mesh], list[Finding]]:
-    """The meshes of the SOURCEs (in order), linked to each other, and what is refused about them."""
-    findings: list[Finding] = []
+    """The meshes of the SOURCEs (in order), linked to each other, and what is refused about them. When
+    an input object is not what the API server would hold, that is all it says (nothing is derived)."""
+    findings = input_findings(sources)
+    if findings:
+        return [], findings
     meshes = [_mesh(i, src, findings) for i, src in enumerate(sources)]
     _link(meshes, findings)
     _check_back(meshes, findings)

@@ -15,7 +15,7 @@ from ..findings import Finding
 from ..i18n import _
 from .findings import Where, flagged, refused
 from .load import Loaded
-from .pairing import Mesh, dig
+from .pairing import Mesh, dig, items_of, mapping_of
 
 # Istio's protocol from a port name's prefix or appProtocol (https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/)
 PROTOCOLS = {"http": "HTTP", "http2": "HTTP2", "https": "HTTPS", "grpc": "GRPC", "grpc-web": "GRPC-Web",
@@ -63,8 +63,8 @@ def _exports(exporter: Mesh, ess: Loaded, peer_name: str, findings: list[Finding
         return {e["exportedName"]: (dig(e, "localService", "namespace", default=""), dig(e, "localService", "name", default=""))
                 for e in status if isinstance(e, dict) and e.get("exportedName")}
     out: dict[str, tuple[str, str]] = {}
-    for i, rule in enumerate(dig(ess.obj, "spec", "exportRules", default=[])):
-        selector = dig(rule, "nameSelector", default={})
+    for i, rule in enumerate(items_of(ess.obj, "spec", "exportRules")):
+        selector = mapping_of(rule, "nameSelector")
         if dig(rule, "type") != "NameSelector" or not (_fixed(selector.get("namespace")) and _fixed(selector.get("name"))):
             findings.append(refused("SMF306", ess.at(f"spec.exportRules[{i}]"), _(
                 "{mesh}: export rule {n} of ExportedServiceSet {ess} selects by label or wildcard, and the set has no "
@@ -91,8 +91,8 @@ def _imported_names(importer: Mesh, iss: Loaded, peer_name: str, exported: list[
     default_suffix = dig(iss.obj, "spec", "domainSuffix") or f"svc.{peer_name}-imports.local"
     for exported_name in exported:
         name, ns = exported_name.split(".")[:2]
-        for rule in dig(iss.obj, "spec", "importRules", default=[]):
-            selector = dig(rule, "nameSelector", default={})
+        for rule in items_of(iss.obj, "spec", "importRules"):
+            selector = mapping_of(rule, "nameSelector")
             if dig(rule, "type") != "NameSelector" or not (_matches(selector.get("namespace"), ns)
                                                            and _matches(selector.get("name"), name)):
                 continue
@@ -121,13 +121,13 @@ def _protocol(port: dict) -> str | None:
 
 def _pods(exporter: Mesh, namespace: str, selector: dict) -> list[Loaded]:
     return [p for p in exporter.source.of_kind("Pod", namespace)
-            if all((dig(p.obj, "metadata", "labels", default={}) or {}).get(k) == v for k, v in selector.items())]
+            if all(mapping_of(p.obj, "metadata", "labels").get(k) == v for k, v in selector.items())]
 
 
 def _container_port(pods: list[Loaded], name: str) -> int | None:
     for pod in pods:
-        for container in dig(pod.obj, "spec", "containers", default=[]):
-            for port in container.get("ports") or []:
+        for container in items_of(pod.obj, "spec", "containers"):
+            for port in items_of(container, "ports"):
                 if port.get("name") == name and isinstance(port.get("containerPort"), int):
                     return port["containerPort"]
     return None
@@ -135,9 +135,24 @@ def _container_port(pods: list[Loaded], name: str) -> int | None:
 
 def _service_ports(exporter: Mesh, service: Loaded, pods: list[Loaded], findings: list[Finding]) -> tuple[ServicePort, ...]:
     out = []
-    for i, port in enumerate(dig(service.obj, "spec", "ports", default=[])):
+    ports = items_of(service.obj, "spec", "ports")
+    if not ports:
+        findings.append(refused("SMF312", service.at("spec.ports"), _(
+            "{mesh}: Service {ns}/{name} has no ports").format(mesh=exporter.source.label, ns=service.namespace,
+                                                               name=service.name),
+            _("give the Service as the cluster holds it: oc get service {name} -n {ns} -o yaml").format(
+                name=service.name, ns=service.namespace)))
+    for i, port in enumerate(ports):
         number = port.get("port")
         target = port.get("targetPort", number)
+        if not (isinstance(number, int) and not isinstance(number, bool) and 0 < number < 65536) or \
+                not isinstance(target, (int, str)) or isinstance(target, bool):
+            findings.append(refused("SMF312", service.at(f"spec.ports[{i}]"), _(
+                "{mesh}: Service {ns}/{name}: port {n} has no port number or target port that can be used").format(
+                    mesh=exporter.source.label, ns=service.namespace, name=service.name, n=i + 1),
+                _("give the Service as the cluster holds it: oc get service {name} -n {ns} -o yaml").format(
+                    name=service.name, ns=service.namespace)))
+            continue
         if isinstance(target, str) and not target.isdigit():
             resolved = _container_port(pods, target)
             if resolved is None:
@@ -171,7 +186,7 @@ def _exporting_service(exporter: Mesh, ns: str, name: str, where: Where, finding
                 mesh=exporter.source.label, ns=ns, name=name),
             _("add it and its pods: oc get service,pods -n {ns} -o yaml").format(ns=ns)))
         return None
-    selector = dig(service.obj, "spec", "selector", default={})
+    selector = {k: v for k, v in mapping_of(service.obj, "spec", "selector").items() if isinstance(v, str)}
     if not selector:
         findings.append(refused("SMF317", service.at("spec.selector"), _(
             "{mesh}: Service {ns}/{name} has no selector: no workloads to route to through the east-west "
@@ -252,7 +267,12 @@ def imports_between(importer: Mesh, exporter: Mesh, findings: list[Finding]) -> 
     for exported_name, (hostname, local_ns, local_name) in _imported_names(importer, iss, to_exporter.name,
                                                                           list(exports)).items():
         if exported_name not in exports:
-            continue   # the exporter no longer exports it: nothing to carry over
+            findings.append(flagged("SMF331", iss.where, _(
+                "{importer} imports {exported} from {exporter}, which does not export it (any more): not carried "
+                "over").format(importer=importer.label, exported=exported_name, exporter=exporter.label),
+                _("if it is still wanted, export it in {exporter}'s ExportedServiceSet {ess} and run again").format(
+                    exporter=exporter.label, ess=to_importer.name)))
+            continue
         ns, name = exports[exported_name]
         found = _exporting_service(exporter, ns, name, ess.where, findings)
         if found is None:

@@ -26,7 +26,8 @@ from .fields import LIST, Field
 from .findings import ERROR, WARNING, Finding, sort_key
 from .i18n import _
 from .line_diff import changed_line_numbers, unified_diff
-from .model import Peer
+from .checks.values import dns1123_problem
+from .model import Mesh, Peer
 from .peer_facts import (BUNDLE_FIELDS, FIELD_BY_KEY, SERVICE_KEYS, SMCP_KEYS, PeerSmcp, check_value, flag,
                          read_certificate, read_peer_smcp, remote_for)
 from .safe_files import LoadedFile, read_file, write_file
@@ -66,6 +67,7 @@ class FederationResources:
         self.certificates: dict[str, str] = {}               # peer -> checked PEM read from its file
         self.reads: dict[str, PeerSmcp] = {}                 # peer -> what its SMCP file said
         self.confirmed: set[tuple[str, str]] = set()         # (field key, peer) the user typed or confirmed
+        self.federation_name: str | None = None              # what the peers call this mesh; None: the SMCP name
         self.path: str | None = None                         # the file chosen; None: `default_path()`
         self.revision = 0
         self._written: dict[str, str] = {}                   # real path -> sha256 of what the wizard wrote
@@ -76,7 +78,7 @@ class FederationResources:
 
     def default(self, fld: Field, peer: str):
         if fld.key in ("namespace", "trust-domain", "egress"):
-            local = self.session.mesh
+            local = self.local()
             return getattr(default_remote(local, local.peer(peer) or Peer.new(peer)), fld.attr)
         return () if fld.kind == LIST else None
 
@@ -96,7 +98,7 @@ class FederationResources:
             value = fld.parse(text)
             if fld.kind == LIST:
                 value = tuple(dict.fromkeys(value or ()))   # `bundle` drops a service given twice
-            check_value(self.session.mesh, fld, value)
+            check_value(self.local(), fld, value)
             if fld.key == "ca":
                 self._read_certificate(peer, value)
             filled = self._read_peer_smcp(peer, value) if fld.key == "smcp" else {}
@@ -110,6 +112,22 @@ class FederationResources:
             self._take(FIELD_BY_KEY[other], peer, other_value)
         self._changed()
         return None
+
+    def local(self) -> Mesh:
+        """The mesh as its peers know it: the session's, with the federation name given here (it is in no
+        field of the SMCP, so the SMCP file cannot hold it)."""
+        mesh = self.session.mesh
+        return replace(mesh, federation_name=self.federation_name) if self.federation_name else mesh
+
+    def set_federation_name(self, text: str) -> str | None:
+        """This mesh's federation name (empty: the SMCP name); returns the problem with it, or None. The
+        peers' gateways for this mesh are found by it, and the guessed egress gateway names it."""
+        text = text.strip()
+        problem = dns1123_problem(text) if text else None
+        if problem is None:
+            self.federation_name = text or None
+            self._changed()
+        return problem
 
     def confirm(self, fld: Field, peer: str) -> None:
         """The user accepts the value shown (an assumption until now) as it is."""
@@ -137,12 +155,12 @@ class FederationResources:
             self.reads.pop(peer, None)
             return {}
         try:
-            read = read_peer_smcp(self.session.mesh, os.path.basename(path), read_file(self.resolve(path)).data, peer)
+            read = read_peer_smcp(self.local(), os.path.basename(path), read_file(self.resolve(path)).data, peer)
         except InputError as err:
             raise ValueError(err.message) from None
         if not read.remote.ports_known:
             raise ValueError(_("its ingress for {mesh!r} is NodePort without fixed node ports: set them in its "
-                               "SMCP first").format(mesh=self.session.mesh.federation))
+                               "SMCP first").format(mesh=self.local().federation))
         self.reads[peer] = read
         return {key: read.values[key] for key in SMCP_KEYS}
 
@@ -190,7 +208,7 @@ class FederationResources:
         return cached
 
     def _remotes(self) -> dict:
-        local = self.session.mesh
+        local = self.local()
         out = {}
         for peer in local.peers:
             given = dict(self.values.get(peer.name, {}))
@@ -212,7 +230,7 @@ class FederationResources:
         cached = self._cache.get(("bundle", self._key()))
         if cached is None:
             exports, imports = self.service_sets()
-            cached = build_bundle(self.session.mesh, self.remotes(), exports, imports)
+            cached = build_bundle(self.local(), self.remotes(), exports, imports)
             self._cache[("bundle", self._key())] = cached
         return cached
 
@@ -235,8 +253,11 @@ class FederationResources:
             except InputError:
                 cached = []
             else:
+                # the bundle's own errors, as `bundle` blocks on them (what is wrong in the SMCP is the
+                # SMCP's to fix, and does not stop its peer resources)
                 cached = sorted((f for f in check_federation([smcp, generated]) if f.severity == ERROR
-                                 and not is_own_placeholder(f, generated.path)), key=sort_key)
+                                 and f.file == generated.path and not is_own_placeholder(f, generated.path)),
+                                key=sort_key)
             self._cache[("findings", self._key())] = cached
         return cached
 
@@ -324,6 +345,8 @@ class FederationResources:
         it prints what `prepare_write` writes."""
         s = self.session
         argv = ["smfed-wizard", "bundle", os.path.basename(s.path) if s.path else "FILE"]
+        if self.federation_name:
+            argv += ["--federation-name", self.federation_name]
         for peer in s.mesh.peers:
             given = self.values.get(peer.name, {})
             for fld in BUNDLE_FIELDS:

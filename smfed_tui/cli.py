@@ -386,9 +386,9 @@ def _introduced(before: list[Finding], after: list[Finding]) -> list[Finding]:
     known = {(f.code, f.path) for f in before}
     return [f for f in after if (f.code, f.path) not in known]
 
-    from .checks.schema import with_schema
 
 def _check_bytes(data: bytes, name: str) -> list[Finding]:
+    from .checks.schema import with_schema
     from .checks.smcp import check_source
     from .source import parse
     src = parse(data, name)
@@ -403,7 +403,6 @@ class _Unusable:
     error: SmfedError
 
 
-    from .checks.schema import check_schema
 def cmd_validate(args) -> int:
     from .checks.across import check_across
     from .checks.catalogue import Options
@@ -411,6 +410,7 @@ def cmd_validate(args) -> int:
     from .source import parse, require_smcp_v2
     from .checks.federation import check_federation
     from .checks.inventory import holds_federation_resources
+    from .checks.schema import check_schema
 
     if args.format == "json" and getattr(args, "lang", None) is None:
         set_language("en")   # machines read the JSON: English messages (and the codes) unless --lang asks
@@ -433,8 +433,6 @@ def cmd_validate(args) -> int:
         except SmfedError as err:
             unusable.append(_Unusable(path, err))
             continue
-    for src in sources:   # every object of every file against its CRD schema, where no rule spoke yet
-        findings.extend(check_schema(src, findings))
         sources.append(src)
         for one in src.per_smcp():   # every SMCP of the file (a List or a policy may hold several)
             findings.extend(check_source(one, options))
@@ -442,6 +440,8 @@ def cmd_validate(args) -> int:
     if len(smcps) > 1:
         findings.extend(check_across(smcps, same_cluster=args.same_cluster))
     findings.extend(check_federation(sources))  # ServiceMeshPeer, CA ConfigMap, ESS/ISS across files
+    for src in sources:   # every object of every file against its CRD schema, where no rule spoke yet
+        findings.extend(check_schema(src, findings))
     findings.sort(key=sort_key)
     if args.format == "json":
         items = [f.as_json() for f in findings] + [_unusable_json(u) for u in unusable]

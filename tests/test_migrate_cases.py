@@ -330,3 +330,13 @@ def test_an_import_the_exporter_no_longer_exports_is_said_not_dropped_silently(t
     m = run(fed, tmp_path)
     assert [i.hostname for i in m.imports] == ["httpbin.a.svc.west-mesh-imports.local"]
     assert any(f.code == "SMF331" and "does not export it" in f.message for f in m.warnings)
+
+
+def test_an_object_yaml_cannot_construct_is_unusable_input(tmp_path, capsys):
+    paths = guide_like().write(tmp_path / "in")
+    extra = tmp_path / "in" / "west-mesh" / "extra.yaml"
+    extra.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: istio-system}\n"
+                     "data:\n  when: !custom 3\n")
+    assert main(["migrate", *paths, "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "extra.yaml:5:" in err and "cannot be read" in err and "Traceback" not in err

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 import yaml
+from yaml.constructor import ConstructorError
 
 from .. import safe_files, source
 from ..errors import InputError
@@ -109,7 +110,14 @@ def load_file(path: str) -> list[Loaded]:
         if found.kind is None or found.kind in WRAPPER_KINDS:
             continue
         mark = found.node.start_mark
-        obj = constructor.construct_document(found.node)
+        try:
+            obj = constructor.construct_document(found.node)
+        except (ConstructorError, ValueError, TypeError, RecursionError) as exc:
+            problem_mark = getattr(exc, "problem_mark", None) or mark
+            raise InputError(_("this object cannot be read: {problem}").format(
+                                 problem=getattr(exc, "problem", None) or exc),
+                             path=path, line=problem_mark.line + 1, column=problem_mark.column + 1,
+                             hint=_("give the object as oc get -o yaml prints it (no custom tags)")) from None
         if isinstance(obj, dict):
             out.append(Loaded(obj, Where(path, mark.line + 1, mark.column + 1)))
     return out

@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from smfed_tui import apply as kube
+from smfed_tui.apply_plan import APPLIED, carry_out, plan_apply
 from smfed_tui.errors import FieldManagerConflict, SmfedError, fix_line
 from smfed_tui.i18n import _, ngettext
 from smfed_tui.session import Session
@@ -147,36 +148,43 @@ class WriteStep(Widget):
         self._show_diff(None)
         try:
             self._status(Content.styled(_("Reading the kubeconfig..."), "$text-muted"))
-            binary = await asyncio.to_thread(kube.find_binary, getattr(self.app, "kubectl", None))
-            target = await asyncio.to_thread(kube.describe_target, binary, manifest,
-                                             context=getattr(self.app, "context", None))
             current = _("(current)")
-            where = Content.assemble(
-                fill(_("Target: {object}"), object=(f"{kube.KIND} {target.namespace}/{target.name}", "bold")), "\n  ",
-                _("context {context} · cluster {cluster}{server} · user {user}").format(
-                    context=target.context or current, cluster=target.cluster or "?",
-                    server=f" ({target.server})" if target.server else "", user=target.user or "?"))
-            self._status(Content.assemble(where, "\n", (_("Asking the server what would change..."), "$text-muted")))
-            diff = await asyncio.to_thread(kube.server_side_diff, target, manifest, force_conflicts=force_conflicts)
-            if not diff.changed:
+
+            def where_of(target) -> Content:
+                return Content.assemble(
+                    fill(_("Target: {object}"), object=(f"{kube.KIND} {target.namespace}/{target.name}", "bold")),
+                    "\n  ", _("context {context} · cluster {cluster}{server} · user {user}").format(
+                        context=target.context or current, cluster=target.cluster or "?",
+                        server=f" ({target.server})" if target.server else "", user=target.user or "?"))
+
+            def on_target(target) -> None:   # in the worker's thread: shown while the server answers
+                self.app.call_from_thread(self._status, Content.assemble(
+                    where_of(target), "\n", (_("Asking the server what would change..."), "$text-muted")))
+
+            plan = await asyncio.to_thread(plan_apply, manifest, kubectl=getattr(self.app, "kubectl", None),
+                                           context=getattr(self.app, "context", None),
+                                           force_conflicts=force_conflicts, on_target=on_target)
+            where = where_of(plan.target)
+            if not plan.needed:
                 self._status(Content.assemble(where, "\n", ("✓ " + _("The cluster already has exactly this; nothing "
                                                                      "to apply."), "$text-success")))
                 return
-            self._show_diff(diff.diff)
+            self._show_diff(plan.diff.diff)
             self._status(Content.assemble(where, "\n", _("Server-side diff below.")))
             question = fill(_("Apply to context {context}, namespace {namespace}?"),
-                            context=(target.context or current, "bold"), namespace=(target.namespace, "bold"))
-            if not await self.app.push_screen_wait(ConfirmModal(_("Apply to the cluster?"), question, diff=diff.diff,
-                                                                yes=_("Apply"), no=_("Cancel"))):
+                            context=(plan.target.context or current, "bold"), namespace=(plan.target.namespace, "bold"))
+            answer = await self.app.push_screen_wait(ConfirmModal(_("Apply to the cluster?"), question,
+                                                                  diff=plan.diff.diff, yes=_("Apply"), no=_("Cancel")))
+            outcome, result = await asyncio.to_thread(carry_out, plan, lambda shown: bool(answer))
+            if outcome != APPLIED:
                 self._status(Content.assemble(where, "\n", (_("Not applied."), "$text-muted")))
                 return
-            result = await asyncio.to_thread(kube.server_side_apply, target, manifest, force_conflicts=force_conflicts)
             watch = shlex.join(result.watch_command)
             self._status(Content.assemble(where, "\n", ("✓ ", "$text-success"), (result.output, "$text-success"),
                                           "\n", fill(_("Watch the operator reconcile it: {command}"),
                                                      command=(watch, "$text-accent"))))
-            self.app.notify(_("Applied {namespace}/{name}").format(namespace=target.namespace, name=target.name),
-                            markup=False)
+            self.app.notify(_("Applied {namespace}/{name}").format(namespace=plan.target.namespace,
+                                                                  name=plan.target.name), markup=False)
         except FieldManagerConflict as err:
             self._status(error_content(err))
             if not force_conflicts and await self.app.push_screen_wait(ConfirmModal(

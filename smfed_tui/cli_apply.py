@@ -10,6 +10,7 @@ import shlex
 import sys
 
 from . import apply as kube
+from .apply_plan import DECLINED, NOT_NEEDED, carry_out, plan_apply
 from .errors import SmfedError, UsageError, fix_line, format_error
 from .findings import ERROR, Finding
 from .i18n import _, cell_width, ljust_cells, ngettext
@@ -92,23 +93,21 @@ def _apply(args: argparse.Namespace) -> int:
                        "{file}: error: not applied: the file has {count} validation errors", len(problems)).format(
             file=args.file, count=len(problems)), file=sys.stderr)
         return 1
-    binary = kube.find_binary(args.kubectl)
-    target = kube.describe_target(binary, manifest, context=args.context, namespace=args.namespace)
-    _print_target(target)
-    diff = kube.server_side_diff(target, manifest, timeout=args.request_timeout,
-                                 force_conflicts=args.force_conflicts)
-    _print_warnings(diff.warnings)
-    if not diff.changed:
+    plan = plan_apply(manifest, kubectl=args.kubectl, context=args.context, namespace=args.namespace,
+                      timeout=args.request_timeout, force_conflicts=args.force_conflicts, on_target=_print_target)
+    target = plan.target
+    _print_warnings(plan.diff.warnings)
+    if plan.needed:
+        print(_("Changes (server-side diff):"))
+        print(plan.diff.diff, end="")
+    outcome, result = carry_out(plan, lambda shown: args.yes or _confirmed(shown.target), dry_run=args.dry_run)
+    if outcome == NOT_NEEDED:
         print(_("nothing to do: {context}/{namespace} already matches {file}").format(
             context=target.context, namespace=target.namespace, file=args.file))
         return 0
-    print(_("Changes (server-side diff):"))
-    print(diff.diff, end="")
-    if not args.dry_run and not args.yes and not _confirmed(target):
+    if outcome == DECLINED:
         print(_("not applied"), file=sys.stderr)
         return 130
-    result = kube.server_side_apply(target, manifest, dry_run=args.dry_run, force_conflicts=args.force_conflicts,
-                                    timeout=args.request_timeout)
     _print_warnings(result.warnings)
     print(result.output)
     if result.dry_run:

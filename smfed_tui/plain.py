@@ -371,27 +371,34 @@ class PlainWizard:
 
     def apply_to_cluster(self, manifest: str, *, force_conflicts: bool) -> int:
         from . import apply as kube
+        from .apply_plan import NOT_NEEDED, DECLINED, carry_out, plan_apply
 
         path = self.session.path
-        try:
-            target = kube.describe_target(kube.find_binary(self.kubectl), manifest, context=self.context)
+
+        def show_target(target) -> None:
             print(_("Target: {kind} {namespace}/{name}; context {context}, cluster {cluster} ({server}), user {user}, "
                     "client {client}. Nothing sent yet.").format(
                 kind=kube.KIND, namespace=target.namespace, name=target.name, context=target.context or _("(current)"),
                 cluster=target.cluster or "?", server=target.server or "?", user=target.user or "?",
                 client=target.binary))
-            diff = kube.server_side_diff(target, manifest, force_conflicts=force_conflicts)
-            _print_lines(diff.warnings, sys.stderr)
-            if not diff.changed:
+
+        def confirm(plan) -> bool:
+            print(_("What the apply changes on the cluster (server-side diff):"))
+            print(plan.diff.diff, end="")
+            where = f"{plan.target.context or _('the current context')}/{plan.target.namespace}"
+            return self.q.confirm(_("Apply to {target}?").format(target=where), default=False).unsafe_ask()
+
+        try:
+            plan = plan_apply(manifest, kubectl=self.kubectl, context=self.context, force_conflicts=force_conflicts,
+                              on_target=show_target)
+            _print_lines(plan.diff.warnings, sys.stderr)
+            outcome, result = carry_out(plan, confirm)
+            if outcome == NOT_NEEDED:
                 print(_("The cluster already has exactly this; nothing to apply."))
                 return EXIT_OK
-            print(_("What the apply changes on the cluster (server-side diff):"))
-            print(diff.diff, end="")
-            where = f"{target.context or _('the current context')}/{target.namespace}"
-            if not self.q.confirm(_("Apply to {target}?").format(target=where), default=False).unsafe_ask():
+            if outcome == DECLINED:
                 print(_("not applied; {file} is written").format(file=path))
                 return EXIT_OK
-            result = kube.server_side_apply(target, manifest, force_conflicts=force_conflicts)
         except FieldManagerConflict as err:
             err.path = err.path or path
             print(format_error(err))   # lists each field and the manager that owns it

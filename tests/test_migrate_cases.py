@@ -340,3 +340,13 @@ def test_an_object_yaml_cannot_construct_is_unusable_input(tmp_path, capsys):
     assert main(["migrate", *paths, "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "extra.yaml:5:" in err and "cannot be read" in err and "Traceback" not in err
+
+
+def test_a_federation_that_imports_nothing_still_gates_every_deletion(tmp_path):
+    m = run(Federation({"east": "east.local", "west": "west.local"}).build(), tmp_path)
+    assert m.refusals == [] and m.imports == []
+    assert not [a for a in m.artifacts if a.phase in ("export", "import")]
+    changing = [s for s in m.steps if s.action == "delete" or (s.action == "patch" and s.phase != "control-plane")]
+    assert changing
+    for step in changing:
+        assert m.steps[step.n - 2].action == "verify", step

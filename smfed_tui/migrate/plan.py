@@ -90,6 +90,18 @@ def _gates(steps: _Steps, phase: str, imports: list[Imported], before: Why) -> N
             steps.add(phase, importer, "verify", "\n".join(verify_import(steps, importer, i) for i in mine), before)
 
 
+def _deletion_gate(steps: _Steps, phase: str, imports: list[Imported], mesh: Mesh, before: Why) -> None:
+    """The verification before a deletion: every import answers; with no import at all, that the
+    mesh the deletion is on imports nothing through federation either."""
+    if imports:
+        _gates(steps, phase, imports, before)
+        return
+    steps.add(phase, mesh, "verify", shlex.join(steps.oc(
+        mesh, "get", "importedservicesets", "-n", mesh.namespace, "-o",
+        "jsonpath={.items[*].status.importedServices[*].localService.hostname}")),
+        why(N_("gate: expect nothing (no service is imported through federation, so none can break)")))
+
+
 def _prepare(s: _Steps, imports: list[Imported]) -> None:
     for mesh in s.meshes:
         s.add("prepare", mesh, "verify", shlex.join(s.oc(mesh, "get", "smcp", mesh.name, "-n", mesh.namespace, "-o",
@@ -192,7 +204,7 @@ def _remove_federation(s: _Steps, imports: list[Imported]) -> None:
     for kind, resource, meshes in order:
         for mesh in meshes:
             for obj in mesh.source.of_kind(kind, mesh.namespace):
-                _gates(s, "remove-federation", imports, gate)
+                _deletion_gate(s, "remove-federation", imports, mesh, gate)
                 s.add("remove-federation", mesh, "delete",
                       shlex.join(s.oc(mesh, "delete", resource, obj.name, "-n", mesh.namespace)),
                       why(N_("{kind} {name} goes (the guide's order: imported sets, exported sets, then peers)"),
@@ -204,8 +216,8 @@ def _remove_gateways(s: _Steps, artifacts: list[Artifact], imports: list[Importe
         patch = artifact(artifacts, mesh.index, "remove-federation-gateways", ".json")
         if patch is None:
             continue
-        _gates(s, "remove-federation-gateways", imports,
-               why(N_("gate: the point of no return; every import must answer")))
+        _deletion_gate(s, "remove-federation-gateways", imports, mesh,
+                       why(N_("gate: the point of no return; every import must answer")))
         names = ", ".join(op["path"].rsplit("/", 1)[-1] for op in patch.documents[0])
         s.add("remove-federation-gateways", mesh, "patch",
               shlex.join(s.oc(mesh, "patch", "smcp", mesh.name, "-n", mesh.namespace, "--type=json",

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .fields import EXPOSURE_FIELDS, Field
 from .i18n import _
-from .model import Peer, free_node_ports, rename_mesh, rename_peer
+from .model import Peer, conventions_of, free_node_ports, rename_mesh, rename_peer
 
 
 def input_key(fld: Field, peer_name: str | None) -> tuple[str, str, str | None]:
@@ -86,7 +86,7 @@ class ModelEdits:
 
     def add_peer(self, name: str | None = None) -> Peer:
         name = name or self._unused_peer_name()
-        peer = Peer.new(name)
+        peer = conventions_of(self.mesh).new_peer(name)   # named in the file's own style (a new file: the defaults)
         self.update(self.mesh.with_peer(peer))
         return peer
 

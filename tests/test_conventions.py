@@ -67,3 +67,14 @@ def test_a_renamed_peer_keeps_its_style():
     renamed = rename_peer(Mesh.new("fed-export", peers=(upstream_style,)), "mesh2", "mesh9").peer("mesh9")
     assert (renamed.egress, renamed.ingress, renamed.egress_label, renamed.network_view) == (
         "mesh9-egress", "mesh9-ingress", "mesh9", ("network-mesh9",))
+
+
+def test_a_peer_added_in_the_wizard_follows_the_files_naming(tmp_path):
+    from smfed_tui.session import Session
+    path = tmp_path / "mesh1.yaml"
+    path.write_bytes((UPSTREAM / "mesh1-smcp.yaml").read_bytes())
+    session = Session.open(str(path))
+    peer = session.add_peer("mesh3")
+    assert (peer.egress, peer.ingress, peer.egress_label) == ("mesh3-egress", "mesh3-ingress", "mesh3")
+    gws = gateways(session.output_bytes().decode())
+    assert gws["additionalEgress"]["mesh3-egress"]["requestedNetworkView"] == ["network-mesh3"]

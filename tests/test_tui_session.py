@@ -98,13 +98,16 @@ def test_duplicate_node_port_shows_on_both_fields_but_counts_once(tmp_path):
     assert s.peer_error_counts() == {"green-mesh": 1, "blue-mesh": 1}   # as the fields show it
 
 
-def test_label_collision_shows_on_both_peers(tmp_path):
+def test_an_equal_federation_label_value_is_no_collision(tmp_path):
+    """Since MAISTRA-2556 the operator adds `app: <gateway name>` to a gateway's labels (its Service
+    selector), so two gateways with the same egress-for value still select only their own pods (SMF061
+    is for equal label sets). Upstream's samples label with the peer's name, the docs with the gateway's."""
     s = red_mesh(tmp_path)
     s.set_text(EGRESS_LABEL, "blue-mesh", "egress-green-mesh")
-    assert [f.code for f in s.field_findings("green-mesh")[("peer", "egress-label")]] == ["SMF061"]
-    # blue-mesh's own field also warns that editing a label recreates its gateway
-    assert [f.code for f in s.field_findings("blue-mesh")[("peer", "egress-label")]] == ["SMF061", "SMF098"]
-    assert s.errors == 1
+    assert [f.code for f in s.field_findings("green-mesh")[("peer", "egress-label")]] == []
+    # blue-mesh's own field warns that editing a label recreates its gateway
+    assert [f.code for f in s.field_findings("blue-mesh")[("peer", "egress-label")]] == ["SMF098"]
+    assert s.errors == 0
 
 
 def test_each_finding_under_the_most_specific_field(tmp_path):

@@ -350,3 +350,11 @@ def test_a_federation_that_imports_nothing_still_gates_every_deletion(tmp_path):
     assert changing
     for step in changing:
         assert m.steps[step.n - 2].action == "verify", step
+
+
+def test_a_control_plane_without_version_is_taken_as_the_operators_and_said(tmp_path):
+    fed = guide_like()
+    del fed.find("west-mesh", "ServiceMeshControlPlane")["spec"]["version"]
+    m = run(fed, tmp_path)
+    assert m.refusals == []
+    assert any(f.code == "SMF330" and "no spec.version" in f.message for f in m.warnings)

@@ -103,6 +103,11 @@ def _mesh(index: int, src: MeshSource, findings: list[Finding]) -> Mesh:
             "{smcp} is a {mode} control plane; the migration guide covers ClusterWide meshes only").format(
                 smcp=smcp.name, mode=mode),
             _("move the mesh to ClusterWide mode first (OSSM 2.6 docs, 'cluster-wide deployment'), then migrate")))
+    if not spec.get("version"):
+        findings.append(flagged("SMF330", smcp.at("spec.version"), _(
+            "{smcp}: no spec.version: taken as the operator's own version, which must be v2.6").format(smcp=smcp.name),
+            _("check it: oc get smcp {name} -n {namespace} -o jsonpath='{{.status.chartVersion}}' (2.6.x)").format(
+                name=smcp.name, namespace=smcp.namespace)))
     version = version_tuple(str(spec.get("version") or ""))
     if version is not None and version < MIN_VERSION:
         findings.append(refused("SMF302", smcp.at("spec.version"), _(

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TabbedCont
 from textual.widgets.option_list import Option
 
 from smfed_tui.errors import SmfedError, format_error
+from smfed_tui.exit_codes import EXIT_ABORTED, EXIT_OK, EXIT_REFUSED
 from smfed_tui.findings import severity_label
 from smfed_tui.i18n import N_, _
 from smfed_tui.migrate.build import Migration, migrate
@@ -31,7 +32,6 @@ from smfed_tui.migrate.write import check_output_dir, write_output
 
 from .footer import KeyBar
 
-EXIT_OK, EXIT_REFUSED, EXIT_ABORTED = 0, 1, 130
 OUTPUT_KEY = "output"
 PREVIEW_DELAY = 0.25    # seconds of quiet typing before the preview is built again
 

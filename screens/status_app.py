@@ -14,13 +14,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from smfed_tui.exit_codes import EXIT_ABORTED
 from smfed_tui.i18n import N_, _
 from smfed_tui.status.model import StatusReport
 
 from .footer import KeyBar
 from .status_view import REFRESH_SECONDS, StatusView
-
-EXIT_ABORTED = 130
 
 
 class StatusScreen(Screen):

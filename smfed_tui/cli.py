@@ -13,13 +13,12 @@ from dataclasses import dataclass
 
 from . import __version__
 from .errors import SmfedError, UsageError, fix_line, format_error
+from .exit_codes import EXIT_ABORTED, EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 from .findings import ERROR, Finding, count, counts_text, sort_key
 from .i18n import (LANGUAGES, N_, _, cell_width, choose_language, gettext_fallback, language, ngettext,
                    set_language, wrap_cells)
 
 SUBCOMMANDS = ("generate", "edit", "validate", "apply", "bundle", "topology", "status", "migrate", "completion")
-
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_ABORTED = 0, 1, 2, 130
 
 
 def _wide(text: str) -> bool:
@@ -486,7 +485,7 @@ def _print_summary(findings: list[Finding], files: int, stream, *, unusable: int
 
 def cmd_completion(args) -> int:
     from .completion import completion_script
-    sys.stdout.write(completion_script(args.shell, build_parser()))
+    sys.stdout.write(completion_script(args.shell, build_parser(), wizard_parser()))
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ import sys
 from . import apply as kube
 from .apply_plan import DECLINED, NOT_NEEDED, carry_out, plan_apply
 from .errors import SmfedError, UsageError, fix_line, format_error
+from .exit_codes import EXIT_ABORTED, EXIT_FINDINGS, EXIT_OK
 from .findings import ERROR, Finding
 from .i18n import _, cell_width, ljust_cells, ngettext
 from .checks.smcp import check_source
@@ -92,7 +93,7 @@ def _apply(args: argparse.Namespace) -> int:
         print(ngettext("{file}: error: not applied: the file has {count} validation error",
                        "{file}: error: not applied: the file has {count} validation errors", len(problems)).format(
             file=args.file, count=len(problems)), file=sys.stderr)
-        return 1
+        return EXIT_FINDINGS
     plan = plan_apply(manifest, kubectl=args.kubectl, context=args.context, namespace=args.namespace,
                       timeout=args.request_timeout, force_conflicts=args.force_conflicts, on_target=_print_target)
     target = plan.target
@@ -104,17 +105,17 @@ def _apply(args: argparse.Namespace) -> int:
     if outcome == NOT_NEEDED:
         print(_("nothing to do: {context}/{namespace} already matches {file}").format(
             context=target.context, namespace=target.namespace, file=args.file))
-        return 0
+        return EXIT_OK
     if outcome == DECLINED:
         print(_("not applied"), file=sys.stderr)
-        return 130
+        return EXIT_ABORTED
     _print_warnings(result.warnings)
     print(result.output)
     if result.dry_run:
         print(_("server dry run: nothing was changed"))
     else:
         print(_("watch the operator reconcile it: {command}").format(command=shlex.join(result.watch_command)))
-    return 0
+    return EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         return _apply(args)
     except KeyboardInterrupt:
         print("\n" + _("aborted"), file=sys.stderr)
-        return 130
+        return EXIT_ABORTED
     except SmfedError as err:
         if err.path is None:
             err.path = args.file

@@ -9,11 +9,10 @@ import sys
 from collections import Counter
 
 from .errors import InputError, SmfedError, UsageError, fix_line, format_error
+from .exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 from .findings import ERROR, severity_label, sort_key
 from .i18n import _
 from .peer_facts import add_bundle_flags, parse_bundle_flags, remotes_from_flags
-
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
 def add_parser(subparsers) -> None:

@@ -14,6 +14,7 @@ import sys
 
 from . import apply as kube
 from .errors import UsageError, fix_line
+from .exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE
 from .i18n import _
 from .migrate.build import Migration, migrate
 from .migrate.decisions import (CNI_NAMESPACE, EASTWEST_NAME, EASTWEST_NAMESPACE, ISTIO_NAME, ISTIO_VERSION,
@@ -21,7 +22,6 @@ from .migrate.decisions import (CNI_NAMESPACE, EASTWEST_NAME, EASTWEST_NAMESPACE
 from .migrate.load import MeshSource, load_source
 from .migrate.write import check_output_dir, write_output
 
-EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE = 0, 1, 2
 LIVE_PREFIX = "context:"
 
 

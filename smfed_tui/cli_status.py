@@ -13,6 +13,7 @@ from datetime import datetime
 
 from . import apply as kube
 from .errors import KubectlNotFound, SmfedError, UsageError, format_error
+from .exit_codes import EXIT_ABORTED
 from .i18n import _, set_language
 from .status.reader import start_reading
 
@@ -147,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
         return _status(args)
     except KeyboardInterrupt:
         print("\n" + _("stopped"), file=sys.stderr)
-        return 130
+        return EXIT_ABORTED
     except SmfedError as err:
         print(format_error(err), file=sys.stderr)
         return err.exit_code

@@ -108,11 +108,9 @@ def describe(parser: argparse.ArgumentParser, name: str = PROG, help_text: str =
     return cmd
 
 
-def _with_wizard(cmd: Command) -> Command:
+def _with_wizard(cmd: Command, wizard_parser: argparse.ArgumentParser) -> Command:
     """Add the wizard's own options and FILE (`smfed-wizard [--plain] [FILE]`) to the top level."""
-    from .cli import wizard_parser
-
-    wizard = describe(wizard_parser())
+    wizard = describe(wizard_parser)
     known = {s for o in cmd.options for s in o.strings}
     for opt in wizard.options:
         if not known.intersection(opt.strings):
@@ -122,10 +120,13 @@ def _with_wizard(cmd: Command) -> Command:
     return cmd
 
 
-def completion_script(shell: str, parser: argparse.ArgumentParser) -> str:
+def completion_script(shell: str, parser: argparse.ArgumentParser,
+                      wizard_parser: argparse.ArgumentParser | None = None) -> str:
+    """The script for `parser`; at the top level, with the wizard's own options (`wizard_parser`, given
+    by the CLI that builds both: this module does not import it back)."""
     cmd = describe(parser)
-    if parser.prog == PROG:
-        cmd = _with_wizard(cmd)
+    if parser.prog == PROG and wizard_parser is not None:
+        cmd = _with_wizard(cmd, wizard_parser)
     if shell == "bash":
         return bash_script(cmd)
     if shell == "zsh":

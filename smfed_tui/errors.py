@@ -1,17 +1,18 @@
 """The errors the core raises towards a user: each carries one clear message, where, and how to fix.
 
 Every front end (CLI, TUI, plain prompts) shows these with `format_error`; none of them ever shows a
-traceback. `exit_code` follows the CLI contract: 2 unusable input or usage, 1 conflicts.
+traceback. `exit_code` is one of `exit_codes`: unusable input or usage, or a conflict.
 """
 from __future__ import annotations
 
+from .exit_codes import EXIT_FINDINGS, EXIT_UNUSABLE
 from .i18n import _
 
 
 class SmfedError(Exception):
     """A failure a user can act on. Never raised for programming errors."""
 
-    exit_code = 2
+    exit_code = EXIT_UNUSABLE
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
                  column: int | None = None, hint: str | None = None) -> None:
@@ -47,7 +48,7 @@ class WriteError(SmfedError):
 class ChangedOnDiskError(WriteError):
     """The file changed on disk after it was loaded; overwriting would lose someone's work."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, message: str, *, current: bytes, **kw) -> None:
         super().__init__(message, **kw)
@@ -57,7 +58,7 @@ class ChangedOnDiskError(WriteError):
 class LockedError(WriteError):
     """Another writer holds the lock file."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDINGS
 
 
 def format_error(err: SmfedError) -> str:
@@ -76,7 +77,7 @@ def fix_line(hint: str) -> str:
 class ApplyError(SmfedError):
     """Applying to the cluster failed. `stderr` keeps what oc/kubectl printed, verbatim, for a details view."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, message: str, *, stderr: str = "", **kw) -> None:
         super().__init__(message, **kw)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import shlex
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .bundle import Assumption, Bundle, build_bundle, default_remote, is_own_placeholder, parse_service_ref
 from .errors import InputError
@@ -32,8 +32,18 @@ from .peer_facts import (BUNDLE_FIELDS, FIELD_BY_KEY, SERVICE_KEYS, SMCP_KEYS, P
                          read_certificate, read_peer_smcp, remote_for)
 from .safe_files import LoadedFile, read_file, write_file
 
-if TYPE_CHECKING:
-    from .session import Session
+
+class SessionView(Protocol):
+    """What the federation resources read of the wizard's session (`session.Session`, which owns them
+    and so is not imported here)."""
+
+    mesh: Mesh
+    path: str | None
+    revision: int
+    smcp_choice: int | None
+
+    def output_bytes(self) -> bytes: ...
+
 
 # Where a field's value shows in the bundle: (document of the peer's four, the key on the line).
 _FOCUS = {"smcp": (1, "clientID:"), "address": (1, "addresses:"), "node-ports": (1, "discoveryPort:"),
@@ -60,7 +70,7 @@ class BundleWrite:
 class FederationResources:
     """The Next-steps state of one wizard run: per-peer values, the bundle, its file."""
 
-    def __init__(self, session: "Session") -> None:
+    def __init__(self, session: SessionView) -> None:
         self.session = session
         self.values: dict[str, dict[str, object]] = {}       # peer -> field key -> value the user gave
         self.invalid: dict[tuple[str, str], str] = {}         # (field key, peer) -> why the text is no value

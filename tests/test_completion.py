@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from smfed_tui.cli import build_parser
+from smfed_tui.cli import build_parser, wizard_parser
 from smfed_tui.completion import completion_script, describe
 from smfed_tui.fields import MESH_FIELDS
 from smfed_tui.model import VERSIONS
@@ -47,10 +47,10 @@ def zsh_script() -> str:
 
 
 def test_the_console_script_prints_both_scripts(bash_script, zsh_script):
-    assert bash_script == completion_script("bash", build_parser())
-    assert zsh_script == completion_script("zsh", build_parser())
+    assert bash_script == completion_script("bash", build_parser(), wizard_parser())
+    assert zsh_script == completion_script("zsh", build_parser(), wizard_parser())
     with pytest.raises(ValueError):
-        completion_script("fish", build_parser())
+        completion_script("fish", build_parser(), wizard_parser())
 
 
 # --- bash ---------------------------------------------------------------------------------------------

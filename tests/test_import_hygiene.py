@@ -68,3 +68,111 @@ def test_the_probe_would_notice_a_ui_import():
     proc = subprocess.run([sys.executable, "-c", "import textual\n" + PROBE, json.dumps(["validate", str(SEED)])],
                           capture_output=True, text=True, timeout=60)
     assert "textual" in json.loads(proc.stdout.strip().splitlines()[-1])["loaded"]
+
+
+# --- no import cycle, not even through an import inside a function -----------------------------------
+
+ROOT = Path(__file__).parent.parent
+PACKAGE_DIRS = {"smfed_tui": ROOT / "smfed_tui", "smfed_tui.screens": ROOT / "screens"}
+
+
+def module_files() -> dict[str, Path]:
+    """Every module of the product by its dotted name (screens/ is the package smfed_tui.screens)."""
+    out = {}
+    for package, directory in PACKAGE_DIRS.items():
+        for path in directory.rglob("*.py"):
+            parts = path.relative_to(directory).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            out[".".join((package,) + parts)] = path
+    return out
+
+
+def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
+    """The product modules `name` imports anywhere in its file (top level, in functions, under
+    TYPE_CHECKING: a cycle hidden in a function is still a cycle)."""
+    import ast
+    is_package = path.name == "__init__.py"
+    package = name if is_package else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[:len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([base] if base else []))
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            # `import a.b.c` / `from a.b import c`: the deepest product module named
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return groups
+
+
+def product_import_graph() -> dict[str, set[str]]:
+    files = module_files()
+    known = set(files)
+    graph = {name: imports_of(name, path, known) for name, path in files.items()}
+    # a package's modules import the package (its __init__) first: not an edge of their own design
+    return {name: {t for t in targets if not name.startswith(t + ".")} for name, targets in graph.items()}
+
+
+def test_no_import_cycle_anywhere_in_the_product():
+    cycles = import_cycles(product_import_graph())
+    assert cycles == [], "import cycles (an import inside a function counts too):\n" + "\n".join(
+        " <-> ".join(group) for group in cycles)
+
+
+def test_the_cycle_finder_sees_a_cycle_hidden_in_a_function(tmp_path):
+    """The walk is not blind to function-level imports: two modules that import each other, one of
+    them only inside a function, are reported."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from .b import helper\n")
+    (package / "b.py").write_text("def helper():\n    from .a import something\n    return something\n")
+    files = {"pkg": package / "__init__.py", "pkg.a": package / "a.py", "pkg.b": package / "b.py"}
+    graph = {name: imports_of(name, path, set(files)) for name, path in files.items()}
+    assert import_cycles(graph) == [["pkg.a", "pkg.b"]]

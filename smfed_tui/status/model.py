@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 from ..findings import ERROR, SEVERITY_ORDER
 
 
@@ -87,12 +88,12 @@ class StatusReport:
         """0 every peer connected and no error; 1 any error (or a cluster not read, or no peer at all);
         2 no cluster could be read."""
         if self.clusters_read == 0:
-            return 2
+            return EXIT_UNUSABLE
         if not self.peers or any(g.unreachable for g in self.gaps):
-            return 1
+            return EXIT_FINDINGS
         if any(not p.connected or p.errors for p in self.peers):
-            return 1
-        return 0
+            return EXIT_FINDINGS
+        return EXIT_OK
 
 
 def sorted_problems(problems) -> tuple[Problem, ...]:

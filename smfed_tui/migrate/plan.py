@@ -22,6 +22,9 @@ ACTIONS = ("patch", "apply", "delete", "restart", "relabel", "verify", "wait")
 CLIENT_PLACEHOLDER = ("<client-namespace>", "<client-deployment>")
 CONSUMERS_PLACEHOLDER = "<namespace-of-the-clients>"
 HTTP_PROTOCOLS = ("HTTP", "HTTP2", None)
+VERSION_AND_READY = 'jsonpath={.spec.version} {.status.conditions[?(@.type=="Ready")].status}'
+PEERS_CONNECTED = ('jsonpath={range .items[*]}{.metadata.name} {.status.discoveryStatus.active[*].watch.connected}'
+                   '{"\\n"}{end}')
 
 
 @dataclass(frozen=True)
@@ -105,12 +108,12 @@ def _deletion_gate(steps: _Steps, phase: str, imports: list[Imported], mesh: Mes
 def _prepare(s: _Steps, imports: list[Imported]) -> None:
     for mesh in s.meshes:
         s.add("prepare", mesh, "verify", shlex.join(s.oc(mesh, "get", "smcp", mesh.name, "-n", mesh.namespace, "-o",
-                                                        "jsonpath={.spec.version} {.status.conditions[?(@.type==\"Ready\")].status}")),
+                                                        VERSION_AND_READY)),
               why(N_("expect v2.6 True: the latest 2.6.z and 3.0.z operators installed (oc get csv -A), the 2.6 "
                   "checklist done (migration-checker.sh), OpenShift 4.19 or later, and the clusters reaching each "
                   "other")))
         s.add("prepare", mesh, "verify", shlex.join(s.oc(mesh, "get", "servicemeshpeers", "-n", mesh.namespace, "-o",
-                                                        "jsonpath={range .items[*]}{.metadata.name} {.status.discoveryStatus.active[*].watch.connected}{\"\\n\"}{end}")),
+                                                        PEERS_CONNECTED)),
               why(N_("expect every peer connected (true): migrate a healthy federation only")))
         names = [f"smcp/{mesh.name}"] + [f"{kind}/{o.name}" for kind, plural in (
             ("servicemeshpeer", "ServiceMeshPeer"), ("exportedserviceset", "ExportedServiceSet"),

@@ -60,7 +60,8 @@ def _exports(exporter: Mesh, ess: Loaded, peer_name: str, findings: list[Finding
     """exportedName -> the exporting Service's (namespace, name)."""
     status = dig(ess.obj, "status", "exportedServices")
     if isinstance(status, list):
-        return {e["exportedName"]: (dig(e, "localService", "namespace", default=""), dig(e, "localService", "name", default=""))
+        return {e["exportedName"]: (str(mapping_of(e, "localService").get("namespace", "")),
+                                    str(mapping_of(e, "localService").get("name", "")))
                 for e in status if isinstance(e, dict) and e.get("exportedName")}
     out: dict[str, tuple[str, str]] = {}
     for i, rule in enumerate(items_of(ess.obj, "spec", "exportRules")):
@@ -84,8 +85,9 @@ def _imported_names(importer: Mesh, iss: Loaded, peer_name: str, exported: list[
     """exportedName -> (hostname, local namespace, local name), as the importer's status says or 2.x computes."""
     status = dig(iss.obj, "status", "importedServices")
     if isinstance(status, list):
-        return {e["exportedName"]: (dig(e, "localService", "hostname", default=""),
-                                    dig(e, "localService", "namespace", default=""), dig(e, "localService", "name", default=""))
+        return {e["exportedName"]: (str(mapping_of(e, "localService").get("hostname", "")),
+                                    str(mapping_of(e, "localService").get("namespace", "")),
+                                    str(mapping_of(e, "localService").get("name", "")))
                 for e in status if isinstance(e, dict) and e.get("exportedName") and dig(e, "localService", "hostname")}
     out = {}
     default_suffix = dig(iss.obj, "spec", "domainSuffix") or f"svc.{peer_name}-imports.local"

@@ -42,6 +42,9 @@ _RULES = [
     Rule("SMF003", HINT, N_("spec.version is not set"),
          N_("the operator fills in its latest version; write it out to know what you get")),
     Rule("SMF004", WARNING, N_("spec.version is not a version the operator knows"), N_("use one of v2.1 ... v2.6")),
+    # OSSM-3599/OSSM-3644 (openshift-docs ossm-rn-fixed-issues): 2.3.x federation egress endpoints
+    Rule("SMF006", HINT, N_("v2.3 federation egress gateways got extra endpoints in early 2.3 releases"),
+         N_("run an operator with the fix (maistra/istio PR 775), or move to v2.4 or later")),
     Rule("SMF010", ERROR, N_("no trust domain while federating"),
          N_("set spec.security.trust.domain to a unique domain, e.g. <mesh-name>.local")),
     Rule("SMF011", ERROR, N_("trust domain is cluster.local"),
@@ -51,6 +54,9 @@ _RULES = [
     # Istio's ValidateTrustDomain: every dot-separated label a DNS-1123 label (upper case allowed)
     Rule("SMF014", ERROR, N_("trust domain is not valid"),
          N_("use DNS labels separated by dots, e.g. red-mesh.local (no '_', no empty label)")),
+    # MAISTRA-2687 (openshift-docs ossm-rn-fixed-issues): the egress sends only the client certificate
+    Rule("SMF015", HINT, N_("external certificate authority: peers need the intermediate certificate too"),
+         N_("put the intermediate certificate with the root into each peer's CA ConfigMap for this mesh")),
     Rule("SMF013", WARNING, N_("the trust domain of a deployed mesh changes"),
          N_("keep it, or update every peer's ServiceMeshPeer for this mesh at the same time (their trustDomain "
             "and clientID name it)")),
@@ -110,6 +116,9 @@ _RULES = [
     Rule("SMF080", ERROR, N_("spec.gateways.enabled is false"),
          N_("this disables every gateway, the federation ones included: remove it or set true")),
     Rule("SMF081", ERROR, N_("misspelled key"), N_("rename the key; an unknown key is dropped by the API server")),
+    # OSSM-1962: federation reads EndpointSlices; "disabling the flag prevents use of federation deployments"
+    Rule("SMF087", ERROR, N_("PILOT_USE_ENDPOINT_SLICE is turned off"),
+         N_("remove PILOT_USE_ENDPOINT_SLICE from the pilot environment (federation needs it on)")),
     Rule("SMF084", WARNING, N_("the API server drops this field"),
          N_("the CRD schema has no such field: remove it, or move it where the schema has it")),
     Rule("SMF085", ERROR, N_("the API server rejects this value"),

@@ -84,6 +84,8 @@ def check_source(src: Source, options: Options | None = None) -> list[Finding]:
     check_version(checker, smcp, federating)
     check_trust_domain(checker, smcp, federating)
     check_gateways_switch(checker, smcp, federating)
+    if federating:
+        check_known_operator_bugs(checker, smcp)
     check_gateway_names(checker, smcp)
     namespace = scalar_at(smcp, "metadata", "namespace")
     version = version_tuple(scalar_at(smcp, "spec", "version") or "")
@@ -208,6 +210,26 @@ def check_gateways_switch(c: Checker, smcp: MappingNode, federating: bool) -> No
     if federating and bool_value(node) is False:
         c.report("SMF080", node, ("spec", "gateways", "enabled"),
                  _("spec.gateways.enabled: false turns off the federation gateways"))
+
+
+def check_known_operator_bugs(c: Checker, smcp: MappingNode) -> None:
+    """Fixed operator bugs a federating mesh can still meet (openshift-docs ossm-rn-fixed-issues)."""
+    version = get(get_value(smcp, "spec"), "version")
+    if version and isinstance(version[1], ScalarNode) and version[1].value == "v2.3":
+        c.report("SMF006", version[1], ("spec", "version"), _("early 2.3 operators gave federation egress gateways "
+                                                              "the local ingress's endpoints (OSSM-3599, OSSM-3644)"))
+    ca_path = ("spec", "security", "certificateAuthority")
+    ca_type = scalar_at(smcp, *ca_path, "type")
+    istiod_type = scalar_at(smcp, *ca_path, "istiod", "type")
+    if ca_type in ("cert-manager", "custom") or istiod_type == "PrivateKey":
+        c.report("SMF015", get_value(smcp, *ca_path), ca_path, _(
+            "with an external certificate authority the federation egress sends only its own certificate, not the "
+            "chain (MAISTRA-2687)"))
+    env_path = ("spec", "runtime", "components", "pilot", "container", "env", "PILOT_USE_ENDPOINT_SLICE")
+    flag = get_value(smcp, *env_path)
+    if isinstance(flag, ScalarNode) and flag.value.strip().lower() in ("false", "0", "no", "off"):
+        c.report("SMF087", flag, env_path, _("PILOT_USE_ENDPOINT_SLICE is {value!r}: federation reads EndpointSlices "
+                                             "and imports nothing without them (OSSM-1962)").format(value=flag.value))
 
 
 def check_gateway_names(c: Checker, smcp: MappingNode) -> None:

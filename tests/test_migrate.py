@@ -225,3 +225,16 @@ def test_cli_writes_the_folder(tmp_path, capsys):
     for step in plan["steps"]:
         for file in step["files"]:
             assert (out / file).is_file() or file.endswith("0-backup.yaml"), file
+
+
+def test_korean_runbook_and_english_plan(tmp_path, capsys):
+    out = tmp_path / "ko"
+    assert main(["--lang", "ko", "migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "작성함" in err and "경고 SMF331" in err
+    runbook = (out / "RUNBOOK.md").read_text()
+    assert runbook.startswith("# 페더레이션을 OpenShift Service Mesh 3으로 마이그레이션")
+    assert "되돌릴 수 없는 지점입니다." in runbook and "## 0단계:" in runbook
+    plan = json.loads((out / "plan.json").read_text())
+    assert plan["steps"][0]["why"].startswith("expect v2.6 True")     # machines read plan.json: English
+    assert plan["phases"][0]["title"] == "Check the prerequisites and save the federation resources"

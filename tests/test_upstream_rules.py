@@ -200,3 +200,28 @@ def test_review_order_lists_errors_then_warnings_then_hints(tmp_path):
     severities = [f.severity for f in findings]
     assert severities == sorted(severities, key=["error", "warning", "hint"].index)
     assert severities[0] == "error" and {"warning", "hint"} <= set(severities)
+
+
+def test_bundle_says_what_is_wrong_in_the_smcp_and_still_writes_the_peer_resources(tmp_path):
+    mesh1 = tmp_path / "mesh1.yaml"
+    mesh1.write_text(MESH1.read_text().replace("- network-mesh2", "- mesh2-network"))
+    rc, out, err = run("bundle", str(mesh1), "--peer-smcp", f"mesh2={MESH2}", "--peer-address", "mesh2=198.51.100.20")
+    assert rc == 0 and "kind: ServiceMeshPeer" in out
+    assert f"{mesh1}:16:9: error SMF109 mesh2-egress sees only mesh2-network" in err
+
+
+@pytest.mark.parametrize("members,found", [(["bookinfo"], False), (["shop"], True)])
+def test_an_export_from_a_namespace_outside_the_mesh_is_said(tmp_path, members, found):
+    mesh1, mesh2 = tmp_path / "mesh1.yaml", tmp_path / "mesh2.yaml"
+    mesh1.write_bytes(MESH1.read_bytes())
+    mesh2.write_bytes(MESH2.read_bytes())
+    rc, out, err = run("bundle", str(mesh1), "--peer-smcp", f"mesh2={mesh2}", "--federation-name", "mesh1",
+                       "--peer-address", "mesh2=198.51.100.20", "--peer-ca", f"mesh2={PEM}", "--export", "bookinfo/ratings")
+    assert rc == 0, err
+    federation = tmp_path / "federation.yaml"
+    federation.write_text(out)
+    roll = tmp_path / "smmr.yaml"
+    roll.write_text("apiVersion: maistra.io/v1\nkind: ServiceMeshMemberRoll\nmetadata:\n  name: default\n"
+                    f"  namespace: mesh1-system\nspec:\n  members: [{', '.join(members)}]\n")
+    rc, findings = validate(mesh1, mesh2, federation, roll)
+    assert rc == 0 and ("SMF136" in codes(findings, "warning")) == found

@@ -238,6 +238,9 @@ _FEDERATION_RULES = [
     Rule("SMF134", ERROR, N_("two ServiceMeshPeers share a gateway"),
          N_("each peer needs its own egress and ingress gateway")),
     # §5.1 checklist: one ServiceMeshPeer per pair
+    # server/server.go: services outside the member namespaces are skipped with only a debug log
+    Rule("SMF136", WARNING, N_("exported namespace is not a mesh member"),
+         N_("add the namespace to the ServiceMeshMemberRoll (or a ServiceMeshMember in it), or export another one")),
     Rule("SMF135", HINT, N_("federation gateways without a ServiceMeshPeer"),
          N_("add the ServiceMeshPeer for this peer, or remove its gateways")),
 ]

@@ -82,7 +82,7 @@ def check_federation(sources: list[Source]) -> list[Finding]:
     for doc in inv.of(EXPORT) + inv.of(IMPORT):
         check_service_set_peer(c, inv, doc)
     for doc in inv.of(EXPORT):
-        check_export_rules(c, doc)
+        check_export_rules(c, doc, inv.members.get(doc.namespace or ""))
     for doc in inv.of(IMPORT):
         check_import_rules(c, doc)
     check_gateways_without_peer(c, inv)
@@ -443,10 +443,20 @@ def _has_value(node: Node | None) -> bool:
     return node is not None and not is_null(node)
 
 
-def check_export_rules(c: Checker, doc: Doc) -> None:
-    """§5.6 rule types and selectors; §7 the docs' `Selector:` and `alias:` under labelSelector."""
+def check_export_rules(c: Checker, doc: Doc, members: set[str] | None) -> None:
+    """§5.6 rule types and selectors; §7 the docs' `Selector:` and `alias:` under labelSelector; with the
+    ServiceMeshMemberRoll among the files, exports from namespaces outside the mesh (server.go skips
+    them with only a debug log; a ServiceMeshMember in the namespace could still add it: a warning)."""
     for path, rule in _rules(doc, "exportRules"):
         kind = scalar_at(rule, "type")
+        namespace = scalar_at(rule, "nameSelector", "namespace")
+        if members is not None and namespace and namespace != "*" and namespace not in members | {doc.namespace}:
+            c.report_in(doc.src, "SMF136", get_value(rule, "nameSelector", "namespace"),
+                        path + ("nameSelector", "namespace"),
+                        _("{namespace} is not a member of the mesh in {control_plane} (its ServiceMeshMemberRoll "
+                          "lists {members}): istiod exports nothing from it").format(
+                            namespace=namespace, control_plane=doc.namespace,
+                            members=", ".join(sorted(members)) or _("none")))
         selector_key = {"NameSelector": "nameSelector", "LabelSelector": "labelSelector"}.get(kind or "")
         if selector_key is None:
             c.report_in(doc.src, "SMF126", get_value(rule, "type") or rule, path + ("type",),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..bundle import CA_KEY
 from ..model import default_namespace, default_trust_domain
@@ -22,6 +22,7 @@ from ..yaml_nodes import get_value, scalar_at
 
 PEER, EXPORT, IMPORT, CONFIG_MAP = "ServiceMeshPeer", "ExportedServiceSet", "ImportedServiceSet", "ConfigMap"
 FEDERATION_KINDS = (PEER, EXPORT, IMPORT)
+MEMBER_ROLL = "ServiceMeshMemberRoll"
 
 
 @dataclass
@@ -57,6 +58,8 @@ class Doc:
 class Inventory:
     meshes: list[MeshDoc] = field(default_factory=list)
     docs: list[Doc] = field(default_factory=list)
+    # control-plane namespace -> the namespaces its ServiceMeshMemberRoll lists (when one is among the files)
+    members: dict[str, set[str]] = field(default_factory=dict)
     _index: dict = field(default_factory=dict)
 
     def of(self, kind: str, scope: tuple | None = None) -> list[Doc]:
@@ -82,6 +85,11 @@ def collect(sources: list[Source]) -> Inventory:
                                           td, {e.peer_hint: (e, i) for e, i in pairs}))
             elif kind in FEDERATION_KINDS or kind == CONFIG_MAP:
                 inv.docs.append(Doc(src, node, kind, name, namespace))
+            elif kind == MEMBER_ROLL and namespace:
+                listed = get_value(node, "spec", "members")
+                items = listed.value if isinstance(listed, SequenceNode) else []
+                inv.members.setdefault(namespace, set()).update(
+                    item.value for item in items if isinstance(item, ScalarNode))
     for doc in inv.docs:
         doc.mesh = local_mesh(doc, inv.meshes)
         doc.scope = (doc.namespace, id(doc.mesh) if doc.mesh else os.path.dirname(doc.src.path))
@@ -92,7 +100,8 @@ def holds_federation_resources(src: Source) -> bool:
     """Whether the file holds a ServiceMeshPeer, a service set or a CA ConfigMap (something to check)."""
     for obj in src.objects:
         node, kind = obj.node, obj.kind
-        if kind in FEDERATION_KINDS or (kind == CONFIG_MAP and get_value(node, "data", CA_KEY) is not None):
+        if kind in FEDERATION_KINDS or kind == MEMBER_ROLL or (
+                kind == CONFIG_MAP and get_value(node, "data", CA_KEY) is not None):
             return True
     return False
 

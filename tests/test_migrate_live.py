@@ -73,3 +73,20 @@ def test_a_source_with_two_control_planes_is_refused(two_clusters: Clusters, tmp
                  two_clusters.kubectl])
     err = capsys.readouterr().err
     assert code == 2 and "2 ServiceMeshControlPlanes (istio-system, other-system)" in err
+
+
+def test_without_cluster_wide_list_the_contexts_namespace_is_read(two_clusters: Clusters, tmp_path, capsys):
+    """A mesh admin who may not list SMCPs across namespaces: the context's own namespace is read."""
+    for loaded in load_source(str(GUIDE / "east")).objects:
+        obj = json.loads(json.dumps(loaded.obj))
+        if obj["metadata"].get("namespace") == "istio-system":
+            obj["metadata"]["namespace"] = "red-mesh-system"     # the red context's namespace
+        two_clusters.red.lists.put(obj)
+    for loaded in load_source(str(GUIDE / "west")).objects:
+        two_clusters.green.lists.put(loaded.obj)
+    two_clusters.red.lists.forbid("servicemeshcontrolplanes", "list-all")
+    out = tmp_path / "migration"
+    code = main(["migrate", "context:red", "context:green", "-o", str(out), "--kubectl", two_clusters.kubectl])
+    assert code == 0, capsys.readouterr().err
+    assert "namespace: red-mesh-system" in (out / "east-mesh" / "3-import.yaml").read_text()
+    assert any(r.path == "/apis/maistra.io/v2/servicemeshcontrolplanes" for r in two_clusters.red.requests)

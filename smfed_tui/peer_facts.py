@@ -233,6 +233,11 @@ def flag(fld: Field) -> str:
     return f"--{fld.key}" if fld.key in SERVICE_KEYS else f"--peer-{fld.key}"
 
 
+def value_metavar(fld: Field) -> str:
+    """What the flag takes after `PEER=` (`NS`, `NAME`, ...), as its help shows it."""
+    return _METAVARS[fld.key].partition("=")[2] or _METAVARS[fld.key]
+
+
 def _dest(fld: Field) -> str:
     return "bundle_" + fld.key.replace("-", "_")
 

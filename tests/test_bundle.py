@@ -207,7 +207,7 @@ def test_bundle_prints_every_peer_resource_with_warnings_on_stderr(smcps):
     assert "warning: green-mesh: no address" not in err and "warning: green-mesh: no root certificate" not in err
     # what nobody gave about green-mesh is said, each value with the flag that gives the real one
     assert "green-mesh: Peer's namespace 'green-mesh-system' is assumed" in err
-    assert "--peer-egress green-mesh=EGRESS" in err
+    assert "--peer-egress green-mesh=NAME" in err
 
 
 def test_bundle_reads_the_peer_smcp(smcps):

@@ -40,6 +40,42 @@ class TopLevelSVG(_pts.SVGImageExtension):
 _pts.SVGImageExtension = TopLevelSVG
 
 
+# --- each test's kind, as a marker (registered in pyproject.toml) --------------------------------------
+
+# Modules whose tests drive a text front-end (a command's main(), plain mode) even where a test's own
+# body calls a helper of the module rather than main() itself.
+CLI_MODULES = {"test_cli", "test_bundle", "test_topology", "test_completion", "test_plain", "test_generate_seed",
+               "test_migrate_cases", "test_migrate_prompts", "test_status_cli", "test_conventions", "test_notty"}
+# Fixtures that start the real kubectl against a loopback stand-in API server.
+PROCESS_FIXTURES = {"kube", "two_clusters", "cluster"}
+PROCESS_WORDS = ("subprocess", "sys.executable", "run_probe(", "kubectl_path(", "Popen")
+
+
+def _kinds(item) -> set[str]:
+    import inspect
+    function = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(function) if function is not None else ""
+    except (OSError, TypeError):
+        source = ""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    kinds = set()
+    if inspect.iscoroutinefunction(function) or "snap_compare" in fixtures:
+        kinds.add("tui")
+    if fixtures & PROCESS_FIXTURES or any(word in source for word in PROCESS_WORDS):
+        kinds.add("subprocess")
+    if item.module.__name__ in CLI_MODULES or "main([" in source or "run_plain(" in source or "drive(" in source:
+        kinds.add("cli")
+    return kinds or {"core"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark every test core, cli, tui and/or subprocess by what it drives, so a run can pick a kind."""
+    for item in items:
+        for kind in sorted(_kinds(item)):
+            item.add_marker(getattr(pytest.mark, kind))
+
+
 def make_app(path):
     """The wizard on `path` as `smfed-wizard PATH` opens it, set up for deterministic tests."""
     from smfed_tui.screens.app import WizardApp

@@ -171,4 +171,8 @@ def run(args) -> int:
         choices = ask_decisions(sources, choices)
     migration = migrate(sources, choices, rerun_command(args))
     print_findings(migration)
+    if args.plain and not migration.refusals:
+        from .migrate.prompts import confirm_write
+        if not confirm_write():
+            raise KeyboardInterrupt     # main says "aborted; nothing written", exit 130
     return write_migration(migration, args.output)

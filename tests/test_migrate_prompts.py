@@ -34,9 +34,9 @@ def drive(keys: str) -> Choices:
 
 # the questions, in order: network east, network west, remote network east<-west, exportTo east,
 # west's address, east's client, east-west namespace, east-west name, Istio name, Istio version,
-# update strategy (a list), then "write?"
+# update strategy (a list); "write?" is asked by the command once the findings are shown
 def test_enter_keeps_every_default(capsys):
-    choices = drive(ENTER * 11 + "y" + ENTER)
+    choices = drive(ENTER * 11)
     m = migrate(sources(), choices)
     assert m.refusals == []
     assert m.decisions.network == {0: "network-east-mesh", 1: "network-west-mesh"}
@@ -51,7 +51,7 @@ def test_typed_values_are_taken_and_a_forbidden_network_is_asked_again(capsys):
             + CLEAR + "client" + ENTER
             + "203.0.113.9" + ENTER
             + "client/curl" + ENTER
-            + ENTER * 4 + ENTER + "y" + ENTER)
+            + ENTER * 4 + ENTER)
     choices = drive(keys)
     out = capsys.readouterr().out
     assert "network 2.x federation gives peer west-mesh" in out
@@ -66,3 +66,17 @@ def test_plain_needs_a_terminal(tmp_path, capsys):
     code = main(["migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(tmp_path / "o"), "--plain"])
     assert code == 2 and "needs a terminal" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_the_real_command_in_a_terminal_asks_shows_the_findings_then_writes(tmp_path):
+    import shutil
+    import sys
+
+    from test_plain import run_in_pty     # the plain tests' pseudo-terminal runner
+    script = shutil.which("smfed-wizard", path=str(Path(sys.executable).parent))
+    out = tmp_path / "out"
+    code, screen = run_in_pty([script, "migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(out), "--plain"],
+                              [ENTER] * 11 + ["y"], {"LANG": "C.UTF-8"}, tmp_path, seconds=60)
+    assert code == 0, screen
+    assert screen.index("SMF334") < screen.index("Write the artifacts and the runbook?")   # findings first
+    assert (out / "plan.json").is_file()

@@ -40,7 +40,8 @@ class Asker:
 
 def ask_decisions(sources: list[MeshSource], choices: Choices, asker: Asker | None = None) -> Choices:
     """The decisions (`form.decision_fields`), asked with the current values as defaults, each checked
-    against the answers so far. Returns the choices to build with."""
+    against the answers so far. Returns the choices to build with (`confirm_write` asks, once the
+    findings are shown, whether to write)."""
     if asker is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageError(_("--plain asks questions and needs a terminal"),
@@ -57,6 +58,12 @@ def ask_decisions(sources: list[MeshSource], choices: Choices, asker: Asker | No
             values[field.key] = asker.text(field.label, field.value,
                                            lambda v, f=field: f.check(v, dict(values, **{f.key: v})),
                                            field.instruction)
-    if not asker.confirm(_("Write the artifacts and the runbook?")):
-        raise KeyboardInterrupt
     return choices_with(choices, values)
+
+
+def confirm_write(asker: Asker | None = None) -> bool:
+    """Asked after the findings are shown: write the artifacts and the runbook?"""
+    if asker is None:
+        import questionary
+        asker = Asker(questionary)
+    return asker.confirm(_("Write the artifacts and the runbook?"))

@@ -156,10 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("files", nargs="+", metavar="FILE")
     val.add_argument("--format", choices=("text", "json"), default="text", help=_(
         "text for people; json for machines (English messages unless --lang is given)"))
+    val.add_argument("--node-port-range", metavar="LO-HI", help=_("the cluster's node port range (default 30000-32767)"))
     val.add_argument("--same-cluster", action="store_true", help=_(
         "the meshes of these files share one cluster, so their node ports must differ (without it, only meshes "
         "whose SMCPs name the same spec.cluster.name are taken to share one)"))
-    val.add_argument("--node-port-range", metavar="LO-HI", help=_("the cluster's node port range (default 30000-32767)"))
 
     _add_optional_subcommands(sub)
     comp = sub.add_parser("completion", help=_("print a shell completion script"),
@@ -322,6 +322,7 @@ def cmd_edit(args) -> int:
     from .line_diff import changed_line_numbers, unified_diff
     from .reader import read_mesh
     from .checks.across import check_edit
+    from .checks.schema import with_schema
     from .checks.smcp import check_source
     from .source import parse
     from .write_plan import BLOCKED, UNCHANGED, carry_out, plan_write
@@ -336,10 +337,11 @@ def cmd_edit(args) -> int:
         mesh = apply_peer_spec(mesh, spec)
     text = edit_text(src, mesh, before)
     new_bytes = src.encode(text)
-    old_findings = check_source(src)
+    old_findings = with_schema(src, check_source(src))   # what edit writes meets the CRD schema too
     new_src = parse(new_bytes, args.file, smcp=src.smcp_index)
     # check_edit: findings about the change itself (a label edit recreates the gateway, SMF098)
-    new_findings = sorted(check_source(new_src) + check_edit(before, mesh, new_src), key=sort_key)
+    new_findings = sorted(with_schema(new_src, check_source(new_src)) + check_edit(before, mesh, new_src),
+                          key=sort_key)
     # what blocks the write: the one rule every front-end follows (write_plan)
     plan = plan_write(args.file, new_bytes, loaded, old_text=src.text, new_text=text, before=old_findings,
                       after=new_findings, changed_lines=changed_line_numbers(src.text.split("\n"), text))

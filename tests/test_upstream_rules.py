@@ -225,3 +225,11 @@ def test_an_export_from_a_namespace_outside_the_mesh_is_said(tmp_path, members, 
                     f"  namespace: mesh1-system\nspec:\n  members: [{', '.join(members)}]\n")
     rc, findings = validate(mesh1, mesh2, federation, roll)
     assert rc == 0 and ("SMF136" in codes(findings, "warning")) == found
+
+
+def test_edit_checks_the_file_it_writes_against_the_crd_schema(tmp_path):
+    path = tmp_path / "mesh1.yaml"
+    path.write_text(MESH1.read_text().replace("  security:\n", "  addons:\n    kiali:\n      enabledd: true\n  security:\n"))
+    rc, _out, err = run("edit", str(path), "--peer", "mesh3")
+    assert rc == 0 and "warning SMF084 spec.addons.kiali.enabledd is not a field of this kind: the API server drops" in err
+    assert "mesh3-egress" in path.read_text()

@@ -68,15 +68,19 @@ def test_plain_needs_a_terminal(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-def test_the_real_command_in_a_terminal_asks_shows_the_findings_then_writes(tmp_path):
-    import shutil
-    import sys
+def test_the_command_shows_the_findings_before_it_asks_to_write(tmp_path, capsys, monkeypatch):
+    from smfed_tui.migrate import prompts
+    seen = {}
 
-    from test_plain import run_in_pty     # the plain tests' pseudo-terminal runner
-    script = shutil.which("smfed-wizard", path=str(Path(sys.executable).parent))
+    def confirm(asker=None):
+        seen["before"] = capsys.readouterr().err      # what was printed before the question
+        return seen.setdefault("answer", True)
+    monkeypatch.setattr(prompts, "ask_decisions", lambda sources, choices, asker=None: choices)
+    monkeypatch.setattr(prompts, "confirm_write", confirm)
     out = tmp_path / "out"
-    code, screen = run_in_pty([script, "migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(out), "--plain"],
-                              [ENTER] * 11 + ["y"], {"LANG": "C.UTF-8"}, tmp_path, seconds=60)
-    assert code == 0, screen
-    assert screen.index("SMF334") < screen.index("Write the artifacts and the runbook?")   # findings first
-    assert (out / "plan.json").is_file()
+    assert main(["migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(out), "--plain"]) == 0
+    assert "warning SMF334" in seen["before"] and (out / "plan.json").is_file()
+    seen.clear()
+    seen["answer"] = False
+    assert main(["migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(tmp_path / "no"), "--plain"]) == 130
+    assert not (tmp_path / "no").exists()

@@ -164,6 +164,9 @@ def run(args) -> int:
     choices = choices_from(args)
     sources = load_sources(args, choices)
     if args.tui:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UsageError(_("--tui needs a terminal (stdin and stdout are not both TTYs)"),
+                             hint=_("give the decisions as flags instead (see smfed-wizard migrate --help)"))
         from .screens.migrate_view import run_migrate_app
         return run_migrate_app(sources, choices, args.output, rerun_command(args))
     if args.plain:

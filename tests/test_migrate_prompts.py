@@ -84,3 +84,8 @@ def test_the_command_shows_the_findings_before_it_asks_to_write(tmp_path, capsys
     seen["answer"] = False
     assert main(["migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(tmp_path / "no"), "--plain"]) == 130
     assert not (tmp_path / "no").exists()
+
+
+def test_tui_needs_a_terminal(tmp_path, capsys):
+    code = main(["migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(tmp_path / "o"), "--tui"])
+    assert code == 2 and "--tui needs a terminal" in capsys.readouterr().err

@@ -233,3 +233,17 @@ def test_edit_checks_the_file_it_writes_against_the_crd_schema(tmp_path):
     rc, _out, err = run("edit", str(path), "--peer", "mesh3")
     assert rc == 0 and "warning SMF084 spec.addons.kiali.enabledd is not a field of this kind: the API server drops" in err
     assert "mesh3-egress" in path.read_text()
+
+
+@pytest.mark.parametrize("text", [
+    MESH1.read_text(),
+    "a: &x {b: 1, c: [yes, ~, 1.5, 0x1F, '2']}\nd: *x\ne:\n  <<: *x\n  f: 2\n",   # merge key: the constructor's way
+    "a: !!binary aGVsbG8=\n",                                                       # a tag of its own: the same
+])
+def test_the_schema_check_reads_objects_as_pyyamls_constructor_does(text):
+    from yaml.constructor import SafeConstructor
+
+    from smfed_tui.checks.schema import _python
+    from smfed_tui.source import parse
+    node = parse(text.encode(), "x.yaml", trusted=True).documents[0]
+    assert _python(node) == SafeConstructor().construct_document(node)

@@ -5,7 +5,7 @@ SMF085 for a value it would reject. Objects of kinds without a shipped schema ar
 from __future__ import annotations
 
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import crd_schema
 from ..findings import Finding
@@ -41,13 +41,56 @@ def check_schema(src: Source, already: list[Finding] = ()) -> list[Finding]:
     return checker.findings
 
 
+_TAG = "tag:yaml.org,2002:"
+_SCALARS = SafeConstructor()   # only its per-scalar methods are used: they keep no state
+
+
+class _Unusual(Exception):
+    """A node the direct walk does not build (a merge key, a tag other than str/int/bool/null/float)."""
+
+
 def _python(node: MappingNode):
     """The object as the API server would read it (YAML 1.1 types, as kubectl's YAML decoder reads
-    them closely enough for structural checks); None when it cannot be built (the other rules say why)."""
+    them closely enough for structural checks); None when it cannot be built (the other rules say why).
+    The nodes are walked directly, as PyYAML's constructor would build them but several times faster
+    (validate reads 200 files in under a second); anything unusual goes through the constructor."""
     try:
-        return SafeConstructor().construct_document(node)
+        try:
+            return _build(node, 0)
+        except _Unusual:
+            return SafeConstructor().construct_document(node)
     except (ConstructorError, ValueError, TypeError, RecursionError):
         return None
+
+
+def _build(node: Node, depth: int):
+    if depth > 100:   # the parser's depth guard already refused deeper files: an alias loop
+        raise RecursionError
+    if isinstance(node, MappingNode):
+        out = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode) or key.tag == _TAG + "merge":
+                raise _Unusual
+            out[_scalar(key)] = _build(value, depth + 1)
+        return out
+    if isinstance(node, SequenceNode):
+        return [_build(item, depth + 1) for item in node.value]
+    return _scalar(node)
+
+
+def _scalar(node: Node):
+    tag = node.tag
+    if tag == _TAG + "str":
+        return node.value
+    if tag == _TAG + "int":
+        return _SCALARS.construct_yaml_int(node)
+    if tag == _TAG + "bool":
+        return _SCALARS.construct_yaml_bool(node)
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "float":
+        return _SCALARS.construct_yaml_float(node)
+    raise _Unusual
 
 
 def _node_at(root: Node, path: tuple, *, key: bool) -> Node:

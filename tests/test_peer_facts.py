@@ -216,3 +216,17 @@ def test_the_form_reads_the_peer_smcp_with_the_same_reader_as_bundle(tmp_path):
     assert peer_resource(resources.text(), "mesh2") == UPSTREAM_PEER
     assert resources.assumption(F["namespace"], "mesh2") is None           # read from its file
     assert resources.assumption(F["egress"], "mesh2").value == "mesh1-egress"   # which gateways are ours: inferred
+
+
+def test_the_form_takes_this_meshs_federation_name_as_bundle_does(tmp_path):
+    from smfed_tui.peer_facts import FIELD_BY_KEY as F
+    from smfed_tui.session import Session
+    path = tmp_path / "mesh1.yaml"
+    path.write_bytes(MESH1.read_bytes())
+    resources = Session.open(str(path)).federation_resources
+    assert "must consist of" in resources.set_federation_name("Mesh_1")
+    assert resources.set_federation_name("mesh1") is None
+    assert resources.value(F["egress"], "mesh2") == "mesh1-egress"        # guessed in this file's naming
+    assert resources.command() == ["smfed-wizard", "bundle", "mesh1.yaml", "--federation-name", "mesh1"]
+    rc, out, _err = run("bundle", str(path), "--federation-name", "mesh1")
+    assert rc == 0 and out == resources.text()

@@ -179,8 +179,8 @@ class MigrateScreen(Screen):
                                                            steps=len(m.steps), warnings=len(m.warnings),
                                                            dir=self.values[OUTPUT_KEY].strip()))
         self.query_one("#migrate-heading", Static).update(Content("\n".join(heading)))
-        findings = "\n\n".join(f"{severity_label(f.severity)} {f.code} {f.message}\n  {_('fix: {hint}').format(hint=f.hint)}"
-                               for f in (m.findings if m else []))
+        findings = "\n\n".join(f"{severity_label(f.severity)} {f.code} {f.message}\n  "
+                               + _("fix: {hint}").format(hint=self.hint_of(f)) for f in (m.findings if m else []))
         self.query_one("#preview-findings", Static).update(Content(findings or (_("No findings.") if m else "")))
         self.query_one("#preview-runbook", Static).update(Content(m.runbook() if m and not m.refusals else ""))
         files = self.query_one("#migrate-files", OptionList)
@@ -190,6 +190,11 @@ class MigrateScreen(Screen):
             files.add_options([Option(Content(a.file), id=a.file) for a in m.artifacts])
             files.highlighted = min(highlighted or 0, len(m.artifacts) - 1) if m.artifacts else None
         self._show_file()
+
+    def hint_of(self, finding) -> str:
+        """The fix in this front end's words: a finding about a decision points at its field, not a flag."""
+        label = next((f.label for f in self.fields if f.key == finding.path), None)
+        return _("change the field “{field}”").format(field=label) if label else finding.hint
 
     def _show_file(self) -> None:
         files = self.query_one("#migrate-files", OptionList)

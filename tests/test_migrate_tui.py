@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import until
+from helpers.pilot import until
 from migrate_builders import Federation, Import
 from smfed_tui.migrate.decisions import Choices
 from smfed_tui.migrate.load import load_source
@@ -59,6 +59,15 @@ async def test_a_forbidden_network_is_refused_as_typed_and_the_fixed_one_is_writ
     assert guide_app.return_code == EXIT_OK
     assert "network: west-network" in (tmp_path / "out" / "east-mesh" / "3-import.yaml").read_text()
     assert (tmp_path / "out" / "RUNBOOK.md").is_file()
+
+
+async def test_a_fix_about_a_decision_points_at_its_field_not_a_flag(guide_app):
+    async with guide_app.run_test(size=SIZE) as pilot:
+        screen = screen_of(guide_app)
+        await until(pilot, lambda: screen.migration is not None, "the first preview")
+        findings = text_of(guide_app, "#preview-findings")
+        assert "SMF334" in findings and "change the field “Client deployment of east-mesh" in findings
+        assert "--client" not in findings
 
 
 async def test_quit_without_writing_is_130(guide_app, tmp_path):

@@ -15,7 +15,7 @@ from ..findings import Finding, sort_key
 from ..i18n import _, language
 from .artifacts import Artifact, build_artifacts, gateway_removal, merge_patch
 from .decisions import Choices, Decisions, resolve
-from .findings import NOWHERE, flagged, is_refusal, refused
+from .findings import NOWHERE, decision, flagged, is_refusal, refused
 from .load import MeshSource
 from .pairing import Mesh, pair
 from .phases import PHASES
@@ -108,7 +108,7 @@ def migrate(sources: list[MeshSource], choices: Choices, rerun: str = "smfed-wiz
     for importer in sorted({i.importer for i in imports}):
         if importer not in decisions.client:
             mesh = meshes[importer]
-            findings.append(flagged("SMF334", NOWHERE, _(
+            findings.append(flagged("SMF334", decision(f"client:{mesh.label}"), _(
                 "{mesh}: no client deployment named: the runbook's checks of the imports hold <client-namespace> and "
                 "<client-deployment>, and its restarts the namespaces of the clients, to fill in").format(
                     mesh=mesh.label),

@@ -24,7 +24,7 @@ from ..checks.values import label_value_problem as label_syntax_problem
 from ..errors import UsageError
 from ..findings import Finding
 from ..i18n import _
-from .findings import NOWHERE, flagged, refused
+from .findings import decision, flagged, refused
 from .pairing import Mesh, dig
 
 EASTWEST_NAMESPACE = "istio-ingress"
@@ -241,7 +241,7 @@ def resolve(meshes: list[Mesh], pairs: list[tuple[int, int]], choices: Choices) 
         if not value:
             continue
         if is_ipv6(value):
-            findings.append(refused("SMF313", NOWHERE, _(
+            findings.append(refused("SMF313", decision(f"address:{mesh.label}"), _(
                 "{mesh}: the east-west gateway address {value} is IPv6; the guide types addresses with an IPv4 "
                 "pattern and was not tried with IPv6").format(mesh=mesh.label, value=value),
                 _("give the gateway an IPv4 or DNS-name LoadBalancer address, or write the istio-remote Gateway "
@@ -263,7 +263,7 @@ def resolve(meshes: list[Mesh], pairs: list[tuple[int, int]], choices: Choices) 
                           choices.cni_namespace, defaulted)
     findings += check_networks(meshes, decisions)
     if decisions.istio_minor != 24:
-        findings.append(flagged("SMF331", NOWHERE, _(
+        findings.append(flagged("SMF331", decision("istio-version"), _(
             "Istio {version}: the guide migrates 2.6 to OSSM 3.0, which serves v1.24; other versions need the "
             "OSSM 3 release that serves them, and PILOT_ENABLE_IP_AUTOALLOCATE is left at its default").format(
                 version=decisions.istio_version),
@@ -293,7 +293,7 @@ def check_networks(meshes: list[Mesh], decisions: Decisions) -> list[Finding]:
             others = [v for e, v in remotes.items() if e != exporter]
             problem = remote_network_problem(mesh, label, local, others)
             if problem:
-                out.append(refused("SMF315", NOWHERE, _(
+                out.append(refused("SMF315", decision(f"remote-network:{mesh.label}:{meshes[exporter].label}"), _(
                     "{importer}: network of {exporter}'s east-west gateway {value}: {problem}").format(
                         importer=mesh.label, exporter=meshes[exporter].label, value=label, problem=problem),
                     _("choose another with --remote-network {importer}:{exporter}=NAME").format(

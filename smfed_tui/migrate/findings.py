@@ -53,6 +53,12 @@ class Where:
 NOWHERE = Where()
 
 
+def decision(key: str) -> Where:
+    """A finding about a decision (no file): its path is the decision's key in `form` ("client:<mesh>"...),
+    so a front end with a form can point at the field instead of a flag."""
+    return Where(path=key)
+
+
 def refused(code: str, where: Where, message: str, fix: str) -> Finding:
     assert CODES[code][0] == ERROR, code
     return Finding(code, ERROR, where.path, where.line, where.column, message, fix, where.file)

@@ -358,3 +358,11 @@ def test_a_control_plane_without_version_is_taken_as_the_operators_and_said(tmp_
     m = run(fed, tmp_path)
     assert m.refusals == []
     assert any(f.code == "SMF330" and "no spec.version" in f.message for f in m.warnings)
+
+
+def test_istio_version_must_be_one_the_target_operator_serves(tmp_path, capsys):
+    paths = guide_like().write(tmp_path / "in")
+    assert main(["migrate", *paths, "-o", str(tmp_path / "o"), "--istio-version", "v1.26-latest"]) == 2
+    err = capsys.readouterr().err
+    assert "not served by the OSSM 3.0 operator" in err and "v1.24-latest" in err
+    assert main(["migrate", *paths, "-o", str(tmp_path / "o2"), "--istio-version", "v1.24.6"]) == 0

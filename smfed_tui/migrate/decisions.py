@@ -19,6 +19,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+from .. import crd_schema
 from ..checks.values import dns1123_problem
 from ..checks.values import label_value_problem as label_syntax_problem
 from ..errors import UsageError
@@ -149,9 +150,19 @@ def export_to_problem(value: str) -> str | None:
     return None
 
 
+def served_versions() -> list[str]:
+    """The versions the shipped Sail operator CRD (OSSM 3.0) allows for an Istio resource."""
+    schema = crd_schema.schema_for("sailoperator.io/v1", "Istio") or {}
+    return list(dig(schema, "properties", "spec", "properties", "version", "enum", default=[]))
+
+
 def version_problem(value: str) -> str | None:
     if not _VERSION.fullmatch(value or ""):
         return _("{value!r} is not an Istio version such as v1.24-latest or v1.24.6").format(value=value)
+    served = served_versions()
+    if served and value not in served:
+        return _("{value!r} is not served by the OSSM 3.0 operator this migration targets; it serves {served}").format(
+            value=value, served=", ".join(served))
     return None
 
 

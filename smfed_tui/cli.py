@@ -353,7 +353,7 @@ def cmd_edit(args) -> int:
         return EXIT_FINDINGS if blocked else EXIT_OK
     if args.diff:
         from .colour import write_diff
-        write_diff(sys.stdout, unified_diff(src.text, text, f"a/{args.file}", f"b/{args.file}"))
+        write_diff(sys.stdout, unified_diff(src.text, text, fromfile=f"a/{args.file}", tofile=f"b/{args.file}"))
         return EXIT_FINDINGS if blocked else EXIT_OK
     outcome, _real = carry_out(plan, lambda shown: True, backup=args.backup, allow_errors=args.allow_errors)
     if outcome == BLOCKED:

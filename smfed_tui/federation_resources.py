@@ -312,7 +312,7 @@ class FederationResources:
         """Unified diff from `data` (the file as it is on disk) to the bundle."""
         name = os.path.basename(self.target())
         old = data.decode("utf-8", "replace")
-        return unified_diff(old, self.text(), f"on disk/{name}", f"wizard/{name}")
+        return unified_diff(old, self.text(), fromfile=f"on disk/{name}", tofile=f"wizard/{name}")
 
     @property
     def blocking(self) -> int:

@@ -335,7 +335,7 @@ class PlainWizard:
             theirs = err.current.decode("utf-8", errors="replace")
             print(_("{file} changed on disk after it was loaded; it was NOT overwritten. "
                     "What is on disk now, against what the wizard would write:").format(file=s.path))
-            print(unified_diff(theirs, ours, f"on disk: {s.path}", f"wizard: {s.path}"), end="")
+            print(unified_diff(theirs, ours, fromfile=f"on disk: {s.path}", tofile=f"wizard: {s.path}"), end="")
             return err.exit_code
         except SmfedError as err:
             print(format_error(err), file=sys.stderr)

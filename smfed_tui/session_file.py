@@ -55,7 +55,7 @@ class SessionFile:
     def diff_against(self, data: bytes) -> str:
         """Unified diff from `data` (e.g. the file as it is on disk now) to our result."""
         name = os.path.basename(self.path or "new.yaml")
-        return unified_diff(decoded(data), self.text, f"on disk/{name}", f"wizard/{name}")
+        return unified_diff(decoded(data), self.text, fromfile=f"on disk/{name}", tofile=f"wizard/{name}")
 
     def diff_stats(self) -> tuple[int, int]:
         """(lines added, lines removed) against the file on disk (a new file: all added)."""
@@ -64,7 +64,7 @@ class SessionFile:
     def diff(self) -> str:
         """Unified diff from the file on disk to the result, headed with the file's base name."""
         name = os.path.basename(self.path) if self.path else "new.yaml"
-        return unified_diff(self.original_text, self.text, f"a/{name}", f"b/{name}")
+        return unified_diff(self.original_text, self.text, fromfile=f"a/{name}", tofile=f"b/{name}")
 
     def has_unwritten_changes(self) -> bool:
         """Whether quitting now loses work: the result differs from the file on disk (a new file: from

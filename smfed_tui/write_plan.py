@@ -115,7 +115,7 @@ def plan_write(path: str | None, data: bytes, expected: LoadedFile | None, *, ol
     blocking = blocking_errors(before, after, changed_lines)
     kept = tuple(f for f in after if f.severity == ERROR and f not in blocking)
     name = os.path.basename(path) if path else "new.yaml"
-    diff = "" if expected is None else unified_diff(old_text, new_text, f"a/{name}", f"b/{name}")
+    diff = "" if expected is None else unified_diff(old_text, new_text, fromfile=f"a/{name}", tofile=f"b/{name}")
     added, removed = line_counts(old_text, new_text) if expected is not None else (new_text.count("\n"), 0)
     return WritePlan(path, data, expected, diff, added, removed, tuple(blocking), invalid_fields, kept)
 

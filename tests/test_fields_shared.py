@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from smfed_tui.cli import build_parser
 from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS, PEER_OPTION_FIELDS
 from smfed_tui.plain import run_plain
 
-FIXTURE = Path(__file__).parent / "fixtures" / "plain" / "red-mesh.yaml"
 ALL_FIELDS = MESH_FIELDS + PEER_FIELDS + EXPOSURE_FIELDS
 ENTER = "\r"
 
@@ -59,7 +57,7 @@ def test_every_peer_and_exposure_field_is_a_peer_key(command):
 # --- the plain prompts ---------------------------------------------------------------------------------
 
 @pytest.fixture
-def asked(tmp_path, monkeypatch) -> list[tuple[str, str | None, str]]:
+def asked(red_mesh, monkeypatch) -> list[tuple[str, str | None, str]]:
     """(message, instruction, default) of every prompt of one plain-mode run that visits every field:
     editing the red-mesh example, changing a peer's gateways (routerMode is set there), renaming it,
     switching it to NodePort and typing the node ports."""
@@ -72,8 +70,7 @@ def asked(tmp_path, monkeypatch) -> list[tuple[str, str | None, str]]:
             seen.append((message, kwargs.get("instruction"), "" if default is None else str(default)))
             return _real(message, *args, **kwargs)
         monkeypatch.setattr(questionary, kind, recording)
-    path = tmp_path / "red-mesh.yaml"
-    shutil.copyfile(FIXTURE, path)
+    path = red_mesh
     keys = (ENTER * 7                                   # the mesh fields, as they are
             + "2" + ENTER + ENTER + ENTER * 6           # change green-mesh's gateways: all six kept
             + "3" + ENTER + ENTER + ENTER               # rename green-mesh: name kept

@@ -333,10 +333,8 @@ def test_main_restores_the_language_it_found(capsys):
 
 # --- the plain prompts in Korean ----------------------------------------------------------------------------
 
-def test_plain_prompts_in_korean(tmp_path, capsys, monkeypatch):
+def test_plain_prompts_in_korean(red_mesh, capsys, monkeypatch):
     """The line-by-line wizard asks with the Korean labels and help, and says its steps in Korean."""
-    import shutil
-
     import questionary
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.input import create_pipe_input
@@ -350,8 +348,7 @@ def test_plain_prompts_in_korean(tmp_path, capsys, monkeypatch):
         asked.append((message, kwargs.get("instruction")))
         return real(message, *args, **kwargs)
     monkeypatch.setattr(questionary, "text", recording)
-    path = tmp_path / "red-mesh.yaml"
-    shutil.copyfile(Path(__file__).parent / "fixtures" / "plain" / "red-mesh.yaml", path)
+    path = red_mesh
     with language("ko"), create_pipe_input() as inp:
         inp.send_text("\r" * 7 + "5\r" + "\r" * 6 + "6\r")   # keep the mesh, done with peers, keep exposure, quit
         inp.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers.plain_driver import ENTER, WRITE, drive
 from kube_fixtures import kube  # noqa: F401  (a fixture: the real kubectl against the loopback stand-in)
 from smfed_tui.cli import main
 from smfed_tui.errors import InputError
@@ -297,7 +298,6 @@ def test_cross_file_checks_read_federation_resources_wrapped_in_a_list(tmp_path)
 
 
 def test_plain_mode_edits_the_smcp_chosen_with_smcp(copy, capsys):
-    from test_plain import ENTER, WRITE, drive
     target = copy(THREE)
     before = target.read_text()
     keys = (ENTER * 2 + "5" + ENTER + ENTER * 4          # version v2.6 -> v2.5, the rest kept

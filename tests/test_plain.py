@@ -9,42 +9,22 @@ from __future__ import annotations
 
 import difflib
 import os
-import pty
 import re
-import select
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
+from helpers.plain_driver import CLEAR, CTRL_C, ENTER, MESH_DEFAULTS, NEW_PEER_DEFAULTS, WRITE, drive, run_in_pty
 from kube_fixtures import CONTEXT, OTHER_CONTEXT, kube  # noqa: F401  (kube is a fixture)
 from smfed_tui import plain
 from smfed_tui.cli import main
 from smfed_tui.fields import EXPOSURE_FIELDS
-from smfed_tui.plain import PlainWizard, run_plain
+from smfed_tui.plain import PlainWizard
 from smfed_tui.session import Session
 
-FIXTURE = Path(__file__).parent / "fixtures" / "plain" / "red-mesh.yaml"
-ENTER, CLEAR, CTRL_C = "\r", "\x15", "\x03"
-MESH_DEFAULTS = ENTER * 7          # name, namespace, version, trust domain, cluster name, network, pull policy
-NEW_PEER_DEFAULTS = ENTER * 5      # egress, ingress, network view, egress label, ingress label
-WRITE = ENTER + ENTER + "n"        # review: write; confirm the write; do not apply to a cluster
 TLS = next(f for f in EXPOSURE_FIELDS if f.key == "tls-node-port")
-
-
-def drive(path, keys: str, **options) -> int:
-    """Run the plain wizard on `path`, typing `keys` (`options`: run_plain's kubectl and context)."""
-    with create_pipe_input() as inp:
-        inp.send_text(keys)
-        inp.close()  # the typed keys stay readable; after them the prompt sees EOF
-        with create_app_session(input=inp, output=DummyOutput()):
-            return run_plain(str(path) if path is not None else None, **options)
 
 
 def generated(capsys, *argv: str) -> str:
@@ -62,13 +42,6 @@ def removed_and_added(old: str, new: str) -> tuple[list[str], list[str]]:
             removed += old.splitlines()[i1:i2]
             added += new.splitlines()[j1:j2]
     return removed, added
-
-
-@pytest.fixture
-def red_mesh(tmp_path) -> Path:
-    path = tmp_path / "red-mesh.yaml"
-    shutil.copyfile(FIXTURE, path)
-    return path
 
 
 # --- a new file ---------------------------------------------------------------------------------
@@ -242,6 +215,10 @@ def test_a_second_peer_may_not_reuse_a_node_port(tmp_path):
 # --- editing an existing file -------------------------------------------------------------------------
 
 def test_editing_red_mesh_keeps_every_untouched_byte(red_mesh, capsys):
+    # with the comments the docs print above the example: kept as they are too
+    red_mesh.write_text("# red-mesh federates with green-mesh and blue-mesh: the sample SMCP of the\n"
+                        "# OpenShift Service Mesh 2.x docs, section 1.18.9 (comments kept as the docs print them).\n"
+                        + red_mesh.read_text())
     before = red_mesh.read_text()
     keys = (
         ENTER * 2 + "6" + ENTER + ENTER * 4   # version v2.2 -> v2.6, the rest kept
@@ -451,42 +428,6 @@ def test_questionary_is_imported_only_when_the_plain_mode_runs():
 # --- the real console script in a pseudo-terminal --------------------------------------------------------
 
 SCRIPT = Path(sys.executable).with_name("smfed-wizard")
-
-
-def run_in_pty(argv: list[str], keys: list[str], env: dict, cwd: Path, *, seconds: float = 30) -> tuple[int, str]:
-    """Run `argv` on a pseudo-terminal, sending each key chunk once the output has gone quiet."""
-    master, slave = pty.openpty()
-    environment = {k: v for k, v in os.environ.items() if k not in ("ACCESSIBLE", "NO_COLOR")}
-    environment.update(env)
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=environment, cwd=cwd,
-                            close_fds=True, start_new_session=True)
-    os.close(slave)
-    out = b""
-    pending = list(keys)
-    deadline = time.monotonic() + seconds
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.4)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                out += chunk
-                if b"\x1b[6n" in chunk:          # answer the cursor position request
-                    os.write(master, b"\x1b[1;1R")
-            elif pending:
-                os.write(master, pending.pop(0).encode())
-            elif proc.poll() is not None:
-                break
-        return proc.wait(timeout=10), out.decode("utf-8", "replace")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
 
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|38;[25];[0-9;]+|9[0-7])m")

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pytest
 from textual.app import App
 
-from conftest import until
+from helpers.pilot import until
 from status_scenario import Clusters, broken, healthy, two_clusters  # noqa: F401
 from smfed_tui.status.analysis import analyse
 from smfed_tui.status.reader import read_clusters

@@ -2,7 +2,7 @@
 writing a new file, where the focus lands, the name a new file starts with, an empty peer list."""
 from __future__ import annotations
 
-from conftest import go_to, make_app, type_into, until, wizard_ready
+from helpers.pilot import go_to, make_app, type_into, until, wizard_ready
 from smfed_tui.new_file import mesh_name_for, name_problem
 
 SIZE = (120, 36)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import (FIXTURES, choose, click_when_shown, editor, go_to, make_app, node_ports, type_into, until,
+from helpers.pilot import (FIXTURES, choose, click_when_shown, editor, go_to, make_app, node_ports, type_into, until,
                       wizard_ready)
 from smfed_tui.model import free_node_ports
 from smfed_tui.screens.app import run_app

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import editor, go_to, make_app, type_into, wizard_ready
+from helpers.pilot import editor, go_to, make_app, type_into, wizard_ready
 from smfed_tui.fields import MESH_FIELDS, PEER_FIELDS, visible
 from smfed_tui.screens.app import run_app
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from conftest import choose, go_to, make_app, wizard_ready
+from helpers.pilot import choose, go_to, make_app, wizard_ready
 from smfed_tui.i18n import language
 
 pytestmark = pytest.mark.usefixtures("client_on_path")   # the commands shown name `kubectl`

@@ -13,16 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import go_to, make_app, type_into
+from helpers.bundle_values import GREEN, GREEN_PEM
+from helpers.pilot import go_to, make_app, type_into
 from smfed_tui.federation_resources import FIELD_BY_KEY as F
 from smfed_tui.session import Session
 
 SIZE = (120, 36)
-GREEN_PEM = Path(__file__).parent / "fixtures" / "federation" / "green-root-cert.pem"
 
-# The values the flows type, and the `bundle` flags that say the same.
-GREEN = {"address": "203.0.113.20, green.example.com", "ca": "green-root.pem",
-         "export": "bookinfo/ratings, bookinfo/*", "import": "bookinfo/reviews"}
+# The values the flows type (GREEN, helpers.bundle_values, shared with the snapshots), and the `bundle`
+# flags that say the same.
 BLUE = {"node-ports": "30510,32359", "namespace": "blue-system", "trust-domain": "blue.example",
         "egress": "out-to-red"}
 FLAGS = ["--peer-address", "green-mesh=203.0.113.20,green.example.com", "--peer-ca", "green-mesh=green-root.pem",

@@ -1,9 +1,8 @@
 """The session API the wizard's screens rely on: typed text, steps and fields for findings, lines."""
 from __future__ import annotations
 
-import shutil
 
-from conftest import FIXTURES
+from helpers.pilot import FIXTURES
 from smfed_tui.edit import generate_text
 from smfed_tui.fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS
 from smfed_tui.model import Mesh, Peer
@@ -14,14 +13,8 @@ PEER_NAME, EGRESS, INGRESS, NETWORK, EGRESS_LABEL = PEER_FIELDS[:5]
 SERVICE, TLS, DISCOVERY = EXPOSURE_FIELDS[:3]
 
 
-def red_mesh(tmp_path) -> Session:
-    path = tmp_path / "red-mesh.yaml"
-    shutil.copyfile(FIXTURES / "red-mesh.yaml", path)
-    return Session.open(str(path))
-
-
-def test_text_that_is_not_a_value_keeps_the_model_and_blocks_writing(tmp_path):
-    s = red_mesh(tmp_path)
+def test_text_that_is_not_a_value_keeps_the_model_and_blocks_writing(red_mesh):
+    s = Session.open(str(red_mesh))
     assert s.can_write
     assert s.set_text(TLS, "green-mesh", "3x") == "'3x' is not a number"
     assert s.mesh.peer("green-mesh").exposure.tls_node_port is None
@@ -31,8 +24,8 @@ def test_text_that_is_not_a_value_keeps_the_model_and_blocks_writing(tmp_path):
     assert s.can_write
 
 
-def test_a_value_that_breaks_a_rule_is_applied_and_explained(tmp_path):
-    s = red_mesh(tmp_path)
+def test_a_value_that_breaks_a_rule_is_applied_and_explained(red_mesh):
+    s = Session.open(str(red_mesh))
     s.set_text(SERVICE, "green-mesh", "NodePort")
     problem = s.set_text(TLS, "green-mesh", "99")
     assert problem == "99 is not in the valid range 30000-32767"
@@ -43,8 +36,8 @@ def test_a_value_that_breaks_a_rule_is_applied_and_explained(tmp_path):
     assert "nodePort: 99" in s.text
 
 
-def test_a_peer_name_another_peer_has_is_refused(tmp_path):
-    s = red_mesh(tmp_path)
+def test_a_peer_name_another_peer_has_is_refused(red_mesh):
+    s = Session.open(str(red_mesh))
     assert s.set_text(PEER_NAME, "green-mesh", "blue-mesh") == "another peer is already named 'blue-mesh'"
     assert [p.name for p in s.mesh.peers] == ["green-mesh", "blue-mesh"]
     assert s.set_text(PEER_NAME, "green-mesh", "yellow-mesh") is None
@@ -52,8 +45,8 @@ def test_a_peer_name_another_peer_has_is_refused(tmp_path):
     assert not s.invalid_inputs
 
 
-def test_renaming_moves_what_the_session_keeps_per_peer(tmp_path):
-    s = red_mesh(tmp_path)
+def test_renaming_moves_what_the_session_keeps_per_peer(red_mesh):
+    s = Session.open(str(red_mesh))
     s.set_text(TLS, "green-mesh", "3x")
     s.set_focus(NETWORK, "green-mesh")
     s.set_text(PEER_NAME, "green-mesh", "lime")
@@ -63,8 +56,8 @@ def test_renaming_moves_what_the_session_keeps_per_peer(tmp_path):
     assert not s.invalid_inputs and s.focus is None
 
 
-def test_findings_map_to_steps_by_path(tmp_path):
-    s = red_mesh(tmp_path)
+def test_findings_map_to_steps_by_path(red_mesh):
+    s = Session.open(str(red_mesh))
     steps = {f.code: s.step_of(f) for f in s.findings}
     assert steps["SMF002"] == STEP_MESH          # spec.version
     assert steps["SMF070"] == STEP_PEERS         # requestedNetworkView
@@ -83,8 +76,8 @@ def test_a_gateway_that_is_no_peer_shows_on_the_mesh_step(tmp_path):
     assert f in s.unplaced_findings()
 
 
-def test_duplicate_node_port_shows_on_both_fields_but_counts_once(tmp_path):
-    s = red_mesh(tmp_path)
+def test_duplicate_node_port_shows_on_both_fields_but_counts_once(red_mesh):
+    s = Session.open(str(red_mesh))
     for peer, discovery in (("green-mesh", 32359), ("blue-mesh", 32360)):
         s.set_value(SERVICE, peer, "NodePort")
         s.set_value(TLS, peer, 30510)
@@ -98,11 +91,11 @@ def test_duplicate_node_port_shows_on_both_fields_but_counts_once(tmp_path):
     assert s.peer_error_counts() == {"green-mesh": 1, "blue-mesh": 1}   # as the fields show it
 
 
-def test_an_equal_federation_label_value_is_no_collision(tmp_path):
+def test_an_equal_federation_label_value_is_no_collision(red_mesh):
     """Since MAISTRA-2556 the operator adds `app: <gateway name>` to a gateway's labels (its Service
     selector), so two gateways with the same egress-for value still select only their own pods (SMF061
     is for equal label sets). Upstream's samples label with the peer's name, the docs with the gateway's."""
-    s = red_mesh(tmp_path)
+    s = Session.open(str(red_mesh))
     s.set_text(EGRESS_LABEL, "blue-mesh", "egress-green-mesh")
     assert [f.code for f in s.field_findings("green-mesh")[("peer", "egress-label")]] == []
     # blue-mesh's own field warns that editing a label recreates its gateway
@@ -110,8 +103,8 @@ def test_an_equal_federation_label_value_is_no_collision(tmp_path):
     assert s.errors == 0
 
 
-def test_each_finding_under_the_most_specific_field(tmp_path):
-    s = red_mesh(tmp_path)
+def test_each_finding_under_the_most_specific_field(red_mesh):
+    s = Session.open(str(red_mesh))
     by_field = s.field_findings("green-mesh")
     assert [f.code for f in by_field[("peer", "network")]] == ["SMF070"]
     assert "SMF070" not in [f.code for f in by_field[("peer", "egress")]]     # not again on the gateway
@@ -120,8 +113,8 @@ def test_each_finding_under_the_most_specific_field(tmp_path):
     assert s.field_at(f) == (NETWORK, "green-mesh")
 
 
-def test_focus_line_follows_the_field_and_its_edits(tmp_path):
-    s = red_mesh(tmp_path)
+def test_focus_line_follows_the_field_and_its_edits(red_mesh):
+    s = Session.open(str(red_mesh))
     lines = s.text.split("\n")
     assert s.set_focus(TLS, "green-mesh") == 1 + lines.index("          - port: 15443", 40)   # no nodePort yet: its port
     s.set_value(SERVICE, "green-mesh", "NodePort")
@@ -131,8 +124,8 @@ def test_focus_line_follows_the_field_and_its_edits(tmp_path):
     assert s.set_focus(PEER_NAME, "blue-mesh") == 1 + lines.index("      egress-blue-mesh:")
 
 
-def test_changed_lines_against_the_file_and_against_new_defaults(tmp_path):
-    s = red_mesh(tmp_path)
+def test_changed_lines_against_the_file_and_against_new_defaults(red_mesh, tmp_path):
+    s = Session.open(str(red_mesh))
     assert s.changed_lines() == set()
     s.set_value(SERVICE, "green-mesh", "NodePort")
     assert [s.text.split("\n")[n - 1].strip() for n in sorted(s.changed_lines())] == ["type: NodePort"]
@@ -150,26 +143,26 @@ def test_new_session_text_is_what_generate_prints(tmp_path):
     assert s.manifest() == s.text
 
 
-def test_diff_names_the_file_by_its_base_name(tmp_path):
-    s = red_mesh(tmp_path)
+def test_diff_names_the_file_by_its_base_name(red_mesh, tmp_path):
+    s = Session.open(str(red_mesh))
     s.set_text(MESH_FIELDS[4], None, "east")
     assert s.diff().startswith("--- a/red-mesh.yaml\n+++ b/red-mesh.yaml\n")
     assert s.diff_stats() == (2, 0)
     assert str(tmp_path) not in s.diff()
 
 
-def test_refresh_does_not_leave_the_collector_off(tmp_path):
+def test_refresh_does_not_leave_the_collector_off(red_mesh):
     import gc
-    s = red_mesh(tmp_path)
+    s = Session.open(str(red_mesh))
     assert gc.isenabled()
     s.set_text(TRUST, None, "red.local")
     assert gc.isenabled()
 
 
-def test_a_value_written_on_both_gateways_shows_its_findings_on_its_field(tmp_path):
+def test_a_value_written_on_both_gateways_shows_its_findings_on_its_field(red_mesh):
     """routerMode is written on the egress and the ingress gateway: both hints go to the Router mode field
     (which removes both), none to the ingress gateway's name."""
-    s = red_mesh(tmp_path)
+    s = Session.open(str(red_mesh))
     router_mode = next(f for f in PEER_FIELDS if f.key == "router-mode")
     shown = s.field_findings("green-mesh")
     assert [f.code for f in shown[("peer", "router-mode")]] == ["SMF090"]   # the same words once
@@ -181,10 +174,10 @@ def test_a_value_written_on_both_gateways_shows_its_findings_on_its_field(tmp_pa
     assert s.text.count("routerMode:") == before - 2
 
 
-def test_renaming_the_mesh_of_a_file_keeps_what_is_deployed(tmp_path):
+def test_renaming_the_mesh_of_a_file_keeps_what_is_deployed(red_mesh):
     """In a new file the namespace and trust domain follow the name; in a file being edited they are
     deployed values: renaming changes the name only, and says what applying that would do."""
-    s = red_mesh(tmp_path)
+    s = Session.open(str(red_mesh))
     s.set_text(NAME, None, "crimson-mesh")
     assert (s.mesh.name, s.mesh.namespace, s.mesh.trust_domain) == ("crimson-mesh", "red-mesh-system",
                                                                     "red-mesh.local")
@@ -213,10 +206,10 @@ def test_unwritten_changes_are_known_until_written(tmp_path):
     assert edit.has_unwritten_changes()
 
 
-def test_removed_lines_are_counted_apart_from_changed_ones(tmp_path):
+def test_removed_lines_are_counted_apart_from_changed_ones(red_mesh):
     """Removing a peer changes no line of the result, it removes lines: the preview said "no changes"."""
     from smfed_tui.line_diff import line_changes
-    s = red_mesh(tmp_path)
+    s = Session.open(str(red_mesh))
     before = s.text.count("\n")
     s.remove_peer("blue-mesh")
     removed = before - s.text.count("\n")

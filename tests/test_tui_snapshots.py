@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import choose, click_when_shown, go_to, make_app, node_ports, type_into, until, wizard_ready
+from helpers.pilot import choose, click_when_shown, go_to, make_app, node_ports, type_into, until, wizard_ready
 from kube_fixtures import kube  # noqa: F401  (a fixture, used by `cluster`)
-from test_tui_apply import app_for, cluster, confirm_shown, done, operator_owned, stable_server  # noqa: F401
+from helpers.apply_app import app_for, cluster, confirm_shown, done, operator_owned, stable_server  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("client_on_path")   # the commands shown name `kubectl`
 
@@ -207,7 +207,7 @@ class TestNextSteps:
     def test_filled(self, snap_compare, red_mesh):
         """Addresses, a root certificate file and services typed for green-mesh; the preview marks them."""
         import shutil
-        from test_tui_next_steps import GREEN, GREEN_PEM
+        from helpers.bundle_values import GREEN, GREEN_PEM
         shutil.copyfile(GREEN_PEM, red_mesh.parent / "green-root.pem")
 
         async def run_before(pilot):

@@ -282,7 +282,7 @@ def run(args, env_lang=None, **env):
 def test_validate_speaks_korean_under_a_korean_locale():
     proc = run(["validate", str(SEED)], env_lang="ko_KR.UTF-8")
     assert proc.returncode == 0
-    assert "경고 SMF002 spec.version v2.2은(는) 현재 Service Mesh Operator에서 더 이상 지원하지 않습니다" in proc.stdout
+    assert "경고 SMF002 spec.version v2.2은(는) Operator 2.5 이후로 지원되지 않습니다" in proc.stdout
     assert "  해결: " in proc.stdout
     assert proc.stdout.endswith("오류 0개, 경고 3개, 힌트 6개 (파일 1개)\n")
 
@@ -304,7 +304,7 @@ def test_json_keeps_english_messages_unless_lang_is_given():
     import json
     implicit = json.loads(run(["validate", "--format", "json", str(SEED)], env_lang="ko_KR.UTF-8").stdout)
     assert implicit == json.loads(run(["validate", "--format", "json", str(SEED)]).stdout)
-    assert implicit[0]["code"] == "SMF002" and implicit[0]["message"].startswith("spec.version v2.2 is no longer")
+    assert implicit[0]["code"] == "SMF002" and implicit[0]["message"].startswith("spec.version v2.2 is served by no operator")
     explicit = json.loads(run(["validate", "--format", "json", str(SEED), "--lang", "ko"]).stdout)
     assert [f["code"] for f in explicit] == [f["code"] for f in implicit]
     assert explicit[0]["severity"] == "warning" and HANGUL.search(explicit[0]["message"])

@@ -176,3 +176,20 @@ def test_the_cycle_finder_sees_a_cycle_hidden_in_a_function(tmp_path):
     files = {"pkg": package / "__init__.py", "pkg.a": package / "a.py", "pkg.b": package / "b.py"}
     graph = {name: imports_of(name, path, set(files)) for name, path in files.items()}
     assert import_cycles(graph) == [["pkg.a", "pkg.b"]]
+
+
+def test_no_test_module_imports_another_or_conftest():
+    """Shared test code lives in tests/helpers/ (or a helper module beside the tests), never in a test
+    module or conftest.py: a test module that imports another runs that module's setup and breaks when
+    the other is rewritten."""
+    import ast
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top.startswith("test_") or top == "conftest":
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    assert offenders == []

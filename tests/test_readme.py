@@ -21,3 +21,16 @@ def test_ci_runs_exactly_the_readme_test_command():
     test_command = next(c for c in commands if "pytest" in c)
     ci = (ROOT / ".ci" / "run").read_text()
     assert test_command.strip() in ci
+
+
+def test_readme_cites_only_what_is_in_the_repo():
+    """No document the repo does not hold (a design note, numbered sections of one, an issue), and every
+    module or folder the README names exists (a module is named by its path, or by its name in the core
+    or the UI package)."""
+    assert "§" not in README and "DESIGN.md" not in README
+    assert not re.search(r"\bissue \d+", README)
+    bases = [ROOT, ROOT / "smfed_tui", ROOT / "smfed_tui" / "checks", ROOT / "screens", ROOT / "tests"]
+    named = set(re.findall(r"`([\w./]+\.py)`", README)) | set(re.findall(r"`([\w/]+/)`", README))
+    assert len(named) > 20   # the README names its modules: this check reads something
+    missing = [name for name in sorted(named) if not any((base / name).exists() for base in bases)]
+    assert missing == []

@@ -247,3 +247,52 @@ def test_the_schema_check_reads_objects_as_pyyamls_constructor_does(text):
     from smfed_tui.source import parse
     node = parse(text.encode(), "x.yaml", trusted=True).documents[0]
     assert _python(node) == SafeConstructor().construct_document(node)
+
+
+@pytest.fixture
+def exporting_pair(tmp_path) -> tuple[Path, Path]:
+    """mesh1 importing from mesh2, and mesh2 exporting bookinfo/ratings to mesh1 as shared/ratings."""
+    mesh1, mesh2 = tmp_path / "mesh1.yaml", tmp_path / "mesh2.yaml"
+    mesh1.write_bytes(MESH1.read_bytes())
+    mesh2.write_bytes(MESH2.read_bytes())
+    for local, peer, federation_name, peer_smcp in ((mesh1, "mesh2", "mesh1", mesh2), (mesh2, "mesh1", "mesh2", mesh1)):
+        rc, out, err = run("bundle", str(local), "--peer-smcp", f"{peer}={peer_smcp}", "--federation-name", federation_name,
+                           "--peer-address", f"{peer}=198.51.100.20", "--peer-ca", f"{peer}={PEM}")
+        assert rc == 0, err
+        (tmp_path / f"{federation_name}-federation.yaml").write_text(out)
+    exports = tmp_path / "mesh2-federation.yaml"
+    exports.write_text(exports.read_text().replace("  exportRules: []", "  exportRules:\n  - type: NameSelector\n"
+                                                   "    nameSelector:\n      namespace: bookinfo\n      name: ratings\n"
+                                                   "      alias:\n        namespace: shared\n        name: ratings\n"))
+    return tmp_path / "mesh1-federation.yaml", exports
+
+
+def _imports(federation: Path, *rules: tuple[str, str]) -> None:
+    text = "".join(f"  - type: NameSelector\n    importAsLocal: false\n    nameSelector:\n      namespace: '{ns}'\n"
+                   f"      name: '{name}'\n" for ns, name in rules)
+    federation.write_text(federation.read_text().replace("  importRules: []\n", "  importRules:\n" + text))
+
+
+@pytest.mark.parametrize("rules,found", [
+    ([("shared", "ratings")], False),          # the exported (aliased) name: imported
+    ([("bookinfo", "*")], True),               # the service's own name: the alias hides it
+    ([("*", "ratings")], False),
+])
+def test_an_import_must_name_what_the_peer_exports(exporting_pair, rules, found):
+    imports, exports = exporting_pair
+    _imports(imports, *rules)
+    rc, findings = validate(MESH1, MESH2, imports, exports)
+    assert ("SMF137" in codes(findings, "warning")) == found
+    assert "SMF137" not in codes(validate(MESH1, imports)[1])   # without the peer's exports nothing is known
+
+
+@pytest.mark.parametrize("rules,found", [
+    ([("*", "*"), ("shared", "ratings")], True),      # the second rule (and any alias it had) never applies
+    ([("shared", "ratings"), ("*", "*")], False),     # narrower first: both apply
+])
+def test_a_rule_covered_by_an_earlier_one_never_applies(exporting_pair, rules, found):
+    imports, exports = exporting_pair
+    _imports(imports, *rules)
+    covered = [f for f in validate(MESH1, MESH2, imports, exports)[1] if f["code"] == "SMF138"]
+    assert bool(covered) == found
+    assert all(f["severity"] == "warning" and "rule 1 above" in f["message"] for f in covered)

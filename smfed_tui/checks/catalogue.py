@@ -238,6 +238,11 @@ _FEDERATION_RULES = [
     Rule("SMF134", ERROR, N_("two ServiceMeshPeers share a gateway"),
          N_("each peer needs its own egress and ingress gateway")),
     # §5.1 checklist: one ServiceMeshPeer per pair
+    # common/namemapping.go: an import selector matches the exported (aliased) name; rules are first-match
+    Rule("SMF137", WARNING, N_("import rule matches nothing the peer exports"),
+         N_("import the name the peer exports (its alias, when it gives one), or export the service from the peer")),
+    Rule("SMF138", WARNING, N_("rule covered by an earlier rule"),
+         N_("the first matching rule applies: move the narrower rule (and its alias) above the wider one")),
     # server/server.go: services outside the member namespaces are skipped with only a debug log
     Rule("SMF136", WARNING, N_("exported namespace is not a mesh member"),
          N_("add the namespace to the ServiceMeshMemberRoll (or a ServiceMeshMember in it), or export another one")),

@@ -21,17 +21,17 @@ from ..findings import Finding
 from ..i18n import N_, _
 from ..model import DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, TLS_PORT
 from ..reader import federation_gateways, is_federation_gateway, node_port
-from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, Item
+from ..smcp_paths import EGRESS_MAP, INGRESS_MAP
 from ..source import Source
-from ..yaml_nodes import bool_value, get, get_value, int_value, is_null, scalar_at
+from ..yaml_nodes import get, get_value, int_value, is_null, scalar_at
 from .catalogue import Checker, Options
 from .inventory import CONFIG_MAP, EXPORT, FEDERATION_KINDS, IMPORT, PEER, Doc, Inventory, MeshDoc, RemoteView, \
     collect, remote_of, scope_of
+from .service_sets import check_export_rules, check_import_rules, check_imports_match_exports
 from .smcp import check_keys
 from .values import dns1123_problem, peer_name_problem, trust_domain_problem
 
 
-CLUSTER_SUFFIXES = ("cluster.local", "svc.cluster.local")
 # the parts of a clientID, as a message names the wrong ones
 _TRUST_DOMAIN, _NAMESPACE, _SERVICE_ACCOUNT = N_("trust domain"), N_("namespace"), N_("service account")
 _CLIENT_ID = re.compile(r"^([^/]+)/ns/([^/]+)/sa/([^/]+)$")
@@ -85,6 +85,7 @@ def check_federation(sources: list[Source]) -> list[Finding]:
         check_export_rules(c, doc, inv.members.get(doc.namespace or ""))
     for doc in inv.of(IMPORT):
         check_import_rules(c, doc)
+        check_imports_match_exports(c, inv, doc)
     check_gateways_without_peer(c, inv)
     # the findings grouped by file (stable within a file): first the files of the resources in the order
     # they were read, then any other file a finding is about (an SMCP)
@@ -103,7 +104,7 @@ def check_shape(c: Checker, doc: Doc) -> None:
     api = get(doc.node, "apiVersion")
     if api is None or doc.at("apiVersion") != FEDERATION_API:
         c.report_in(doc.src, "SMF130", api[1] if api else doc.node, ("apiVersion",),
-                    _("{kind} apiVersion is {api!r}; the federation API is {expected} (§5.4)").format(
+                    _("{kind} apiVersion is {api!r}; the federation API is {expected}").format(
                         kind=doc.kind, api=doc.at("apiVersion"), expected=FEDERATION_API))
     name_node = get_value(doc.node, "metadata", "name")
     problem = (peer_name_problem if doc.kind == PEER else dns1123_problem)(doc.name or "")
@@ -113,8 +114,7 @@ def check_shape(c: Checker, doc: Doc) -> None:
                     _("{kind} metadata.name {name!r} {problem}").format(kind=doc.kind, name=doc.name or "", problem=problem))
     if doc.namespace is None:
         c.report_in(doc.src, "SMF131", get_value(doc.node, "metadata") or doc.node, ("metadata", "namespace"),
-                    _("{kind} {name} has no metadata.namespace; it must be in the control-plane namespace "
-                      "(§5.4, §5.6, §5.7)").format(kind=doc.kind, name=doc.name))
+                    _("{kind} {name} has no metadata.namespace; it must be in the control-plane namespace").format(kind=doc.kind, name=doc.name))
     keys = Checker(doc.src, c.options)
     check_keys(keys, doc.node, SCHEMAS[doc.kind], ())
     for f in keys.findings:  # the SMF082 fix names this kind's reference, not the SMCP's
@@ -132,8 +132,7 @@ def check_peer_shape(c: Checker, doc: Doc) -> None:
     path = ("spec", "remote", "addresses")
     if not isinstance(addresses, SequenceNode) or not addresses.value:
         c.report_in(doc.src, "SMF106", addresses if addresses is not None else _value_or_parent(doc.node, *path), path,
-                    _("ServiceMeshPeer {name} lists no spec.remote.addresses: its discovery cannot connect "
-                      "(§5.3, §5.4)").format(name=doc.name))
+                    _("ServiceMeshPeer {name} lists no spec.remote.addresses: its discovery cannot connect").format(name=doc.name))
     else:
         for item in addresses.value:
             if isinstance(item, ScalarNode) and item.value.endswith(PLACEHOLDER_DOMAIN):
@@ -153,17 +152,16 @@ def check_peer_shape(c: Checker, doc: Doc) -> None:
         if doc.at("spec", "gateways", kind, "name") is None:
             c.report_in(doc.src, "SMF101", _value_or_parent(doc.node, "spec", "gateways", kind, "name"),
                         ("spec", "gateways", kind, "name"),
-                        _("ServiceMeshPeer {name} names no {kind} gateway (§5.4)").format(name=doc.name, kind=_(kind)))
+                        _("ServiceMeshPeer {name} names no {kind} gateway").format(name=doc.name, kind=_(kind)))
     if not doc.at("spec", "security", "trustDomain"):
         # §6.4: the peer's root cert is loaded only when its trust domain is set and differs from ours.
         c.report_in(doc.src, "SMF103", _value_or_parent(doc.node, "spec", "security", "trustDomain"),
                     ("spec", "security", "trustDomain"),
-                    _("ServiceMeshPeer {name} has no trustDomain: the peer's root certificate is never loaded "
-                      "(§6.4)").format(name=doc.name))
+                    _("ServiceMeshPeer {name} has no trustDomain: the peer's root certificate is never loaded").format(name=doc.name))
     client = get_value(doc.node, "spec", "security", "clientID")
     if client is None or is_null(client):
         c.report_in(doc.src, "SMF104", _value_or_parent(doc.node, "spec", "security", "clientID"),
-                    ("spec", "security", "clientID"), _("ServiceMeshPeer {name} has no clientID (§5.4)").format(name=doc.name))
+                    ("spec", "security", "clientID"), _("ServiceMeshPeer {name} has no clientID").format(name=doc.name))
     chain_kind = get_value(doc.node, "spec", "security", "certificateChain", "kind")
     if isinstance(chain_kind, ScalarNode) and chain_kind.value not in ("", "ConfigMap"):
         # §5.4/§5.5: `unknown Kind for CertificateChain object reference`.
@@ -229,7 +227,7 @@ def check_peer_gateways(c: Checker, doc: Doc, local: MeshDoc) -> None:
                         _("ServiceMeshPeer {name}: {why}").format(name=doc.name, why=why))
         elif not is_federation_gateway(gateway, label):
             c.report_in(doc.src, "SMF102", name_node, path,
-                        _("{kind} gateway {name!r} ({where}) has neither port {tls} nor {discovery} (§6.1)").format(
+                        _("{kind} gateway {name!r} ({where}) has neither port {tls} nor {discovery}").format(
                             kind=_(kind), name=name, where=_where(gateway, local.src), tls=TLS_PORT,
                             discovery=DISCOVERY_PORT))
 
@@ -264,7 +262,7 @@ def check_peer_trust_domain(c: Checker, doc: Doc, local: MeshDoc | None, remote:
             domain=td, problem=trust_domain_problem(td)))
     elif local is not None and td == local.trust_domain:
         c.report_in(doc.src, "SMF103", td_node, path,
-                    _("trustDomain {domain!r} is this mesh's own: the peer's root certificate is ignored (§6.4)").format(
+                    _("trustDomain {domain!r} is this mesh's own: the peer's root certificate is ignored").format(
                         domain=td))
     elif remote is not None and remote.mesh.trust_domain and td != remote.mesh.trust_domain:
         c.report_in(doc.src, "SMF103", td_node, path,
@@ -321,7 +319,7 @@ def check_client_id(c: Checker, doc: Doc, remote: RemoteView | None) -> None:
     elif not sa.endswith("-service-account"):
         c.report_in(doc.src, "SMF104", node, path,
                     _("clientID service account {account!r}: the operator names gateway accounts "
-                      "<gateway>-service-account (§2.3)").format(account=sa))
+                      "<gateway>-service-account").format(account=sa))
 
 
 def check_remote_ports(c: Checker, doc: Doc, remote: RemoteView) -> None:
@@ -371,7 +369,7 @@ def check_ca(c: Checker, inv: Inventory, doc: Doc) -> None:
     value = get_value(cm.node, "data", CA_KEY)
     if value is None:
         c.report_in(cm.src, "SMF111", _value_or_parent(cm.node, "data"), ("data", CA_KEY),
-                    _("ConfigMap {name} has no {key}: istiod logs `missing entry root-cert.pem` (§5.5)").format(
+                    _("ConfigMap {name} has no {key}: istiod logs `missing entry root-cert.pem`").format(
                         name=name, key=CA_KEY))
     elif not (isinstance(value, ScalarNode) and is_certificate(value.value)):
         c.report_in(cm.src, "SMF112", value, ("data", CA_KEY),
@@ -429,93 +427,3 @@ def check_service_set_peer(c: Checker, inv: Inventory, doc: Doc) -> None:
                  _("{kind} {name!r} names no ServiceMeshPeer in {namespace} (peers: {peers})")).format(
                     kind=doc.kind, name=doc.name, namespace=doc.namespace, close=close[0] if close else None,
                     peers=", ".join(sorted(p.name for p in peers if p.name))))
-
-
-def _rules(doc: Doc, key: str):
-    rules = get_value(doc.node, "spec", key)
-    if isinstance(rules, SequenceNode):
-        for index, rule in enumerate(rules.value):
-            if isinstance(rule, MappingNode):
-                yield ("spec", key, Item("index", index)), rule
-
-
-def _has_value(node: Node | None) -> bool:
-    return node is not None and not is_null(node)
-
-
-def check_export_rules(c: Checker, doc: Doc, members: set[str] | None) -> None:
-    """§5.6 rule types and selectors; §7 the docs' `Selector:` and `alias:` under labelSelector; with the
-    ServiceMeshMemberRoll among the files, exports from namespaces outside the mesh (server.go skips
-    them with only a debug log; a ServiceMeshMember in the namespace could still add it: a warning)."""
-    for path, rule in _rules(doc, "exportRules"):
-        kind = scalar_at(rule, "type")
-        namespace = scalar_at(rule, "nameSelector", "namespace")
-        if members is not None and namespace and namespace != "*" and namespace not in members | {doc.namespace}:
-            c.report_in(doc.src, "SMF136", get_value(rule, "nameSelector", "namespace"),
-                        path + ("nameSelector", "namespace"),
-                        _("{namespace} is not a member of the mesh in {control_plane} (its ServiceMeshMemberRoll "
-                          "lists {members}): istiod exports nothing from it").format(
-                            namespace=namespace, control_plane=doc.namespace,
-                            members=", ".join(sorted(members)) or _("none")))
-        selector_key = {"NameSelector": "nameSelector", "LabelSelector": "labelSelector"}.get(kind or "")
-        if selector_key is None:
-            c.report_in(doc.src, "SMF126", get_value(rule, "type") or rule, path + ("type",),
-                        _("export rule type {kind!r} is not NameSelector or LabelSelector: istiod skips the rule").format(
-                            kind=kind))
-        elif not _has_value(get_value(rule, selector_key)):
-            c.report_in(doc.src, "SMF126", get_value(rule, "type"), path + (selector_key,),
-                        _("{kind} rule without {selector}: istiod skips the rule (null selector)").format(
-                            kind=kind, selector=selector_key))
-        label = get_value(rule, "labelSelector")
-        if not isinstance(label, MappingNode):
-            continue
-        wrong = get(label, "Selector")
-        if wrong:
-            c.report_in(doc.src, "SMF124", wrong[0], path + ("labelSelector", "Selector"),
-                        _("`Selector:` (as the docs print it) is not a field; the API reads `selector:`"),
-                        _("rename it to `selector`"))
-        alias = get(label, "alias")
-        if alias:
-            c.report_in(doc.src, "SMF125", alias[0], path + ("labelSelector", "alias"),
-                        _("labelSelector has no `alias` (the docs' mistake): it takes `aliases`, a list of mappings"))
-        if kind == "LabelSelector" and not _has_value(get_value(label, "selector")) and not wrong:
-            c.report_in(doc.src, "SMF126", label, path + ("labelSelector", "selector"),
-                        _("labelSelector without selector: istiod skips the rule (null selector)"))
-
-
-def check_import_rules(c: Checker, doc: Doc) -> None:
-    """§5.7: only NameSelector; importAsLocal needs a fixed alias namespace; §7 importAsLocal misplaced."""
-    suffix = get_value(doc.node, "spec", "domainSuffix")
-    if isinstance(suffix, ScalarNode) and suffix.value in CLUSTER_SUFFIXES:
-        c.report_in(doc.src, "SMF128", suffix, ("spec", "domainSuffix"),
-                    _("domainSuffix {value!r} is rejected by istiod: use importAsLocal instead").format(value=suffix.value))
-    locality = get_value(doc.node, "spec", "locality")
-    for level, parent in (("zone", "region"), ("subzone", "zone")):
-        node = get_value(locality, level)
-        if _has_value(node) and not scalar_at(locality, parent):
-            c.report_in(doc.src, "SMF129", node, ("spec", "locality", level),
-                        _("locality {level} without {parent}").format(level=level, parent=parent))
-    for path, rule in _rules(doc, "importRules"):
-        kind = scalar_at(rule, "type")
-        if kind != "NameSelector":
-            c.report_in(doc.src, "SMF121", get_value(rule, "type") or rule, path + ("type",),
-                        _("import rule type {kind!r}: istiod skips it with `unknown selector type`").format(kind=kind))
-        selector = get_value(rule, "nameSelector")
-        if kind == "NameSelector" and not _has_value(selector):
-            c.report_in(doc.src, "SMF126", get_value(rule, "type"), path + ("nameSelector",),
-                        _("NameSelector rule without nameSelector: istiod skips the rule"))
-        misplaced = get(selector, "importAsLocal")
-        if misplaced:
-            c.report_in(doc.src, "SMF123", misplaced[0], path + ("nameSelector", "importAsLocal"),
-                        _("importAsLocal inside nameSelector (as the docs print it) is dropped; it belongs on the rule"))
-        local = bool_value(get_value(rule, "importAsLocal"))
-        alias_ns = scalar_at(selector, "alias", "namespace")
-        if local and (not alias_ns or alias_ns == "*"):
-            c.report_in(doc.src, "SMF122", get_value(rule, "importAsLocal"), path + ("importAsLocal",),
-                        _("importAsLocal without a fixed alias namespace: istiod skips the rule (`cannot use importAsLocal "
-                          "without setting a fixed namespace alias`)"))
-        rule_suffix = get_value(rule, "domainSuffix")
-        if isinstance(rule_suffix, ScalarNode) and rule_suffix.value in CLUSTER_SUFFIXES:
-            c.report_in(doc.src, "SMF128", rule_suffix, path + ("domainSuffix",),
-                        _("domainSuffix {value!r} is rejected by istiod: use importAsLocal instead").format(
-                            value=rule_suffix.value))

@@ -95,7 +95,7 @@ SMCP_KEYS = ("namespace", "trust-domain", "egress", "node-ports")
 def check_value(local: Mesh, fld: Field, value) -> None:
     """What one value cannot be given what else is known (ValueError); `Field.parse` checked the rest."""
     if fld.key == "trust-domain" and value == local.trust_domain:
-        raise ValueError(_("is this mesh's own trust domain; each mesh needs its own (§6.4)"))
+        raise ValueError(_("is this mesh's own trust domain; each mesh needs its own"))
 
 
 def read_certificate(path: str) -> str:

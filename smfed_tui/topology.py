@@ -227,7 +227,7 @@ def _mesh(r: _Reader, node: Node) -> tuple[str | None, MeshSpec | None]:
             message = (_("exposure {value!r} is not LoadBalancer or NodePort; did you mean {close!r}?") if close
                        else _("exposure {value!r} is not LoadBalancer or NodePort"))
             r.error(keys["exposure"][1], message.format(value=value, close=close[0] if close else None),
-                    _("peers in other clusters reach a mesh through a LoadBalancer, or NodePort without one (§5.3)"))
+                    _("peers in other clusters reach a mesh through a LoadBalancer, or NodePort without one"))
         elif value is not None:
             values["exposure"] = value
     if "addresses" not in keys:

@@ -114,7 +114,8 @@ def check_shape(c: Checker, doc: Doc) -> None:
                     _("{kind} metadata.name {name!r} {problem}").format(kind=doc.kind, name=doc.name or "", problem=problem))
     if doc.namespace is None:
         c.report_in(doc.src, "SMF131", get_value(doc.node, "metadata") or doc.node, ("metadata", "namespace"),
-                    _("{kind} {name} has no metadata.namespace; it must be in the control-plane namespace").format(kind=doc.kind, name=doc.name))
+                    _("{kind} {name} has no metadata.namespace; it must be in the control-plane namespace").format(
+                        kind=doc.kind, name=doc.name))
     keys = Checker(doc.src, c.options)
     check_keys(keys, doc.node, SCHEMAS[doc.kind], ())
     for f in keys.findings:  # the SMF082 fix names this kind's reference, not the SMCP's
@@ -132,7 +133,8 @@ def check_peer_shape(c: Checker, doc: Doc) -> None:
     path = ("spec", "remote", "addresses")
     if not isinstance(addresses, SequenceNode) or not addresses.value:
         c.report_in(doc.src, "SMF106", addresses if addresses is not None else _value_or_parent(doc.node, *path), path,
-                    _("ServiceMeshPeer {name} lists no spec.remote.addresses: its discovery cannot connect").format(name=doc.name))
+                    _("ServiceMeshPeer {name} lists no spec.remote.addresses: its discovery cannot connect").format(
+                        name=doc.name))
     else:
         for item in addresses.value:
             if isinstance(item, ScalarNode) and item.value.endswith(PLACEHOLDER_DOMAIN):
@@ -157,7 +159,8 @@ def check_peer_shape(c: Checker, doc: Doc) -> None:
         # §6.4: the peer's root cert is loaded only when its trust domain is set and differs from ours.
         c.report_in(doc.src, "SMF103", _value_or_parent(doc.node, "spec", "security", "trustDomain"),
                     ("spec", "security", "trustDomain"),
-                    _("ServiceMeshPeer {name} has no trustDomain: the peer's root certificate is never loaded").format(name=doc.name))
+                    _("ServiceMeshPeer {name} has no trustDomain: the peer's root certificate is never loaded").format(
+                        name=doc.name))
     client = get_value(doc.node, "spec", "security", "clientID")
     if client is None or is_null(client):
         c.report_in(doc.src, "SMF104", _value_or_parent(doc.node, "spec", "security", "clientID"),

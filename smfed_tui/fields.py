@@ -2,7 +2,7 @@
 parsed and checked, where it lives in the model and in the YAML.
 
 The Textual form, the questionary prompts and the CLI flags are all rendered from these
-declarations, so the three cannot drift apart (harlequin's pattern, textual-practice §1.3).
+declarations, so the three cannot drift apart (one declaration, many renderings).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class Field:
     scope: str                  # "mesh" | "peer" | "exposure"
     attr: str                   # attribute on Mesh / Peer / Exposure
     label_msgid: str            # the label and the help are English message ids, shown translated
-    help_msgid: str             # what the docs say it is (reference §5.2, tables 1.7 and 1.8)
+    help_msgid: str             # what the docs say it is (their tables of the SMCP's gateway fields)
     kind: str = TEXT
     choices: tuple = ()
     optional: bool = False

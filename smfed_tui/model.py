@@ -19,7 +19,7 @@ IMAGE_PULL_POLICIES = ("Always", "IfNotPresent", "Never")
 ROUTER_MODES = ("sni-dnat", "standard")
 DEFAULT_NODE_PORT_RANGE = (30000, 32767)
 
-# The federation controller hard-codes these two service ports (reference §6.1).
+# The federation controller hard-codes these two service ports.
 TLS_PORT = 15443
 DISCOVERY_PORT = 8188
 EGRESS_LABEL = "federation.maistra.io/egress-for"
@@ -44,8 +44,8 @@ def default_ingress_name(peer: str) -> str:
 
 
 def default_network_view(peer: str) -> tuple[str, ...]:
-    # The docs say `<peer>-network`; the federation code names the peer's network `network-<peer>`
-    # (reference §6.3), and so do the maintained samples. We follow the code.
+    # The docs say `<peer>-network`; the federation code names the peer's network `network-<peer>`,
+    # and so do the maintained samples. We follow the code.
     return (f"network-{peer}",)
 
 
@@ -54,7 +54,7 @@ class Conventions:
     """How a file names the gateways, labels and network view of its peers, so a peer added to it
     (or renamed in it) follows the file's own style. Upstream's samples name gateways `<peer>-egress`
     and label them with the peer's name; the docs write `egress-<peer>` labelled with the gateway's
-    name. Both work (the label is read by no code, reference upstream-maistra.md item 7)."""
+    name. Both work (no code reads the label)."""
 
     suffix: bool = False            # `<peer>-egress` rather than `egress-<peer>`
     label_is_peer: bool = False     # the federation label holds the peer's name, not the gateway's
@@ -75,7 +75,7 @@ class Conventions:
     def new_peer(self, name: str, **overrides) -> "Peer":
         egress = overrides.pop("egress", None) or self.egress(name)
         ingress = overrides.pop("ingress", None) or self.ingress(name)
-        # routeConfig.enabled: false: a federation ingress serves nothing on the Route's port 8080 (§7),
+        # routeConfig.enabled: false: a federation ingress serves nothing on the Route's port 8080,
         # so the tool's own default draws no finding (SMF092)
         values = dict(name=name, egress=egress, ingress=ingress, network_view=self.view(name),
                       egress_label=self.label(name, egress), ingress_label=self.label(name, ingress),
@@ -90,7 +90,7 @@ DEFAULT_CONVENTIONS = Conventions()
 def conventions_of(mesh: "Mesh") -> Conventions:
     """The style most of the mesh's peers follow (the first peer breaks a tie); the defaults for a
     mesh without peers. A view in the docs' `<peer>-network` form is not copied: the federation code
-    never puts endpoints on such a network (reference upstream-maistra.md item 2)."""
+    never puts endpoints on such a network."""
     if not mesh.peers:
         return DEFAULT_CONVENTIONS
 

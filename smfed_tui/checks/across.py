@@ -56,9 +56,9 @@ def check_across(sources: list[Source], same_cluster: bool = False) -> list[Find
 def check_edit(old, new, src: Source) -> list[Finding]:
     """Findings about the change itself (old and new are model.Mesh): a label edit on an existing
     gateway changes an immutable Deployment selector, so the operator deletes and recreates the
-    gateway (reference §2.3, §9.8); a new name or namespace makes `apply` create a second control plane
-    (the webhook allows one per namespace, §3.1); a new trust domain no longer matches what each peer's
-    ServiceMeshPeer says of this mesh (§5.4, §6.4). `src` is the edited text, for positions."""
+    gateway; a new name or namespace makes `apply` create a second control plane
+    (the webhook allows one per namespace); a new trust domain no longer matches what each peer's
+    ServiceMeshPeer says of this mesh. `src` is the edited text, for positions."""
     checker = Checker(src, Options())
     smcp = src.smcp
     for key, message in (

@@ -149,28 +149,25 @@ _RULES = [
 # The cross-file federation rules (SMF1xx, checked by `checks.federation`, which only the commands
 # that read peer resources import): in this table too, so every code lives in one place.
 _FEDERATION_RULES = [
-    # §5.4: peer resources live in the local control-plane namespace
+    # peer resources live in the local control-plane namespace
     Rule("SMF100", WARNING, N_("no ServiceMeshControlPlane for this namespace among the files"),
          N_("pass the SMCP of this control-plane namespace too, so the peer resources can be checked against it")),
-    # §6.2 DERIVED: gateway names equal the SMCP map keys
+    # gateway names equal the SMCP map keys
     Rule("SMF101", ERROR, N_("ServiceMeshPeer names a gateway its SMCP does not have"),
          N_("spec.gateways.ingress/egress.name must be keys of this SMCP's additionalIngress/additionalEgress")),
-    # §6.1: 15443 and 8188 are fixed
+    # 15443 and 8188 are fixed
     Rule("SMF102", ERROR, N_("ServiceMeshPeer gateway is not a federation gateway"),
          N_("give the gateway ports 15443 (tls) and 8188 (http-discovery on egress, https-discovery on ingress)")),
-    # §2.4, §5.4, §6.4
     Rule("SMF103", ERROR, N_("ServiceMeshPeer trust domain is wrong"),
          N_("spec.security.trustDomain is the peer mesh's own trust domain, different from this mesh's")),
-    # §5.4, §9.9; §6.2: a wrong clientID is denied discovery
+    # a wrong clientID is denied discovery
     Rule("SMF104", ERROR, N_("ServiceMeshPeer clientID is wrong"),
          N_("clientID is <peer trust domain>/ns/<peer namespace>/sa/<peer's egress gateway for this mesh>-service-account")),
-    # §5.3, §5.4
     Rule("SMF105", ERROR, N_("ServiceMeshPeer port does not match the peer's ingress"),
          N_("use 15443/8188 for a LoadBalancer ingress, the ingress's node ports for NodePort")),
-    # §5.3, §5.4
     Rule("SMF106", ERROR, N_("ServiceMeshPeer has no remote address"),
          N_("list the peer ingress gateway's load balancer address (or node IPs for NodePort) in spec.remote.addresses")),
-    # §5.3 (our own placeholder, RFC 2606 .invalid)
+    # our own placeholder (RFC 2606 .invalid)
     Rule("SMF107", WARNING, N_("ServiceMeshPeer address is a placeholder"),
          N_("replace it with the peer ingress gateway's load balancer address (or node IPs for NodePort)")),
     # controller.go: the egress gateway sees only its view's networks; the peer's is network-<SMP name>
@@ -180,64 +177,62 @@ _FEDERATION_RULES = [
     Rule("SMF113", ERROR, N_("ServiceMeshPeer address is not an IP address or DNS name"),
          N_("give the bare address of the peer's ingress (no scheme, no port): the ports are servicePort and "
             "discoveryPort")),
-    # §5.4: only kind "" or ConfigMap is read
+    # only kind "" or ConfigMap is read
     Rule("SMF108", ERROR, N_("certificateChain is not a ConfigMap"),
          N_("set certificateChain kind: ConfigMap (the only kind the federation code reads)")),
-    # §5.4, §5.5, §9.9
     Rule("SMF110", ERROR, N_("no CA ConfigMap for the peer"),
          N_("create ConfigMap <peer>-ca-root-cert with the peer's root certificate in root-cert.pem (or pass the file holding it)")),
-    # §5.5: `missing entry root-cert.pem`
+    # `missing entry root-cert.pem`
     Rule("SMF111", ERROR, N_("CA ConfigMap without root-cert.pem"),
          N_("put the peer's root certificate under data key root-cert.pem")),
-    # §5.5
     # controller.go loads it as is into the trust bundle: a placeholder breaks the peer's TLS
     Rule("SMF112", ERROR, N_("root-cert.pem is not a PEM certificate"),
          N_("paste the peer's root certificate (oc get configmap istio-ca-root-cert -n <peer ns> -o jsonpath='{.data.root-cert\\.pem}')")),
-    # §5.6, §5.7: name = ServiceMeshPeer name
+    # name = ServiceMeshPeer name
     Rule("SMF120", ERROR, N_("service set named after no ServiceMeshPeer"),
          N_("name the ExportedServiceSet/ImportedServiceSet exactly like the ServiceMeshPeer of that mesh")),
-    # §5.7: `unknown selector type`
+    # `unknown selector type`
     Rule("SMF121", ERROR, N_("import rule is not a NameSelector"),
          N_("ImportedServiceSet rules support only type: NameSelector")),
-    # §5.7: `cannot use importAsLocal without setting a fixed namespace alias`
+    # `cannot use importAsLocal without setting a fixed namespace alias`
     Rule("SMF122", ERROR, N_("importAsLocal without a fixed alias namespace"),
          N_("set nameSelector.alias.namespace to a fixed namespace, or drop importAsLocal")),
-    # §7: create-import's mistake
+    # the mistake of the docs' create-import example
     Rule("SMF123", ERROR, N_("importAsLocal inside nameSelector"),
          N_("move importAsLocal up to the rule, beside type (the docs misplace it)")),
-    # §7: config-export's mistake
+    # the mistake of the docs' config-export example
     Rule("SMF124", ERROR, N_("labelSelector.Selector is capitalised"),
          N_("write `selector:` (lower case; the docs print `Selector:`)")),
-    # §7: config-export's mistake
+    # the mistake of the docs' config-export example
     Rule("SMF125", ERROR, N_("alias under labelSelector"),
          N_("labelSelector takes `aliases:`, a list of {namespace, name, alias} mappings")),
-    # §5.6: type is required; unknown type or null selector: `skipping rule`
+    # type is required; unknown type or null selector: `skipping rule`
     Rule("SMF126", ERROR, N_("service set rule without a usable selector"),
          N_("give the rule type NameSelector with nameSelector (or LabelSelector with labelSelector.selector)")),
-    # §5.6, §5.7: one per peer
+    # one per peer
     Rule("SMF127", ERROR, N_("the same federation resource twice"), N_("keep one per name and namespace")),
-    # §5.7: `use importAsLocal instead`
+    # `use importAsLocal instead`
     Rule("SMF128", ERROR, N_("import domainSuffix is the cluster's own"),
          N_("use importAsLocal instead of domainSuffix cluster.local")),
-    # §5.7: zone needs region; subzone needs zone and region
+    # zone needs region; subzone needs zone and region
     Rule("SMF129", ERROR, N_("locality level without its parent"),
          N_("zone needs region; subzone needs zone and region")),
-    # §5.4: federation.maistra.io/v1
+    # federation.maistra.io/v1
     Rule("SMF130", ERROR, N_("federation resource with the wrong apiVersion"),
          N_("use apiVersion: federation.maistra.io/v1")),
-    # §5.4, §5.6, §5.7: control-plane namespace
+    # control-plane namespace
     Rule("SMF131", WARNING, N_("federation resource without a namespace"),
          N_("set metadata.namespace to the control-plane namespace; otherwise it lands wherever you apply it")),
-    # §6.2: the peer name is in hostnames, keep a DNS-1123 label
+    # the peer name is in hostnames, keep a DNS-1123 label
     Rule("SMF132", ERROR, N_("federation resource name missing or not a DNS-1123 label"),
          N_("name it after the peer mesh: lower-case letters, digits and '-'; a ServiceMeshPeer name at most 55 "
             "characters (it becomes <name>-imports)")),
-    # §5.4: one ServiceMeshPeer per ordered pair
+    # one ServiceMeshPeer per ordered pair
     Rule("SMF133", WARNING, N_("two ServiceMeshPeers for the same mesh"), N_("keep one ServiceMeshPeer per peer mesh")),
-    # §5.1, §5.2: one egress and one ingress gateway for each peer
+    # one egress and one ingress gateway for each peer
     Rule("SMF134", ERROR, N_("two ServiceMeshPeers share a gateway"),
          N_("each peer needs its own egress and ingress gateway")),
-    # §5.1 checklist: one ServiceMeshPeer per pair
+    # one ServiceMeshPeer per pair
     # common/namemapping.go: an import selector matches the exported (aliased) name; rules are first-match
     Rule("SMF137", WARNING, N_("import rule matches nothing the peer exports"),
          N_("import the name the peer exports (its alias, when it gives one), or export the service from the peer")),

@@ -2,8 +2,8 @@
 
 Given the files of one or more meshes (SMCPs, ServiceMeshPeer, the CA ConfigMaps, ExportedServiceSet,
 ImportedServiceSet), these rules check that each side agrees with itself and with the other side.
-Nothing in the operator or the API server checks any of it (reference ossm-federation.md §8: there is
-no validation webhook for ServiceMeshPeer/ESS/ISS; bad rules are only logged by istiod). What the files
+Nothing in the operator or the API server checks any of it (there is no validation webhook for
+ServiceMeshPeer/ESS/ISS; bad rules are only logged by istiod). What the files
 hold, and which mesh each resource belongs to, is `checks.inventory`'s. Every finding is reported on
 the file, line and column of the value that is wrong.
 """
@@ -37,7 +37,7 @@ _TRUST_DOMAIN, _NAMESPACE, _SERVICE_ACCOUNT = N_("trust domain"), N_("namespace"
 _CLIENT_ID = re.compile(r"^([^/]+)/ns/([^/]+)/sa/([^/]+)$")
 
 _NAME_MAPPING = {"namespace": None, "name": None, "alias": {"namespace": None, "name": None}}
-# Known keys, for "did you mean" (§5.4, §5.6, §5.7). The docs' own mistakes (§7) are listed as known
+# Known keys, for "did you mean". The docs' own mistakes are listed as known
 # here because they get their own codes below.
 SCHEMAS = {
     PEER: {"apiVersion": None, "kind": None, "metadata": None, "status": None, "spec": {
@@ -109,7 +109,7 @@ def check_shape(c: Checker, doc: Doc) -> None:
     name_node = get_value(doc.node, "metadata", "name")
     problem = (peer_name_problem if doc.kind == PEER else dns1123_problem)(doc.name or "")
     if problem:
-        # §6.2: the peer name appears in hostnames, so it must be a DNS-1123 label.
+        # the peer name appears in hostnames, so it must be a DNS-1123 label.
         c.report_in(doc.src, "SMF132", name_node or doc.node, ("metadata", "name"),
                     _("{kind} metadata.name {name!r} {problem}").format(kind=doc.kind, name=doc.name or "", problem=problem))
     if doc.namespace is None:
@@ -128,7 +128,7 @@ def check_shape(c: Checker, doc: Doc) -> None:
 
 
 def check_peer_shape(c: Checker, doc: Doc) -> None:
-    """§5.4: what a ServiceMeshPeer must hold whatever the other files say."""
+    """what a ServiceMeshPeer must hold whatever the other files say."""
     addresses = get_value(doc.node, "spec", "remote", "addresses")
     path = ("spec", "remote", "addresses")
     if not isinstance(addresses, SequenceNode) or not addresses.value:
@@ -156,7 +156,7 @@ def check_peer_shape(c: Checker, doc: Doc) -> None:
                         ("spec", "gateways", kind, "name"),
                         _("ServiceMeshPeer {name} names no {kind} gateway").format(name=doc.name, kind=_(kind)))
     if not doc.at("spec", "security", "trustDomain"):
-        # §6.4: the peer's root cert is loaded only when its trust domain is set and differs from ours.
+        # the peer's root cert is loaded only when its trust domain is set and differs from ours.
         c.report_in(doc.src, "SMF103", _value_or_parent(doc.node, "spec", "security", "trustDomain"),
                     ("spec", "security", "trustDomain"),
                     _("ServiceMeshPeer {name} has no trustDomain: the peer's root certificate is never loaded").format(
@@ -167,7 +167,7 @@ def check_peer_shape(c: Checker, doc: Doc) -> None:
                     ("spec", "security", "clientID"), _("ServiceMeshPeer {name} has no clientID").format(name=doc.name))
     chain_kind = get_value(doc.node, "spec", "security", "certificateChain", "kind")
     if isinstance(chain_kind, ScalarNode) and chain_kind.value not in ("", "ConfigMap"):
-        # §5.4/§5.5: `unknown Kind for CertificateChain object reference`.
+        # `unknown Kind for CertificateChain object reference`.
         c.report_in(doc.src, "SMF108", chain_kind, ("spec", "security", "certificateChain", "kind"),
                     _("certificateChain kind {value!r}: the federation code reads only a ConfigMap").format(
                         value=chain_kind.value))
@@ -181,7 +181,7 @@ def check_duplicates(c: Checker, inv: Inventory) -> None:
         key = (doc.kind, doc.scope, doc.name)
         first = seen.setdefault(key, doc)
         if first is not doc:
-            # §5.6/§5.7: at most one set per peer; a second object of the same name replaces the first.
+            # at most one set per peer; a second object of the same name replaces the first.
             c.report_in(doc.src, "SMF127", get_value(doc.node, "metadata", "name"), ("metadata", "name"),
                         _("{kind} {name} in {namespace} is also defined at {where}").format(
                             kind=doc.kind, name=doc.name, namespace=doc.namespace, where=_where(first.node, first.src)))
@@ -207,7 +207,7 @@ def check_peer(c: Checker, inv: Inventory, doc: Doc) -> None:
 
 
 def check_peer_gateways(c: Checker, doc: Doc, local: MeshDoc) -> None:
-    """§6.2 DERIVED: gateways.*.name must equal this SMCP's additionalIngress/additionalEgress keys."""
+    """gateways.*.name must equal this SMCP's additionalIngress/additionalEgress keys."""
     for kind, gmap, other_map, label in (("ingress", INGRESS_MAP, EGRESS_MAP, INGRESS_LABEL),
                                          ("egress", EGRESS_MAP, INGRESS_MAP, EGRESS_LABEL)):
         name_node = get_value(doc.node, "spec", "gateways", kind, "name")
@@ -276,7 +276,7 @@ def check_peer_trust_domain(c: Checker, doc: Doc, local: MeshDoc | None, remote:
 
 
 def check_client_id(c: Checker, doc: Doc, remote: RemoteView | None) -> None:
-    """§5.4, §9.9: a wrong clientID makes the peer's ingress deny our discovery (§6.2 DENY policy)."""
+    """a wrong clientID makes the peer's ingress deny our discovery (its DENY policy)."""
     node = get_value(doc.node, "spec", "security", "clientID")
     if not isinstance(node, ScalarNode) or is_null(node):
         return
@@ -326,7 +326,7 @@ def check_client_id(c: Checker, doc: Doc, remote: RemoteView | None) -> None:
 
 
 def check_remote_ports(c: Checker, doc: Doc, remote: RemoteView) -> None:
-    """§5.3: 15443/8188 for a LoadBalancer ingress; the ingress's node ports for NodePort."""
+    """15443/8188 for a LoadBalancer ingress; the ingress's node ports for NodePort."""
     peer = remote.mesh
     if not remote.ingress_for_us:
         return
@@ -356,7 +356,7 @@ def check_remote_ports(c: Checker, doc: Doc, remote: RemoteView) -> None:
 
 
 def check_ca(c: Checker, inv: Inventory, doc: Doc) -> None:
-    """§5.4/§5.5: the ConfigMap named by certificateChain (default <peer>-ca-root-cert) with root-cert.pem."""
+    """the ConfigMap named by certificateChain (default <peer>-ca-root-cert) with root-cert.pem."""
     name = doc.at("spec", "security", "certificateChain", "name") or (ca_config_map_name(doc.name) if doc.name else None)
     if name is None:
         return
@@ -380,7 +380,7 @@ def check_ca(c: Checker, inv: Inventory, doc: Doc) -> None:
 
 
 def check_shared_gateways(c: Checker, inv: Inventory) -> None:
-    """§5.1/§5.2: one egress and one ingress gateway for each peer; and one ServiceMeshPeer per peer mesh."""
+    """one egress and one ingress gateway for each peer; and one ServiceMeshPeer per peer mesh."""
     used: dict[tuple, Doc] = {}
     remotes: dict[tuple, Doc] = {}
     for doc in inv.of(PEER):
@@ -420,7 +420,7 @@ def check_gateways_without_peer(c: Checker, inv: Inventory) -> None:
 # --- ExportedServiceSet / ImportedServiceSet ----------------------------------------------------------
 
 def check_service_set_peer(c: Checker, inv: Inventory, doc: Doc) -> None:
-    """§5.6/§5.7: the set's name must equal a ServiceMeshPeer name in the same namespace."""
+    """the set's name must equal a ServiceMeshPeer name in the same namespace."""
     peers = inv.of(PEER, doc.scope)
     if not peers or not doc.name or any(p.name == doc.name for p in peers):
         return

@@ -146,7 +146,7 @@ def remote_of(doc: Doc, inv: Inventory) -> RemoteView | None:
     egress = ingress = None
     local = doc.mesh
     if local is not None:
-        # The peer's own ServiceMeshPeer for us names its gateways for us (§5.4); else its SMCP's pair for us.
+        # The peer's own ServiceMeshPeer for us names its gateways for us; else its SMCP's pair for us.
         back = [p for p in inv.of(PEER, scope_of(mesh)) if local.trust_domain and p.at("spec", "security", "trustDomain") == local.trust_domain] \
             or [p for p in inv.of(PEER, scope_of(mesh)) if local.name and p.name == local.name]
         # This mesh's federation name is in no field of its SMCP: its SMCP name, or the name its namespace

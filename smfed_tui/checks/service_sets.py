@@ -1,5 +1,5 @@
-"""The rules of ExportedServiceSets and ImportedServiceSets (§5.6, §5.7): rule types and selectors,
-the docs' YAML mistakes (§7), and what an import can take from what the peer exports.
+"""The rules of ExportedServiceSets and ImportedServiceSets: rule types and selectors,
+the docs' YAML mistakes, and what an import can take from what the peer exports.
 
 Rules are first-match (common/namemapping.go): a rule that an earlier one covers never applies. An
 import selector matches the *exported* name, the alias the exporter gave, not the service's own name.
@@ -30,7 +30,7 @@ def _has_value(node: Node | None) -> bool:
 
 
 def check_export_rules(c: Checker, doc: Doc, members: set[str] | None) -> None:
-    """§5.6 rule types and selectors; §7 the docs' `Selector:` and `alias:` under labelSelector; with the
+    """rule types and selectors; the docs' `Selector:` and `alias:` under labelSelector; with the
     ServiceMeshMemberRoll among the files, exports from namespaces outside the mesh (server.go skips
     them with only a debug log; a ServiceMeshMember in the namespace could still add it: a warning)."""
     check_shadowed_rules(c, doc, "exportRules")
@@ -71,7 +71,7 @@ def check_export_rules(c: Checker, doc: Doc, members: set[str] | None) -> None:
 
 
 def check_import_rules(c: Checker, doc: Doc) -> None:
-    """§5.7: only NameSelector; importAsLocal needs a fixed alias namespace; §7 importAsLocal misplaced."""
+    """only NameSelector; importAsLocal needs a fixed alias namespace; importAsLocal misplaced."""
     suffix = get_value(doc.node, "spec", "domainSuffix")
     if isinstance(suffix, ScalarNode) and suffix.value in CLUSTER_SUFFIXES:
         c.report_in(doc.src, "SMF128", suffix, ("spec", "domainSuffix"),

@@ -1,10 +1,9 @@
 """The rules over one ServiceMeshControlPlane (codes SMF0xx): `check_source`.
 
 The rules read the parsed document (not the model), so they also judge files the wizard did not
-write, and every finding points at a line and column. Sources for each rule: reference
-ossm-federation.md §3 (what the operator checks), §4 (Kubernetes syntax), §6-§7 (code-level
-constraints and pitfalls), §9 (the checklist). The TUI, the plain prompts and the CLI all call
-`check_source`; nothing else decides what is valid.
+write, and every finding points at a line and column. Sources for the rules: what the operator
+checks, Kubernetes' own syntax rules, the federation code's constraints and the docs' pitfalls. The
+TUI, the plain prompts and the CLI all call `check_source`; nothing else decides what is valid.
 """
 from __future__ import annotations
 
@@ -26,7 +25,7 @@ from .values import (RESERVED_GATEWAYS, dns1035_problem, dns1123_problem, label_
                      node_port_problem, port_name_problem, trust_domain_problem, version_tuple)
 
 
-# --- the known SMCP v2 keys, for "did you mean" (reference §2) ----------------------------------
+# --- the known SMCP v2 keys, for "did you mean" -------------------------------------------------
 
 _PORT = {k: None for k in ("name", "protocol", "appProtocol", "port", "targetPort", "nodePort")}
 # Service fields the v2 `service` schema of the 2.4.3 and 2.5.1 SMCP CRDs does not have: the API server

@@ -76,7 +76,7 @@ def label_value_problem(value: str) -> str | None:
 
 
 def port_name_problem(name: str) -> str | None:
-    """Kubernetes IANA_SVC_NAME, which container port names must pass (reference §3.3, §4)."""
+    """Kubernetes IANA_SVC_NAME, which container port names must pass."""
     if len(name) > 15:
         return _("must be no more than 15 characters")
     if not re.fullmatch(r"[-a-z0-9]+", name):

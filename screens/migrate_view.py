@@ -57,9 +57,9 @@ class MigrateScreen(Screen):
     BINDINGS = [Binding("ctrl+s", "write", N_("Write")),
                 Binding("f2", "next_preview", N_("Next preview"))]
 
-    def __init__(self, sources: list[MeshSource], choices: Choices, output: str | None, rerun: str) -> None:
+    def __init__(self, sources: list[MeshSource], choices: Choices, output: str | None) -> None:
         super().__init__()
-        self.sources, self.choices, self.rerun = sources, choices, rerun
+        self.sources, self.choices = sources, choices
         self.fields: list[DecisionField] = decision_fields(sources, choices)
         self.values = {f.key: f.value for f in self.fields}
         self.values[OUTPUT_KEY] = output or "migration"
@@ -157,7 +157,8 @@ class MigrateScreen(Screen):
             self.migration, self.build_error = None, None
         else:
             try:
-                self.migration = migrate(self.sources, choices_with(self.choices, self.values), self.rerun)
+                self.migration = migrate(self.sources, choices_with(self.choices, self.values),
+                                         self.values[OUTPUT_KEY].strip() or None)
                 self.build_error = None
             except SmfedError as err:
                 self.migration, self.build_error = None, format_error(err)
@@ -239,14 +240,14 @@ class MigrateApp(App):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
 
-    def __init__(self, sources: list[MeshSource], choices: Choices, output: str | None, rerun: str) -> None:
+    def __init__(self, sources: list[MeshSource], choices: Choices, output: str | None) -> None:
         super().__init__()
-        self.sources, self.choices, self.output, self.rerun = sources, choices, output, rerun
+        self.sources, self.choices, self.output = sources, choices, output
         self.written: str | None = None
         self.theme = "textual-dark"
 
     def get_default_screen(self) -> MigrateScreen:
-        return MigrateScreen(self.sources, self.choices, self.output, self.rerun)
+        return MigrateScreen(self.sources, self.choices, self.output)
 
     async def action_quit(self) -> None:
         screen = self.screen
@@ -254,8 +255,8 @@ class MigrateApp(App):
         self.exit(return_code=EXIT_REFUSED if refused else EXIT_ABORTED)
 
 
-def run_migrate_app(sources: list[MeshSource], choices: Choices, output: str | None, rerun: str) -> int:
-    app = MigrateApp(sources, choices, output, rerun)
+def run_migrate_app(sources: list[MeshSource], choices: Choices, output: str | None) -> int:
+    app = MigrateApp(sources, choices, output)
     app.run()
     if app.written:
         print(_("wrote {dir}: RUNBOOK.md, plan.json and the files of every phase").format(dir=app.written),

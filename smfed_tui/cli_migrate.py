@@ -9,7 +9,6 @@ NOTHING is written (a partial runbook could be followed into a broken mesh); 2 u
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 
 from . import apply as kube
@@ -19,10 +18,9 @@ from .i18n import _
 from .migrate.build import Migration, migrate
 from .migrate.decisions import (CNI_NAMESPACE, EASTWEST_NAME, EASTWEST_NAMESPACE, ISTIO_NAME, ISTIO_VERSION,
                                 UPDATE_STRATEGIES, Choices)
+from .migrate.rerun import LIVE_PREFIX
 from .migrate.load import MeshSource, load_source
 from .migrate.write import check_output_dir, write_output
-
-LIVE_PREFIX = "context:"
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -119,24 +117,6 @@ def load_sources(args, choices: Choices) -> list[MeshSource]:
     return [sources[text] for text in args.sources]
 
 
-def rerun_command(args) -> str:
-    """The command line of this run, for the runbook's "run again with --address"."""
-    words = ["smfed-wizard", "migrate", *args.sources, "-o", args.output or "DIR"]
-    for flag, pairs in (("--network", args.network), ("--remote-network", args.remote_network),
-                        ("--kube-context", args.kube_context), ("--client", args.client), ("--address", args.address)):
-        words += [w for key, value in pairs for w in (flag, f"{key}={value}")]
-    words += [w for key, value in args.export_to for w in ("--export-to", f"{key}={value}" if key else value)]
-    for flag, value, default in (("--eastwest-namespace", args.eastwest_namespace, EASTWEST_NAMESPACE),
-                                 ("--eastwest-name", args.eastwest_name, EASTWEST_NAME),
-                                 ("--istio-name", args.istio_name, ISTIO_NAME),
-                                 ("--istio-version", args.istio_version, ISTIO_VERSION),
-                                 ("--update-strategy", args.update_strategy, UPDATE_STRATEGIES[0]),
-                                 ("--cni-namespace", args.cni_namespace, CNI_NAMESPACE)):
-        if value != default:
-            words += [flag, value]
-    return shlex.join(words)
-
-
 def print_findings(migration: Migration) -> None:
     for finding in migration.findings:
         print(finding.compiler_line() + "\n  " + fix_line(finding.hint), file=sys.stderr)
@@ -168,11 +148,11 @@ def run(args) -> int:
             raise UsageError(_("--tui needs a terminal (stdin and stdout are not both TTYs)"),
                              hint=_("give the decisions as flags instead (see smfed-wizard migrate --help)"))
         from .screens.migrate_view import run_migrate_app
-        return run_migrate_app(sources, choices, args.output, rerun_command(args))
+        return run_migrate_app(sources, choices, args.output)
     if args.plain:
         from .migrate.prompts import ask_decisions
         choices = ask_decisions(sources, choices)
-    migration = migrate(sources, choices, rerun_command(args))
+    migration = migrate(sources, choices, args.output)
     print_findings(migration)
     if args.plain and not migration.refusals:
         from .migrate.prompts import confirm_write

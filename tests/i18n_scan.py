@@ -188,7 +188,6 @@ ALLOWED = (
     ("smfed_tui/plain.py", "step_write", "smfed-wizard --plain", "a command line, shown as is"),
     ("smfed_tui/migrate/artifacts.py", "address_placeholder", None,
      "a value in the generated YAML, which stays English (the API server must refuse it until it is replaced)"),
-    ("smfed_tui/migrate/build.py", "migrate", "smfed-wizard migrate", "a command line, shown as is"),
     ("smfed_tui/migrate/plan.py", "VERSION_AND_READY", None, "a kubectl jsonpath expression, shown as is"),
     ("smfed_tui/migrate/plan.py", "PEERS_CONNECTED", None, "a kubectl jsonpath expression, shown as is"),
     ("smfed_tui/migrate/write.py", "GENERATOR", "smfed-wizard migrate", "a marker in plan.json, read by the next run"),

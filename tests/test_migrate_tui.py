@@ -23,7 +23,7 @@ SIZE = (120, 36)
 def guide_app(monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)            # relative SOURCE names on screen, the same on every machine
     sources = [load_source(f"{GUIDE}/east"), load_source(f"{GUIDE}/west")]
-    return MigrateApp(sources, Choices(), str(tmp_path / "out"), "smfed-wizard migrate")
+    return MigrateApp(sources, Choices(), str(tmp_path / "out"))
 
 
 def screen_of(app) -> MigrateScreen:
@@ -79,7 +79,7 @@ async def test_quit_without_writing_is_130(guide_app, tmp_path):
 async def test_a_refused_case_writes_nothing(tmp_path):
     fed = Federation({"east": "east.local", "west": "west.local"}, [Import("east", "west", "a", "httpbin")]).build()
     del fed.find("west", "ServiceMeshControlPlane")["spec"]["mode"]     # MultiTenant
-    app = MigrateApp([load_source(p) for p in fed.write(tmp_path / "in")], Choices(), str(tmp_path / "out"), "x")
+    app = MigrateApp([load_source(p) for p in fed.write(tmp_path / "in")], Choices(), str(tmp_path / "out"))
     async with app.run_test(size=SIZE) as pilot:
         screen = screen_of(app)
         await until(pilot, lambda: screen.migration is not None, "the preview")
@@ -92,7 +92,7 @@ async def test_a_refused_case_writes_nothing(tmp_path):
 
 def test_snapshot_guide(snap_compare, monkeypatch):
     monkeypatch.chdir(ROOT)
-    app = MigrateApp([load_source(f"{GUIDE}/east"), load_source(f"{GUIDE}/west")], Choices(), "migration", "x")
+    app = MigrateApp([load_source(f"{GUIDE}/east"), load_source(f"{GUIDE}/west")], Choices(), "migration")
 
     async def shown(pilot):
         await until(pilot, lambda: screen_of(pilot.app).migration is not None, "the preview")

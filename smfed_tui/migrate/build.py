@@ -20,6 +20,7 @@ from .load import MeshSource
 from .pairing import Mesh, pair
 from .phases import PHASES
 from .plan import Step, build_plan
+from .rerun import rerun_command
 from .runbook import render_runbook
 from .services import Imported, all_imports
 from .write import GENERATOR, PLAN, RUNBOOK
@@ -91,8 +92,8 @@ def schema_findings(artifacts: list[Artifact], meshes: list[Mesh], decisions: De
     return out
 
 
-def migrate(sources: list[MeshSource], choices: Choices, rerun: str = "smfed-wizard migrate") -> Migration:
-    """Everything the migration derives. Refused cases are in `findings` (severity error): then nothing
+def migrate(sources: list[MeshSource], choices: Choices, output: str | None = None) -> Migration:
+    """Everything the migration derives (`output`: the folder it is for, named in the re-run command). Refused cases are in `findings` (severity error): then nothing
     should be written. Raises UsageError for a flag that names no mesh or cannot be used as typed."""
     meshes, findings = pair(sources)
     imports = all_imports(meshes, findings)
@@ -116,6 +117,7 @@ def migrate(sources: list[MeshSource], choices: Choices, rerun: str = "smfed-wiz
                   "--export-to {mesh}=NS,NS)").format(mesh=mesh.label)))
     artifacts = build_artifacts(meshes, imports, decisions)
     findings += schema_findings(artifacts, meshes, decisions)
-    steps = build_plan(meshes, imports, decisions, artifacts, rerun)
+    steps = build_plan(meshes, imports, decisions, artifacts,
+                       rerun_command([s.label for s in sources], output, choices))
     return Migration([s.label for s in sources], meshes, imports, decisions, artifacts, steps,
                      sorted(findings, key=sort_key))

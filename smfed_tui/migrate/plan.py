@@ -63,7 +63,8 @@ class _Steps:
 
     def oc(self, mesh: Mesh, *args: str) -> list[str]:
         context = self.decisions.context.get(mesh.index)
-        return ["oc", *args] + ([f"--context={context}"] if context else [])
+        # the context goes before the arguments: after exec's `--` it would be the container command's
+        return ["oc", *([f"--context={context}"] if context else []), *args]
 
     def add(self, phase: str, mesh: Mesh, action: str, command: str, reason: Why, files=(), reversible=None) -> None:
         assert action in ACTIONS

@@ -1,4 +1,4 @@
-"""Measure the wizard against its performance targets (DESIGN.md "Performance"), in one run.
+"""Measure the wizard against its performance targets (README "Performance, as measured"), in one run.
 
     python benchmarks/run.py [--json] [--runs N] [--keys N]
 

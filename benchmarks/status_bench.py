@@ -1,4 +1,4 @@
-"""`status` against one `kubectl get`, in one run (DESIGN.md "Performance": at most 4x).
+"""`status` against one `kubectl get`, in one run (at most 4x).
 
     python benchmarks/status_bench.py [--runs N]      (also part of benchmarks/run.py)
 

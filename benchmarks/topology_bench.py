@@ -3,7 +3,7 @@
     python benchmarks/topology_bench.py [--json] [--meshes N] [--repeat R]
 
 Runs `smfed-wizard topology TOPO -o DIR` and then `smfed-wizard validate DIR/*/*.yaml` in this process
-(through `cli.main`, as a user would), and times each phase. Target (issue 5): the whole under 3 s.
+(through `cli.main`, as a user would), and times each phase. Target: the whole under 3 s.
 Half of the meshes are NodePort, so node port assignment and the NodePort cross-checks are exercised.
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ findings summary on the right, in one widget.
 When the terminal is too narrow for both, the file name gives way (shortened in the middle with
 `…`, so its start and its extension stay readable): whether the file is new or being edited and how
 many problems it has are what the user must never lose. One widget instead of a row of two Statics:
-the first frame has one widget less to mount, style and draw (DESIGN "Performance").
+the first frame has one widget less to mount, style and draw (README "Performance, as measured").
 """
 from __future__ import annotations
 

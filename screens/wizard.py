@@ -7,7 +7,7 @@ Each edit is applied while its keystroke is handled (the session recomputes in a
 so the frame that shows the typed character also shows the new YAML and messages. Views update only
 what changed and avoid layout passes where sizes cannot change.
 
-Starting fast (a frame that is ready to type into, DESIGN "Performance"): the first frame holds only
+Starting fast (a frame that is ready to type into, README "Performance, as measured"): the first frame holds only
 what it shows, since Textual spends about a millisecond per widget to mount, style, lay out and
 draw it: the Mesh form is composed with the screen; the other steps are imported and mounted the
 first time they are shown; a field's message line is mounted the first time it has a message; the

@@ -1,11 +1,11 @@
-"""The follow-on resources each mesh needs per peer, built from the model: pure, no I/O.
+"""The federation resources each mesh needs per peer, built from the model: pure, no I/O.
 
-An SMCP alone federates nothing (reference ossm-federation.md §5.1 checklist). For each peer P of a
+An SMCP alone federates nothing. For each peer P of a
 mesh M, M's control-plane namespace needs:
-- the ConfigMap `P-ca-root-cert` holding P's root certificate under `root-cert.pem` (§5.5),
-- the ServiceMeshPeer `P` (§5.4, §9.9): P's ingress addresses and ports, M's gateway pair for P,
+- the ConfigMap `P-ca-root-cert` holding P's root certificate under `root-cert.pem`,
+- the ServiceMeshPeer `P`: P's ingress addresses and ports, M's gateway pair for P,
   P's trust domain, the clientID of P's egress gateway for M, the certificate chain ConfigMap,
-- the ExportedServiceSet `P` and the ImportedServiceSet `P` (§5.6, §5.7).
+- the ExportedServiceSet `P` and the ImportedServiceSet `P`.
 Everything here is derived from values; the text is written by `emit` (scalars quoted by `quoting`).
 """
 from __future__ import annotations
@@ -21,23 +21,23 @@ from .model import DISCOVERY_PORT, TLS_PORT, Exposure, Mesh, Peer, conventions_o
     default_trust_domain
 
 FEDERATION_API = "federation.maistra.io/v1"
-CA_KEY = "root-cert.pem"                      # §5.4 certificateChain, §5.5: the entry key the code reads
+CA_KEY = "root-cert.pem"                      # the entry of the certificateChain ConfigMap the code reads
 PLACEHOLDER_MARK = "REPLACE ME"               # a ConfigMap value starting with this is not a certificate yet
 PLACEHOLDER_DOMAIN = ".replace-me.invalid"    # RFC 2606 `.invalid`: a placeholder address never resolves
 
 
 def ca_config_map_name(peer: str) -> str:
-    """§5.4/§5.5: the docs' convention and the code's default for an empty certificateChain name."""
+    """The docs' convention and the code's default for an empty certificateChain name."""
     return f"{peer}-ca-root-cert"
 
 
 def service_account(gateway: str) -> str:
-    """§2.3: the operator names a gateway's ServiceAccount `<gateway>-service-account`."""
+    """The operator names a gateway's ServiceAccount `<gateway>-service-account`."""
     return f"{gateway}-service-account"
 
 
 def client_id(trust_domain: str, namespace: str, egress_gateway: str) -> str:
-    """§5.4 clientID: `<peer td>/ns/<peer control-plane ns>/sa/<peer's egress gateway for us>-service-account`."""
+    """The clientID: `<peer td>/ns/<peer control-plane ns>/sa/<peer's egress gateway for us>-service-account`."""
     return f"{trust_domain}/ns/{namespace}/sa/{service_account(egress_gateway)}"
 
 
@@ -134,7 +134,7 @@ _SELECTOR_PART = re.compile(r"^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$")
 
 
 def address_problem(address: str) -> str | None:
-    """spec.remote.addresses holds IPs or DNS names of the peer's ingress (§5.3, §5.4)."""
+    """spec.remote.addresses holds IPs or DNS names of the peer's ingress."""
     import ipaddress
     try:
         ipaddress.ip_address(address)
@@ -147,7 +147,7 @@ def address_problem(address: str) -> str | None:
 
 
 def parse_service_ref(text: str) -> "ServiceRef":
-    """`NS/NAME` (either may be `*`, which matches any, §5.6) -> ServiceRef; ValueError otherwise."""
+    """`NS/NAME` (either may be `*`, which matches any) -> ServiceRef; ValueError otherwise."""
     namespace, sep, name = text.strip().partition("/")
     if not sep or not _SELECTOR_PART.match(namespace) or not _SELECTOR_PART.match(name):
         raise ValueError(_("{text!r} is not NAMESPACE/NAME (DNS labels, or * for any)").format(text=text))
@@ -174,7 +174,7 @@ ASSUMABLE = {"namespace": "namespace", "trust_domain": "trust-domain", "egress_f
 
 @dataclass(frozen=True)
 class Remote:
-    """The peer-side facts a ServiceMeshPeer needs (§5.3, §5.4)."""
+    """The peer-side facts a ServiceMeshPeer needs."""
 
     namespace: str
     trust_domain: str
@@ -213,7 +213,7 @@ def default_remote(local: Mesh, peer: Peer) -> Remote:
 
 
 def remote_ports(exposure: Exposure) -> tuple[int, int, bool]:
-    """(servicePort, discoveryPort, known) for reaching an ingress exposed this way (§5.3)."""
+    """(servicePort, discoveryPort, known) for reaching an ingress exposed this way."""
     if exposure.service_type == "NodePort":
         if exposure.tls_node_port is not None and exposure.discovery_node_port is not None:
             return exposure.tls_node_port, exposure.discovery_node_port, True
@@ -247,7 +247,7 @@ def remote_from_mesh(local_name: str, remote: Mesh, addresses=(), ca_pem: str | 
 
 @dataclass(frozen=True)
 class ServiceRef:
-    """A NameSelector: `namespace/name` (`*` matches any, §5.6), optionally renamed by an alias."""
+    """A NameSelector: `namespace/name` (`*` matches any), optionally renamed by an alias."""
 
     namespace: str
     name: str
@@ -322,7 +322,7 @@ def exported_service_set(local: Mesh, peer: Peer, refs) -> dict:
 
 
 def imported_service_set(local: Mesh, peer: Peer, refs) -> dict:
-    # §5.7: only NameSelector imports; `importAsLocal` belongs on the rule, never inside nameSelector (§7).
+    # only NameSelector imports; `importAsLocal` belongs on the rule, never inside nameSelector.
     rules = [{"type": "NameSelector", "importAsLocal": False, "nameSelector": ref.selector()} for ref in refs]
     return {"apiVersion": FEDERATION_API, "kind": "ImportedServiceSet",
             "metadata": _metadata(peer.name, local.namespace), "spec": {"importRules": rules}}

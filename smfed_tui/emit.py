@@ -1,7 +1,7 @@
 """Write small YAML blocks in a given file's own style.
 
 Only what an SMCP block needs: nested mappings, lists of scalars, lists of mappings, and scalars.
-A full re-dump of the user's file by a YAML library re-indents everything (reference yaml-files §1.2),
+A full re-dump of the user's file by a YAML library re-indents everything,
 so the editor splices blocks written here into the original text instead.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """How a scalar is spelled in YAML so that every reader gets the same value back.
 
 kubectl reads YAML 1.1 (go-yaml v2): `yes`, `on`, `y`, `0777`, `1_000`, `12:30` are not strings there,
-while a YAML 1.2 writer leaves some of them bare (reference yaml-files-and-apply §1.3). We write a
+while a YAML 1.2 writer leaves some of them bare. We write a
 string plain only when it is plainly a string to both; otherwise single-quoted, or double-quoted with
 escapes when it holds characters a single-quoted scalar cannot carry.
 """

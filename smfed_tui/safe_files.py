@@ -1,7 +1,7 @@
 """Reading input files with guards, and replacing them so that a failure never costs the user a byte.
 
 `read_file` keeps what a later write needs to notice a concurrent change (hash and stat). `write_file`
-follows reference/yaml-files-and-apply.md §3.1: resolve symlinks, take `<real>.lock`, check the file
+does, in order: resolve symlinks, take `<real>.lock`, check the file
 still has the bytes we loaded, write a temp file in the same directory, fsync, keep the mode and owner,
 `os.replace`, fsync the directory. The original stays byte-for-byte intact on every failure path.
 POSIX only. This module must not import any UI library.

@@ -2,7 +2,7 @@
 
 The topology file (see `FORMAT`) is read with the same guarded loader as an SMCP (`source.parse`), so
 every mistake is reported with its file, line and column. From it we build, for every mesh, the SMCP
-(one egress and one ingress gateway per peer, reference ossm-federation.md §5.1, §5.2) and the peer
+(one egress and one ingress gateway per peer) and the peer
 resources (`bundle`), with both sides of each pair derived from the same values so they agree.
 """
 from __future__ import annotations
@@ -175,7 +175,7 @@ def parse_topology(data: bytes, path: str, read_cert=None) -> Topology:
                 continue
             if spec.trust_domain in domains:
                 first = domains[spec.trust_domain].start_mark.line + 1
-                # §2.4, §6.4: each mesh needs its own trust domain, or the peer CA is ignored.
+                # each mesh needs its own trust domain, or the peer CA is ignored.
                 r.error(item, _("mesh {name!r} has trust domain {domain!r}, like the mesh at line {first}").format(
                             name=spec.name, domain=spec.trust_domain, first=first),
                         _("each mesh in a federation needs its own trust domain"))
@@ -359,7 +359,7 @@ def load_topology(path: str) -> Topology:
 def assign_node_ports(topo: Topology, node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE) -> dict:
     """{(mesh, peer): (tls node port, discovery node port)} for every NodePort mesh's ingress per peer.
 
-    Node ports are cluster-wide (§4, §7). `validate` treats the files it is given as one cluster, so
+    Node ports are cluster-wide. `validate` treats the files it is given as one cluster, so
     the ports are kept distinct across the whole topology, which is also distinct within each cluster.
     Each mesh takes the lowest free ports from its nodePortBase (or the range start), in peer order."""
     used: set[int] = set()
@@ -392,7 +392,7 @@ def build_meshes(topo: Topology) -> dict[str, Mesh]:
         peers = []
         for partner in topo.partners(spec.name):
             tls, discovery = ports.get((spec.name, partner), (None, None))
-            # §7 DERIVED: a federation ingress serves no Route; §5.3: NodePort when there is no LoadBalancer.
+            # a federation ingress serves no Route; NodePort when there is no LoadBalancer.
             exposure = Exposure(service_type=spec.exposure, tls_node_port=tls, discovery_node_port=discovery,
                                 route_enabled=False)
             peers.append(replace(Peer.new(partner), exposure=exposure))

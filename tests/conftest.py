@@ -1,8 +1,8 @@
 """Shared test setup.
 
-Snapshot baselines live in the top-level `snapshots/<test module>/` (DESIGN: `snapshots/` holds the
+Snapshot baselines live in the top-level `snapshots/<test module>/` (`snapshots/` holds the
 SVG baselines), through a subclass of pytest-textual-snapshot's SVG extension that `snap_compare`
-looks up at call time (textual-practice §2.2; pinned plugin 1.1.0 with syrupy 4.8.0).
+looks up at call time (pinned plugin 1.1.0 with syrupy 4.8.0).
 
 The TUI runs deterministically under test: a fixed theme (the app sets it), no animations, no cursor
 blink, no environment that changes colours, only base names of files on screen.

@@ -1,4 +1,4 @@
-"""The per-peer resources (reference ossm-federation.md §5.4-§5.7, §9.9) and the `bundle` subcommand."""
+"""The per-peer federation resources and the `bundle` subcommand."""
 from __future__ import annotations
 
 import base64

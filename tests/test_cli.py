@@ -1,4 +1,4 @@
-"""The CLI contract of DESIGN.md for generate, edit and validate: output formats and exit codes.
+"""The CLI contract (README "CLI reference") for generate, edit and validate: output formats and exit codes.
 
 exit: 0 fine (warnings allowed), 1 validation errors or conflicts, 2 unusable input or usage.
 Runs `smfed_tui.cli.main` in-process (the console script calls exactly that; test_generate_seed

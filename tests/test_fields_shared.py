@@ -1,6 +1,6 @@
 """Each field is declared once (`smfed_tui.fields`) and rendered three ways: a CLI flag, a plain-mode
 questionary prompt and a Textual form row. These tests hold the three to the one declaration, so
-they cannot drift apart (harlequin's pattern, textual-practice.md §1.3).
+they cannot drift apart.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The plain (line-by-line, accessible) wizard: whole flows driven through prompt_toolkit pipe input,
-as textual-practice.md §6.3 describes, and a few runs of the real console script in a pseudo-terminal.
+and a few runs of the real console script in a pseudo-terminal.
 
 Keys: Enter accepts the prefilled default, Ctrl-U clears it, a digit picks that entry of a list.
 The pipe is closed after the keys, so a flow that asks more than the test answers ends (EOF, exit

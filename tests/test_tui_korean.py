@@ -1,4 +1,4 @@
-"""The wizard in Korean (issue 8): the main steps as pictures at 80x24 and 120x36, and a layout check
+"""The wizard in Korean: the main steps as pictures at 80x24 and 120x36, and a layout check
 that no label, title or key is cut when Hangul takes two cells per character.
 
 Baselines in snapshots/test_tui_korean/; each was looked at as a picture before it was accepted

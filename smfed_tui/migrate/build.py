@@ -14,6 +14,7 @@ from .. import crd_schema
 from ..findings import Finding, sort_key
 from ..i18n import _, language
 from .artifacts import Artifact, build_artifacts, gateway_removal, merge_patch
+from .caveats import exporter_exposure, several_peers
 from .decisions import Choices, Decisions, resolve
 from .findings import NOWHERE, decision, flagged, is_refusal, refused
 from .load import MeshSource
@@ -93,13 +94,13 @@ def schema_findings(artifacts: list[Artifact], meshes: list[Mesh], decisions: De
 
 
 def migrate(sources: list[MeshSource], choices: Choices, output: str | None = None) -> Migration:
-    """Everything the migration derives (`output`: the folder it is for, named in the re-run command). Refused cases are in `findings` (severity error): then nothing
-    should be written. Raises UsageError for a flag that names no mesh or cannot be used as typed."""
+    """Everything the migration derives (`output`: the folder it is for, named in the re-run command).
+    Refused cases are in `findings` (severity error): then nothing should be written. Raises UsageError for a flag that names no mesh or cannot be used as typed."""
     meshes, findings = pair(sources)
     imports = all_imports(meshes, findings)
     pairs = sorted({(i.importer, i.exporter) for i in imports})
     decisions, more = resolve(meshes, pairs, choices)
-    findings += more
+    findings += more + several_peers(meshes) + exporter_exposure(meshes, imports)
     for mesh in meshes:
         for missing in gateway_removal(mesh)[1]:
             findings.append(flagged("SMF333", mesh.smcp.at("spec.gateways"), _(

@@ -1,0 +1,56 @@
+"""Warnings about risks the guide does not mention, found in the meshes themselves (reference §7.2, §10:
+"should not be automated; flag it for a human"): nothing here changes what is written.
+
+- A mesh with several peers: deleting one ServiceMeshPeer makes its 2.6 istiod push the remaining
+  peers' trust bundles, so running 2.6 proxies drop that peer's root at once (§7.2-4, from Maistra's
+  code). The new path is end-to-end mTLS between 2.6 proxies until phase 7, so it can break for that peer
+  in the middle of phase 4. With one peer, the last bundle going sends nothing and proxies keep theirs.
+- An exporting mesh whose federation ingress is not a LoadBalancer: the guide's east-west gateway is a
+  LoadBalancer Service and its address is read from the load balancer (§7.2-10); on a platform without
+  one, the runbook's wait and address pause never end.
+"""
+from __future__ import annotations
+
+from ..findings import Finding
+from ..i18n import _
+from .findings import flagged
+from .pairing import Mesh, dig
+from .services import Imported
+
+
+def several_peers(meshes: list[Mesh]) -> list[Finding]:
+    out = []
+    for mesh in meshes:
+        if len(mesh.peers) < 2:
+            continue
+        names = ", ".join(p.name for p in mesh.peers)
+        out.append(flagged("SMF331", mesh.peers[1].loaded.at("metadata.name"), _(
+            "{mesh} has {count} peers ({names}): deleting one ServiceMeshPeer makes 2.6's istiod push the other "
+            "peers' trust bundles, and running 2.6 proxies then drop the deleted peer's root (Maistra's code, not "
+            "the guide): mTLS with that peer over the new path can fail from that step until phase 7").format(
+                mesh=mesh.label, count=len(mesh.peers), names=names),
+            _("rehearse the migration on test clusters first; run phases 4 to 7 in one window; if a gate after "
+              "a peer's deletion fails, re-apply that mesh's 0-restore-federation.yaml or move on to phases 6 "
+              "and 7 at once")))
+    return out
+
+
+def exporter_exposure(meshes: list[Mesh], imports: list[Imported]) -> list[Finding]:
+    out = []
+    for index in sorted({i.exporter for i in imports}):
+        mesh = meshes[index]
+        for name in sorted({p.ingress_gateway for p in mesh.peers if p.ingress_gateway}):
+            gateway = dig(mesh.spec, "gateways", "additionalIngress", name)
+            if not isinstance(gateway, dict):
+                continue      # SMF333 says the gateway is missing
+            kind = dig(gateway, "service", "type")
+            if kind == "LoadBalancer":
+                continue
+            out.append(flagged("SMF331", mesh.smcp.at(f"spec.gateways.additionalIngress.{name}.service.type"), _(
+                "{mesh}: its federation ingress {gateway} is {kind}, not a LoadBalancer: the guide's east-west "
+                "gateway is a LoadBalancer Service whose address the runbook waits for, and the guide covers no "
+                "other exposure").format(mesh=mesh.label, gateway=name,
+                                         kind=f"type: {kind}" if kind else _("of no type")),
+                _("make sure the cluster can give a LoadBalancer an address (e.g. MetalLB) before phase 2; "
+                  "otherwise expose the east-west gateway yourself and test the path before deleting anything")))
+    return out

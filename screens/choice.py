@@ -114,7 +114,9 @@ class Choice(Widget, can_focus=True):
     # --- rendering ----------------------------------------------------------------------------------
 
     def _labels(self) -> list[str]:
-        return [f" {label} " for label, _v in self._options]
+        # The chosen option is also marked by a glyph, so the choice reads without colour (NO_COLOR, a
+        # monochrome terminal); the brackets take the place of the spaces, so no option moves.
+        return [f"[{label}]" if i == self.index else f" {label} " for i, (label, _v) in enumerate(self._options)]
 
     def _layout(self, width: int) -> list[tuple[int, int, int]]:
         """(line, start x, end x) of each option, wrapping at `width`."""

@@ -127,9 +127,20 @@ class FieldRow(Vertical):
     # they are ancestors of the widget gaining or losing focus, so the label stayed bold after a move.
     def on_descendant_focus(self) -> None:
         self.add_class("-focused")
+        self._show_label()
 
     def on_descendant_blur(self) -> None:
         self.remove_class("-focused")
+        self._show_label()
+
+    def _show_label(self) -> None:
+        """The label, with a ▸ before it while the field has focus (focus reads without colour: the
+        field's shade alone hardly differs) and "≈ assumed" after it while its value is a guess."""
+        parts = [("▸ ", "bold")] if self.has_class("-focused") else []
+        parts.append(self.fld.label)
+        if self._assumed is not None and self._assumed.display:
+            parts.append(("  ≈\u00a0" + _("assumed"), "$text-warning"))
+        self.query_one(".field-label", Label).update(Content.assemble(*parts))
 
     # --- values ---------------------------------------------------------------------------------
 
@@ -205,11 +216,9 @@ class FieldRow(Vertical):
         The label says "assumed" too, so the mark reads without colour."""
         if note is None and self._assumed is None:
             return
-        label = self.query_one(".field-label", Label)
-        label.update(Content.assemble(self.fld.label, ("  ≈\u00a0" + _("assumed"), "$text-warning")) if note
-                     else Content(self.fld.label))
         if self._assumed is None:
             self._assumed = Static("", classes="field-assumed", markup=False)
             self.mount(self._assumed, after=self.editor)
         self._assumed.display = note is not None
         self._assumed.update(Content(note or ""))
+        self._show_label()

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
+from smfed_tui import apply as kube
 from smfed_tui.errors import ChangedOnDiskError, SmfedError, fix_line, format_error
 from smfed_tui.findings import Finding
 from smfed_tui.federation_resources import BUNDLE_FIELDS, BundleWrite
@@ -46,6 +47,7 @@ class NextStep(PeerFormStep):
     fields = BUNDLE_FIELDS
     step_id = "next"
     title = N_("Follow-on resources")
+    heading = N_("Follow-on resources for {peer}")
     list_id = "next-list"
 
     class Edited(Message):
@@ -108,7 +110,8 @@ class NextStep(PeerFormStep):
             name = self._wrote[2]
             lines.append(Content.assemble(("✓ ", "$text-success"), fill(
                 _("Wrote {file}. Apply it on this cluster: {command}"), file=(name, "bold"),
-                command=(shlex.join(["oc", "apply", "-f", name]), "$text-accent"))))
+                command=(shlex.join([kube.client_name(getattr(self.app, "kubectl", None)), "apply", "-f", name]
+                                    + _context_flag(getattr(self.app, "context", None))), "$text-accent"))))
         if not session.is_unchanged():
             lines.append(Content.styled("⚠ " + _("The SMCP has changes that are not written yet: these resources "
                                                   "follow it as shown. Write it too (step Write/Apply)."),
@@ -223,3 +226,7 @@ class NextStep(PeerFormStep):
 def _finding(f: Finding) -> Content:
     return Content.assemble(("✗ ", "$text-error"), (f"{f.code} {f.message}", "$text-error"), "\n",
                             ("  " + fix_line(f.hint), "$text-muted"))
+
+
+def _context_flag(context: str | None) -> list[str]:
+    return [f"--context={context}"] if context else []

@@ -28,7 +28,9 @@ class PeerFormStep(FormStep):
     has_peers = True
     list_id = ""
     button: tuple[str, str] | None = None   # (label: a message id, id)
+    button_after: str | None = None         # the key of the field the button follows (None: after them all)
     _titled: str | None = None              # the peer name in the title now
+    heading = "{peer}"                      # the title over the peer's fields (a message id); {peer}: its name
 
     def compose_form(self) -> ComposeResult:
         with Horizontal():
@@ -39,9 +41,14 @@ class PeerFormStep(FormStep):
                     yield Static("", classes="form-title", markup=False)
                     for fld in self.fields:
                         yield FieldRow(fld, cursor_blink=self.cursor_blink)
-                    if self.button:
-                        yield Button(_(self.button[0]), id=self.button[1], compact=True)
+                        if self.button and fld.key == self.button_after:
+                            yield self._button()
+                    if self.button and self.button_after is None:
+                        yield self._button()
                     yield from self.compose_extra()
+
+    def _button(self) -> Button:
+        return Button(_(self.button[0]), id=self.button[1], compact=True)
 
     def compose_extra(self) -> ComposeResult:
         """Widgets under the fields (a step's own controls)."""
@@ -72,8 +79,7 @@ class PeerFormStep(FormStep):
             return
         if peer.name != self._titled:
             self._titled = peer.name
-            self.query_one(".form-title", Static).update(
-                fill(_("{step}: {peer}"), "bold", step=_(self.title), peer=(peer.name, "bold")))
+            self.query_one(".form-title", Static).update(fill(_(self.heading), "bold", peer=(peer.name, "bold")))
         super().sync(session, peer_name, force=force)
 
 
@@ -83,6 +89,7 @@ class PeersStep(PeerFormStep):
     fields = PEER_FIELDS
     step_id = "peers"
     title = N_("Peer")
+    heading = N_("This mesh's gateways for {peer}")
     list_id = "peers-list"
     button = (N_("Remove peer"), "remove-peer")
 
@@ -93,8 +100,11 @@ class ExposureStep(PeerFormStep):
     fields = EXPOSURE_FIELDS
     step_id = "exposure"
     title = N_("Exposure")
+    # not the peer's own exposure (it read so): how the peer reaches this mesh
+    heading = N_("This mesh's ingress for {peer}")
     list_id = "exposure-list"
     button = (N_("Pick free node ports"), "pick-ports")
+    button_after = "discovery-node-port"    # beside the ports it fills
 
     def sync_extra(self, session: Session, peer: Peer | None) -> None:
         if peer is None:

@@ -519,8 +519,8 @@ class WizardScreen(Screen):
         self.set_focus(None)
 
     async def action_apply(self) -> None:
-        if not self.session.can_write:
-            self.action_write()   # says what blocks it, as for writing
+        from .write_flow import WriteFlow
+        if WriteFlow(self).apply_blocked():   # says what blocks it and offers the way there
             return
         if self.step != "write":
             await self.go_to("write")

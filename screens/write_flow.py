@@ -9,7 +9,8 @@ from __future__ import annotations
 from textual.screen import Screen
 
 from smfed_tui.errors import ChangedOnDiskError, SmfedError, format_error
-from smfed_tui.i18n import _
+from smfed_tui.findings import ERROR, review_key
+from smfed_tui.i18n import _, ngettext
 from smfed_tui.write_plan import WritePlan, on_disk_now
 
 from .modals import ConfirmModal, FileNameModal, NoticeModal
@@ -44,14 +45,33 @@ class WriteFlow:
         """Say why nothing is written, and offer the way to the first error."""
         first = plan.blocking[0] if plan.blocking else None
         place = first_invalid_place(self.session) if plan.invalid_fields else self.session.field_at(first)
+        body = plan.why_blocked()
+        if first is not None and first.hint and not plan.invalid_fields:
+            body += "\n" + _("fix: {hint}").format(hint=first.hint)
+        self._offer_first_error(body, place)
 
+    def apply_blocked(self) -> bool:
+        """Applying sends the whole SMCP: any error in it, old or new, would reach the cluster (as
+        `smfed-wizard apply FILE` refuses). True when something blocks it (and the user was told)."""
+        s = self.session
+        errors = sorted((f for f in s.findings if f.severity == ERROR), key=review_key)
+        count = len(errors) + len(s.invalid_inputs)
+        if not count:
+            return False
+        place = first_invalid_place(s) if s.invalid_inputs else s.field_at(errors[0])
+        first = f"{errors[0].code} {errors[0].message}" if errors and not s.invalid_inputs else \
+            _("a field holds text that is no value")
+        self._offer_first_error(ngettext(
+            "Not applied: the SMCP has {count} error, and the cluster would get it (the first: {first}).",
+            "Not applied: the SMCP has {count} errors, and the cluster would get them (the first: {first}).",
+            count).format(count=count, first=first), place)
+        return True
+
+    def _offer_first_error(self, body: str, place) -> None:
         def answered(go: bool | None) -> None:
             if go:
                 self.screen.call_later(self.screen.go_to_field, place)
 
-        body = plan.why_blocked()
-        if first is not None and first.hint:
-            body += "\n" + _("fix: {hint}").format(hint=first.hint)
         self.app.push_screen(ConfirmModal(_("Errors to fix first"), body,
                                           yes=_("Go to the first error") if place is not None else _("OK"),
                                           no=_("Stay")), answered)

@@ -103,7 +103,7 @@ class WriteStep(Widget):
         if plan.kept_note():
             lines.append(Content.styled(plan.kept_note(), "$text-muted"))
         self.query_one("#write-status", Static).update(Content("\n").join(lines))
-        self.query_one("#apply-button", Button).disabled = blocked or self.busy
+        self.query_one("#apply-button", Button).disabled = bool(session.blocking) or self.busy
         name = display_name(session)
         diff_cmd, apply_cmd, ours = kube.by_hand_commands(name if session.path else "FILE",
                                                           kubectl=getattr(self.app, "kubectl", None),
@@ -136,7 +136,7 @@ class WriteStep(Widget):
             view.set_text(text)
 
     def start_apply(self) -> None:
-        if self.busy or not self.session.can_write:
+        if self.busy or self.session.blocking:   # any error: the cluster would get it (WriteFlow.apply_blocked)
             return
         self.apply_flow(self.session.manifest())
 

@@ -265,15 +265,21 @@ def watch_command(target: Target) -> list[str]:
     return argv
 
 
+def client_name(kubectl: str | None = None) -> str:
+    """The client as commands to paste name it: the one apply would run (`oc` on PATH, else `kubectl`;
+    `kubectl`: the user's choice), or `oc` when none is found (the one to install)."""
+    try:
+        return shown_binary(find_binary(kubectl))
+    except KubectlNotFound:
+        return kubectl or "oc"
+
+
 def by_hand_commands(file: str, *, kubectl: str | None = None, context: str | None = None) -> tuple[str, ...]:
     """What to paste in a shell to do the same later (each already quoted): the client's diff and
     apply reading `file` on stdin, then the same through `smfed-wizard apply`, with the client and
     context the user chose (the wizard's --kubectl and --context). The client is the one apply would
     run (`oc` when none is found: the one to install). `file` is quoted here."""
-    try:
-        client = shown_binary(find_binary(kubectl))
-    except KubectlNotFound:
-        client = kubectl or "oc"
+    client = client_name(kubectl)
     quoted = shlex.quote(file)
     by_client = [f"{shlex.join(build_argv(client, action, context=context))} < {quoted}"
                  for action in ("diff", "apply")]

@@ -12,7 +12,7 @@ from typing import Callable
 
 from . import apply as kube
 
-APPLIED, NOT_NEEDED, DECLINED = "applied", "not needed", "declined"
+APPLIED, NOT_NEEDED, DECLINED = "applied", "not-needed", "declined"   # outcomes, not words for a user
 
 
 @dataclass(frozen=True)

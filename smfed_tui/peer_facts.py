@@ -61,7 +61,7 @@ BUNDLE_FIELDS = (
              "gateway, its load balancer's address or, for a NodePort ingress, node IPs. Without one the resource "
              "holds a placeholder."),
           kind=LIST, optional=True, check=address_problem),
-    Field("node-ports", SCOPE, "node_ports", N_("Peer's node ports (tls,discovery)"),
+    Field("node-ports", SCOPE, "node_ports", N_("Node ports of the peer's ingress, which this mesh dials (tls,discovery)"),
           N_("spec.remote.servicePort and discoveryPort: empty for a LoadBalancer ingress (15443 and 8188); the "
              "two node ports when the peer exposes its ingress as NodePort."),
           optional=True, check=_node_ports_problem),

@@ -38,6 +38,8 @@ SERVICE, TLS_NODE_PORT, DISCOVERY_NODE_PORT, NLB, ROUTE = (
     _BY_KEY["service"], _BY_KEY["tls-node-port"], _BY_KEY["discovery-node-port"], _BY_KEY["nlb"], _BY_KEY["route"])
 ROUTER_MODE = next(f for f in PEER_FIELDS if f.key == "router-mode")
 
+BOTH_OR_NEITHER = "SMF053"   # the rule "only one of the two node ports is set"
+
 
 class _Quit(Exception):
     """The user chose to leave without writing (treated like Ctrl-C: exit 130)."""
@@ -258,7 +260,9 @@ class PlainWizard:
                     "use them (oc get svc -A)").format(tls=tls, discovery=discovery, lo=lo, hi=hi))
         elif action == "type":
             self.ask_field(TLS_NODE_PORT, name)
-            self.ask_field(DISCOVERY_NODE_PORT, name)
+            # the pair is being typed: "only one of the two node ports is set", about the port asked
+            # next, is no news before it is asked
+            self.ask_field(DISCOVERY_NODE_PORT, name, quiet=(BOTH_OR_NEITHER,))
         elif has_ports:
             s.update(s.mesh.with_peer(s.mesh.peer(name).with_exposure(tls_node_port=None, discovery_node_port=None)))
 
@@ -431,6 +435,8 @@ class PlainWizard:
                              use_shortcuts=shortcuts, use_jk_keys=False).unsafe_ask()
 
     def ask_text(self, message: str, default: str, instruction: str, check) -> str:
+        refused = []
+
         def validate(text: str):
             problem = check(text)
             if problem is None:
@@ -439,17 +445,23 @@ class PlainWizard:
             # included, is also printed above the prompt, where it stays (and a screen reader reads it).
             from prompt_toolkit.application import run_in_terminal
             run_in_terminal(lambda: print(f"  {problem}"))
+            refused.append(text)
             return problem.replace("\n", " ")
-        return self.q.text(message, default=default, instruction=instruction, validate=validate,
-                           validate_while_typing=False).unsafe_ask()
+        answer = self.q.text(message, default=default, instruction=instruction, validate=validate,
+                             validate_while_typing=False).unsafe_ask()
+        if refused:   # the refusal printed above stays on screen: say that this answer replaced it
+            print("  " + _("✓ {label}: {value} (accepted; the error above was about {refused})").format(
+                label=message, value=answer.strip() or _("(empty)"), refused=refused[-1].strip() or _("(empty)")))
+        return answer
 
-    def ask_field(self, fld: Field, peer_name: str | None = None) -> None:
-        """Ask one field with its current value as the default; set it in the session when changed."""
+    def ask_field(self, fld: Field, peer_name: str | None = None, *, quiet: tuple[str, ...] = ()) -> None:
+        """Ask one field with its current value as the default; set it in the session when changed.
+        Its findings are shown first, but for the codes in `quiet` (about what is being asked now)."""
         s = self.session
         peer = s.mesh.peer(peer_name) if peer_name else None
         current = fld.get(s.mesh, peer)
         default = fld.format(current)
-        own_before = self.own_findings(fld, peer_name)
+        own_before = [f for f in self.own_findings(fld, peer_name) if f.code not in quiet]
         for f in own_before:
             print("  " + finding_line(f))
         check = self.checker(fld, peer_name, default)

@@ -92,6 +92,8 @@ class Session(ModelEdits, SessionFile):
             session = cls(path, Mesh.new(mesh_name_for(path) if default_name is None else default_name))
         session.refresh()
         session.baseline_text = session.original_text if session.is_edit else session.text
+        if session.is_edit:   # nothing changed yet: the findings now are the file's own (what blocks a write
+            session._findings_before = session.findings   # compares with them), at no extra check
         return session
 
     @property

@@ -171,6 +171,11 @@ def test_a_bad_node_port_is_reprompted_with_the_core_message_and_corrected(tmp_p
     assert "  error SMF051: provided port is not in the valid range" in printed
     assert "    fix: pick a port in the cluster's node port range (30000-32767 unless" in printed
     assert "--node-port-range" not in printed   # a fix names no CLI flag in an interactive front-end
+    # the refusal stays above the prompt; the accepted answer says that it replaced it
+    assert printed.index("error SMF051") < printed.index("✓ TLS node port (15443): 30510 (accepted; the error "
+                                                         "above was about 99)")
+    # "only one of the two node ports is set" was printed before the 8188 port was even asked
+    assert "SMF053" not in printed
     text = out.read_text()
     assert "nodePort: 99" not in text
     assert re.findall(r"nodePort: (\d+)", text) == ["30510", "32359"]

@@ -176,3 +176,33 @@ async def test_commands_to_copy_are_never_wrapped_at_80x24(red_mesh):
         assert inner.size.height == 3 and inner.size.width > box.size.width   # one line each; it scrolls
         said = str(app.screen.query_one("#apply-commands").render())
         assert "on the right" not in said and "as the preview shows it" in said
+
+
+async def test_focus_and_the_chosen_value_read_without_colour(red_mesh):
+    """A focused field differed from the others by a near-identical shade, and a choice showed its value
+    by colour only: a glyph marks each, so the screen reads in monochrome (NO_COLOR)."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await wizard_ready(pilot)
+        name_label = app.screen.query_one("#field-mesh-name .field-label")
+        version = app.screen.query_one("#field-mesh-version-editor")
+        assert str(name_label.render()).startswith("▸ Mesh name")          # the first field has focus
+        assert "[v2.2]" in version.render().plain and "[v2.3]" not in version.render().plain
+        version.focus()
+        await pilot.press("right")
+        await until(pilot, lambda: "[v2.3]" in version.render().plain, "the choice moved")
+        assert not str(name_label.render()).startswith("▸")
+        assert str(app.screen.query_one("#field-mesh-version .field-label").render()).startswith("▸ Version")
+
+
+async def test_titles_say_whose_gateway_and_which_direction(red_mesh):
+    """"Exposure: blue-mesh" read like blue-mesh's own exposure (it is this mesh's ingress for blue-mesh),
+    and Next steps' "Peer's node ports" is the other direction without saying so."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "exposure")
+        title = str(app.screen.query_one("#exposure-step .form-title").render())
+        assert title == "This mesh's ingress for green-mesh"
+        await go_to(pilot, "next")
+        label = str(app.screen.query_one("#field-bundle-node-ports .field-label").render())
+        assert "Node ports of the peer's ingress, which this mesh dials" in label

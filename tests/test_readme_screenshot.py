@@ -1,0 +1,25 @@
+"""The screenshot at the top of the README is this snapshot (an SVG the app itself draws), so it shows
+the wizard as it is: a test fails when the screen changes until the picture is looked at and updated
+(`pytest tests/test_readme_screenshot.py --snapshot-update`)."""
+from __future__ import annotations
+
+import pytest
+
+from helpers.pilot import choose, go_to, make_app, until
+
+pytestmark = pytest.mark.usefixtures("client_on_path")
+
+
+def test_readme_screenshot(snap_compare, red_mesh):
+    """red-mesh.yaml being edited: green-mesh's ingress switched to NodePort with node ports picked; the
+    step list with its counts, the form, and the preview with the changed lines marked."""
+    async def run_before(pilot):
+        await go_to(pilot, "exposure")
+        await choose(pilot, "exposure", "service", "NodePort")
+        app = pilot.app
+        app.screen.query_one("#pick-ports").press()
+        await until(pilot, lambda: app.session.mesh.peer("green-mesh").exposure.tls_node_port, "ports picked")
+        app.clear_notifications()
+        app.screen.query_one("#field-exposure-service-editor").focus()
+        await pilot.pause()
+    assert snap_compare(make_app(red_mesh), terminal_size=(120, 36), run_before=run_before)

@@ -173,6 +173,39 @@ def test_a_policy_name_rhacm_cannot_copy_is_refused(tmp_path):
     assert rc == 2 and "longer than 63 characters" in err and not (tmp_path / "out").exists()
 
 
+
+ROOTS = Path(__file__).resolve().parent / "fixtures" / "migrate" / "roots"
+ROOT_LINES = {"red-mesh": "    exports: [bookinfo/ratings]\n", "green-mesh": "    nodePortBase: 30510\n",
+              "blue-mesh": "    addresses: [blue.example.com]\n"}
+
+
+def _with_roots(tmp_path, meshes) -> Path:
+    text = THREE
+    for mesh, pem in zip(meshes, ("east-root.pem", "west-root.pem", "north-root.pem")):
+        (tmp_path / pem).write_text((ROOTS / pem).read_text())
+        text = text.replace(ROOT_LINES[mesh], ROOT_LINES[mesh] + f"    rootCertFile: {pem}\n")
+    topology = tmp_path / "fleet.yaml"
+    topology.write_text(text)
+    return topology
+
+
+def test_each_policy_enforcing_a_placeholder_root_is_named(tmp_path):
+    topology = _with_roots(tmp_path, ["red-mesh", "green-mesh"])     # blue-mesh has no root
+    rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "rhacm-policies")
+    assert rc == 0, err
+    named = [line for line in err.splitlines() if "enforces placeholder root certificates" in line]
+    assert sorted(line.split("/out/")[1].split("/")[0] for line in named) == ["green-mesh", "red-mesh"]
+    assert all(" in blue-mesh-ca-root-cert: " in line and "rootCertFile:" in line for line in named)
+    for mesh in ("red-mesh", "green-mesh"):
+        assert "REPLACE ME" in (tmp_path / "out" / mesh / "policy.yaml").read_text()
+    assert "REPLACE ME" not in (tmp_path / "out" / "blue-mesh" / "policy.yaml").read_text()
+
+
+def test_no_placeholder_note_once_every_root_is_given(tmp_path):
+    topology = _with_roots(tmp_path, ["red-mesh", "green-mesh", "blue-mesh"])
+    rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "rhacm-policies")
+    assert rc == 0 and "enforces placeholder" not in err, err
+
 # --- Argo CD ------------------------------------------------------------------------------------------
 
 def test_the_application_set_makes_one_application_per_mesh_on_its_cluster(written):

@@ -22,7 +22,7 @@ KEYS = (
     ("ctrl+delete", N_("remove the selected peer from any of its fields (Peers, Exposure, Next steps), after a "
                        "confirmation")),
     ("ctrl+s", N_("write the file (after a confirmation showing the diff); on Next steps, the file of the "
-                  "follow-on resources")),
+                  "federation resources")),
     ("ctrl+r", N_("apply to the cluster (server-side diff, then confirm)")),
     ("f2", N_("show / hide the YAML preview")),
     ("f1", N_("this help")),

@@ -33,7 +33,7 @@ from .texts import fill
 
 
 class NextStep(PeerFormStep):
-    """Step 6: each peer's follow-on resources, and the file that holds them all."""
+    """Step 6: each peer's federation resources, and the file that holds them all."""
 
     DEFAULT_CSS = """
     NextStep .bundle-label { color: $text-muted; width: 1fr; }
@@ -46,8 +46,8 @@ class NextStep(PeerFormStep):
     BINDINGS = [Binding("ctrl+s", "write_bundle", N_("Write federation file"))]
     fields = BUNDLE_FIELDS
     step_id = "next"
-    title = N_("Follow-on resources")
-    heading = N_("Follow-on resources for {peer}")
+    title = N_("Federation resources")
+    heading = N_("Federation resources for {peer}")
     list_id = "next-list"
 
     class Edited(Message):
@@ -174,7 +174,7 @@ class NextStep(PeerFormStep):
             return
         self.post_message(self.Edited())
         if plan is None or not fo.can_write:
-            self.app.notify(_("Fix the follow-on resources' errors first (see under the fields)"), severity="error",
+            self.app.notify(_("Fix the federation resources' errors first (see under the fields)"), severity="error",
                             markup=False)
             return
         name = visible(fo.path_text())
@@ -198,7 +198,7 @@ class NextStep(PeerFormStep):
                 self._write(plan, name)
 
         self.app.push_screen(ConfirmModal(fill(_("Overwrite {file}?"), file=(name, "bold")), fill(
-            _("Replace {file} with the follow-on resources on the right; the difference is below."),
+            _("Replace {file} with the federation resources on the right; the difference is below."),
             file=(name, "bold")), diff=plan.diff, yes=_("Overwrite"), no=_("Cancel")), answered)
 
     def _write(self, plan: BundleWrite, name: str) -> None:

@@ -204,7 +204,7 @@ class WizardScreen(Screen):
         if self.step == "next":   # its own form counts anyway: no extra work on the keystroke path
             self._next_counts = self.session.federation_resource_counts()
         elif self._next_counts is not None:   # Next steps was opened
-            # Elsewhere, an edit can change the follow-on resources too, but counting them (the
+            # Elsewhere, an edit can change the federation resources too, but counting them (the
             # cross-file rules over every peer) costs up to 50 ms on 50 peers: once typing pauses.
             if self._next_recount is not None:
                 self._next_recount.stop()
@@ -247,7 +247,7 @@ class WizardScreen(Screen):
         self._preview.show(lines, changed, s.focus_line, follow=follow)
 
     def _show_bundle(self, *, follow: bool = True) -> None:
-        """On the Next-steps step the preview shows the follow-on resources, at the field being edited."""
+        """On the Next-steps step the preview shows the federation resources, at the field being edited."""
         s = self.session
         fo = s.federation_resources
         key = ("next", s.revision, fo.revision, self._bundle_focus)

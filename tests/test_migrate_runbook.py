@@ -32,8 +32,9 @@ def test_every_oc_command_takes_its_context_before_the_container_command():
 
 def _pause_rerun(runbook_plan: dict) -> list[str]:
     pause, = [s for s in runbook_plan["steps"] if "loadBalancer" in s["command"]]
-    command = pause["why"].split("run again with it: ")[1].split(". Until then")[0]
-    return shlex.split(command.replace("<address>", "203.0.113.50"))
+    fetch, rerun = pause["command"].split("\n")
+    assert rerun.startswith("# smfed-wizard migrate ")
+    return shlex.split(rerun[2:].replace("=ADDRESS", "=203.0.113.50"))
 
 
 def test_the_pause_rerun_works_from_dir_with_the_decisions_made(tmp_path, monkeypatch, capsys):
@@ -57,6 +58,15 @@ def test_the_pause_rerun_works_from_dir_with_the_decisions_made(tmp_path, monkey
     remote = (out / "east-mesh" / "3-remote-gateways.yaml").read_text()
     assert "203.0.113.50" in remote and "west-remote" in remote
     assert "exportTo:\n  - client" in (out / "east-mesh" / "3-import.yaml").read_text()
+
+
+def test_the_rerun_command_is_copied_from_the_runbook_as_written(tmp_path):
+    # in the prose, Markdown escaping would put backslashes into it (exportTo \\*, \\<address\\>)
+    m = migrate([load_source(str(GUIDE / "east")), load_source(str(GUIDE / "west"))], Choices(export_to={"": "*"}),
+                str(tmp_path))
+    block = m.runbook().split("oc get service eastwestgateway-istio")[1].split("```")[0]
+    rerun = next(line.strip() for line in block.splitlines() if line.strip().startswith("# smfed-wizard"))
+    assert "\\" not in rerun and "--export-to '*'" in rerun and rerun.endswith("--address west-mesh=ADDRESS")
 
 
 def test_the_rerun_names_a_relative_output_folder_absolutely(tmp_path, monkeypatch):

@@ -53,6 +53,9 @@ class Step:
                 "files": list(self.files), "reversible": self.reversible, "why": self.why.text()}
 
 
+RERUN_ADDRESS = "ADDRESS"     # what the user replaces in the re-run command of the address pause
+
+
 def why(msgid: str, **args) -> Why:
     return Why(msgid, tuple(sorted(args.items())))
 
@@ -163,9 +166,11 @@ def _export(s: _Steps, artifacts: list[Artifact], imports: list[Imported], rerun
                          "changed, run again with --address {mesh}=<new address>"), address=d.address[mesh.index],
                          mesh=mesh.label)
         else:
-            reason = why(N_("pause: read the east-west gateway's address (empty: wait and read again); then run again "
-                         "with it: {rerun} --address {mesh}=<address>. Until then the istio-remote Gateways hold a "
-                         "placeholder the API server refuses"), rerun=rerun, mesh=mesh.label)
+            reason = why(N_("pause: read the east-west gateway's address (empty: wait and read again), then run the "
+                         "migration again with it: the command after # (ADDRESS replaced). Until then the istio-remote "
+                         "Gateways hold a placeholder the API server refuses"))
+            # in the command block, not in the prose: copied from there it is not Markdown-escaped
+            fetch += "\n# " + rerun + " " + shlex.join(["--address", f"{mesh.label}={RERUN_ADDRESS}"])
         s.add("export", mesh, "wait", fetch, reason, importers, reversible=True)
 
 

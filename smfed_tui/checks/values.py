@@ -18,25 +18,24 @@ GATEWAY_KINDS = (N_("egress"), N_("ingress"))
 VERSION_RE = re.compile(r"^v(\d+)\.(\d+)$")
 
 
-def dns1035_problem(name: str) -> str | None:
+def _dns_label_problem(name: str, pattern: re.Pattern, shape: str) -> str | None:
     if not name:
         return _("must not be empty")
     if len(name) > 63:
         return _("is {length} characters long; at most 63").format(length=len(name))
-    if not DNS1035.match(name):
-        return _("must consist of lower-case letters, digits or '-', start with a letter and end "
-                 "with a letter or digit")
-    return None
+    return None if pattern.match(name) else shape
+
+
+def dns1035_problem(name: str) -> str | None:
+    """A DNS-1035 label (a gateway name, a Service name): it starts with a letter."""
+    return _dns_label_problem(name, DNS1035, _("must consist of lower-case letters, digits or '-', start with a "
+                                               "letter and end with a letter or digit"))
 
 
 def dns1123_problem(name: str) -> str | None:
-    if not name:
-        return _("must not be empty")
-    if len(name) > 63:
-        return _("is {length} characters long; at most 63").format(length=len(name))
-    if not DNS1123.match(name):
-        return _("must consist of lower-case letters, digits or '-', and start and end with a letter or digit")
-    return None
+    """A DNS-1123 label (a namespace, a resource name): it may start with a digit."""
+    return _dns_label_problem(name, DNS1123, _("must consist of lower-case letters, digits or '-', and start and "
+                                               "end with a letter or digit"))
 
 
 # A ServiceMeshPeer's name becomes the DNS label `<name>-imports` / `<name>-exports`

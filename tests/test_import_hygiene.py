@@ -193,3 +193,17 @@ def test_no_test_module_imports_another_or_conftest():
                 if top.startswith("test_") or top == "conftest":
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
     assert offenders == []
+
+
+def test_exit_codes_are_defined_in_one_module():
+    """Every EXIT_* constant is smfed_tui/exit_codes.py's; other modules import it."""
+    import ast
+    defined = []
+    for path in sorted(module_files().values()):
+        if path.name == "exit_codes.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+            defined += [f"{path.relative_to(ROOT)}:{node.lineno} {name}" for name in names if name.startswith("EXIT_")]
+    assert defined == []

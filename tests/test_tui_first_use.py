@@ -206,3 +206,14 @@ async def test_titles_say_whose_gateway_and_which_direction(red_mesh):
         await go_to(pilot, "next")
         label = str(app.screen.query_one("#field-bundle-node-ports .field-label").render())
         assert "Node ports of the peer's ingress, which this mesh dials" in label
+
+
+async def test_the_preview_takes_the_width_the_form_does_not_need(red_mesh):
+    """At 160 columns the preview cut YAML lines at about 60 columns while 50 columns of the form stayed
+    empty: the form stops growing where its fields have room, the preview takes the rest."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wizard_ready(pilot)
+        await pilot.pause()
+        form, preview = app.screen.query_one("#switcher"), app.screen.query_one("#preview-pane")
+        assert form.size.width <= 64 and preview.size.width >= 70

@@ -56,6 +56,19 @@ def find_objects(documents: list[Node]) -> list[KubeObject]:
     return found
 
 
+def raw_object_templates(objects: list[KubeObject]) -> list[Node]:
+    """The `spec.object-templates-raw` values of the ConfigurationPolicies found: objects written as a
+    template string, which are not YAML nodes of the file and so are not read (a reason to give when no
+    SMCP is found, instead of saying there is none)."""
+    out = []
+    for obj in objects:
+        if obj.kind == "ConfigurationPolicy":
+            raw = get_value(obj.node, "spec", "object-templates-raw")
+            if raw is not None:
+                out.append(raw)
+    return out
+
+
 def smcp_label(node: MappingNode) -> str:
     """`namespace/name` (or `name` when it sets no namespace), as `--smcp` takes it."""
     name = scalar_at(node, "metadata", "name") or "?"

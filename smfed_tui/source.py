@@ -15,7 +15,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError
 from .i18n import _
-from .kube_objects import SMCP_KIND, KubeObject, find_objects, select_smcp, several_smcps_error
+from .kube_objects import (SMCP_KIND, KubeObject, find_objects, raw_object_templates, select_smcp,
+                           several_smcps_error)
 from .yaml_nodes import bool_value, get, get_value, int_value, is_null, scalar_at
 
 # the node helpers are part of this module's interface (most of the core reads nodes through here)
@@ -235,6 +236,14 @@ def require_smcp_v2(src: Source) -> MappingNode:
     """The SMCP mapping, or an InputError saying why this file cannot be edited as one."""
     if src.smcp is None and len(src.smcps) > 1:
         raise several_smcps_error(src.smcps, src.path)
+    raw = raw_object_templates(src.objects) if src.smcp is None else []
+    if raw:
+        mark = raw[0].start_mark
+        raise InputError(_("no ServiceMeshControlPlane read in this file: a ConfigurationPolicy holds its objects in "
+                           "object-templates-raw, a template string the wizard does not read"),
+                         path=src.path, line=mark.line + 1, column=mark.column + 1,
+                         hint=_("write them as object-templates (a list of objectDefinitions) to check and edit the "
+                                "SMCP in place, or keep the SMCP in a file of its own"))
     if src.smcp is None:
         kinds = list(dict.fromkeys(o.kind for o in src.objects if o.kind))
         what = ", ".join(kinds) or _("no Kubernetes object")

@@ -342,3 +342,20 @@ def test_bundle_takes_smcp_too(copy, tmp_path):
     assert rc == 0, err
     bundle = list(yaml.safe_load_all((tmp_path / "out" / "federation.yaml").read_text()))
     assert {(d["kind"], d["metadata"]["namespace"]) for d in bundle} >= {("ServiceMeshPeer", "green-mesh-system")}
+
+
+def test_an_smcp_in_object_templates_raw_is_named_as_not_read_where_it_is(tmp_path):
+    # a template string is no YAML node of the file: the SMCP there cannot be edited in place, and the
+    # message says so at that key instead of claiming the file holds no SMCP
+    path = tmp_path / "policy.yaml"
+    shutil.copy(GITOPS / "policy-object-templates-raw.yaml", path)
+    before = path.read_bytes()
+    line, column = line_col(before.decode(), "|")
+    for argv in (("validate", str(path)), ("edit", str(path), "--peer", "blue-mesh")):
+        rc, out, err = run(*argv)
+        said = out + err     # validate reports on stdout, edit on stderr
+        assert rc == 2
+        assert f"{path}:{line}:{column}: error: no ServiceMeshControlPlane read in this file: a ConfigurationPolicy " \
+               "holds its objects in object-templates-raw" in said
+        assert "write them as object-templates" in said
+    assert path.read_bytes() == before

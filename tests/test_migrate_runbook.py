@@ -67,6 +67,8 @@ def test_the_rerun_command_is_copied_from_the_runbook_as_written(tmp_path):
     block = m.runbook().split("oc get service eastwestgateway-istio")[1].split("```")[0]
     rerun = next(line.strip() for line in block.splitlines() if line.strip().startswith("# smfed-wizard"))
     assert "\\" not in rerun and "--export-to '*'" in rerun and rerun.endswith("--address west-mesh=ADDRESS")
+    prose = next(line for line in m.runbook().splitlines() if "pause: read the east-west gateway's address" in line)
+    assert "\\" not in prose and "commented-out command below" in prose
 
 
 def test_the_rerun_names_a_relative_output_folder_absolutely(tmp_path, monkeypatch):

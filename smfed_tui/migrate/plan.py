@@ -167,8 +167,8 @@ def _export(s: _Steps, artifacts: list[Artifact], imports: list[Imported], rerun
                          mesh=mesh.label)
         else:
             reason = why(N_("pause: read the east-west gateway's address (empty: wait and read again), then run the "
-                         "migration again with it: the command after # (ADDRESS replaced). Until then the istio-remote "
-                         "Gateways hold a placeholder the API server refuses"))
+                         "migration again with it: the commented-out command below, with ADDRESS replaced. Until then "
+                         "the istio-remote Gateways hold a placeholder the API server refuses"))
             # in the command block, not in the prose: copied from there it is not Markdown-escaped
             fetch += "\n# " + rerun + " " + shlex.join(["--address", f"{mesh.label}={RERUN_ADDRESS}"])
         s.add("export", mesh, "wait", fetch, reason, importers, reversible=True)

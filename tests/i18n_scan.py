@@ -192,7 +192,7 @@ ALLOWED = (
     ("smfed_tui/migrate/plan.py", "PEERS_CONNECTED", None, "a kubectl jsonpath expression, shown as is"),
     ("smfed_tui/migrate/write.py", "GENERATOR", "smfed-wizard migrate", "a marker in plan.json, read by the next run"),
     ("smfed_tui/migrate/write.py", "write_output", None, "a programming error (a path outside the output), never shown"),
-    ("smfed_tui/plain.py", "print_next_steps", None, "a command line, shown as is"),
+    ("smfed_tui/plain_apply.py", "print_next_steps", None, "a command line, shown as is"),
     ("smfed_tui/source.py", "parse", "{}: U+{}", "PyYAML's reason and a code point, inside a translated message"),
     ("smfed_tui/splice.py", "result", None, "a programming error (overlapping edits), never shown"),
 )

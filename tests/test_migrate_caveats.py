@@ -54,3 +54,16 @@ def test_a_load_balancer_ingress_is_not_warned(tmp_path):
     fed = Federation({"east-mesh": "east.local", "west-mesh": "west.local"},
                      [Import("east-mesh", "west-mesh", "a", "httpbin")]).build()
     assert not warnings_about(run(fed, tmp_path), "not a LoadBalancer")
+
+
+def test_meshes_without_a_kube_context_are_named_once(tmp_path):
+    fed = Federation({"east-mesh": "east.local", "west-mesh": "west.local"},
+                     [Import("east-mesh", "west-mesh", "a", "httpbin")]).build()
+    sources = [load_source(p) for p in fed.write(tmp_path / "in")]
+    about_context = [f for f in migrate(sources, Choices(contexts={"east-mesh": "east"})).warnings
+                     if "kube context" in f.message]
+    assert len(about_context) == 1 and about_context[0].code == "SMF330"
+    assert "for west-mesh run on the cluster oc is logged in to" in about_context[0].message
+    assert "--kube-context" in about_context[0].hint
+    both = Choices(contexts={"east-mesh": "east", "west-mesh": "west"})
+    assert not [f for f in migrate(sources, both).warnings if "kube context" in f.message]

@@ -14,7 +14,7 @@ from .. import crd_schema
 from ..findings import Finding, sort_key
 from ..i18n import _, language
 from .artifacts import Artifact, build_artifacts, gateway_removal, merge_patch
-from .caveats import exporter_exposure, several_peers
+from .caveats import exporter_exposure, no_context, several_peers
 from .decisions import Choices, Decisions, resolve
 from .findings import NOWHERE, decision, flagged, is_refusal, refused
 from .load import MeshSource
@@ -100,7 +100,7 @@ def migrate(sources: list[MeshSource], choices: Choices, output: str | None = No
     imports = all_imports(meshes, findings)
     pairs = sorted({(i.importer, i.exporter) for i in imports})
     decisions, more = resolve(meshes, pairs, choices)
-    findings += more + several_peers(meshes) + exporter_exposure(meshes, imports)
+    findings += more + several_peers(meshes) + exporter_exposure(meshes, imports) + no_context(meshes, decisions)
     for mesh in meshes:
         for missing in gateway_removal(mesh)[1]:
             findings.append(flagged("SMF333", mesh.smcp.at("spec.gateways"), _(

@@ -8,12 +8,16 @@
 - An exporting mesh whose federation ingress is not a LoadBalancer: the guide's east-west gateway is a
   LoadBalancer Service and its address is read from the load balancer (§7.2-10); on a platform without
   one, the runbook's wait and address pause never end.
+- Meshes without a kube context: their commands run on whatever cluster `oc` is logged in to. Both
+  clusters often have the same `istio-system/basic` and the same federation gateway names, so a step
+  run on the wrong one succeeds there (the irreversible gateway removal included).
 """
 from __future__ import annotations
 
 from ..findings import Finding
 from ..i18n import _
-from .findings import flagged
+from .decisions import Decisions
+from .findings import NOWHERE, flagged
 from .pairing import Mesh, dig
 from .services import Imported
 
@@ -54,3 +58,14 @@ def exporter_exposure(meshes: list[Mesh], imports: list[Imported]) -> list[Findi
                 _("make sure the cluster can give a LoadBalancer an address (e.g. MetalLB) before phase 2; "
                   "otherwise expose the east-west gateway yourself and test the path before deleting anything")))
     return out
+
+
+def no_context(meshes: list[Mesh], decisions: Decisions) -> list[Finding]:
+    missing = [m.label for m in meshes if m.index not in decisions.context]
+    if not missing:
+        return []
+    return [flagged("SMF330", NOWHERE, _(
+        "assumed: the runbook's commands for {meshes} run on the cluster oc is logged in to (no kube context named): "
+        "a step run on the wrong cluster can succeed there, the irreversible ones too").format(meshes=", ".join(missing)),
+        _("name each mesh's context with --kube-context MESH=CONTEXT (then every command carries it), or switch "
+          "with oc config use-context before each step"))]

@@ -9,6 +9,7 @@ NOTHING is written (a partial runbook could be followed into a broken mesh); 2 u
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import apply as kube
@@ -103,6 +104,14 @@ def choices_from(args) -> Choices:
 
 def load_sources(args, choices: Choices) -> list[MeshSource]:
     """Each SOURCE: read from its files, or live from its context (read-only)."""
+    seen: dict[str, str] = {}
+    for text in args.sources:   # the same mesh twice would pair with itself (equal trust domains)
+        key = text if text.startswith(LIVE_PREFIX) else os.path.realpath(text)
+        if key in seen:
+            raise UsageError(_("SOURCE {source} is given twice (as {first!r} and {again!r})").format(
+                                 source=key, first=seen[key], again=text),
+                             hint=_("give each mesh once"))
+        seen[key] = text
     live = [s for s in args.sources if s.startswith(LIVE_PREFIX)]
     sources: dict[str, MeshSource] = {}
     if live:

@@ -367,3 +367,22 @@ def test_istio_version_must_be_one_the_target_operator_serves(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "not served by the OSSM 3.0 operator" in err and "v1.24-latest" in err
     assert main(["migrate", *paths, "-o", str(tmp_path / "o2"), "--istio-version", "v1.24.6"]) == 0
+
+
+def test_a_source_that_does_not_exist_is_said_as_such(tmp_path, capsys):
+    fed = bidirectional()
+    east, _west = fed.write(tmp_path / "in")
+    missing = str(tmp_path / "wset")
+    assert main(["migrate", east, missing, "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"{missing}: error: no such file or directory" in err and "context:NAME" in err
+    assert "names a file, not a directory" not in err      # a SOURCE may well be a directory
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_same_source_twice_is_a_usage_error_not_two_meshes(tmp_path, capsys):
+    fed = bidirectional()
+    east, _west = fed.write(tmp_path / "in")
+    assert main(["migrate", east, east + "/", "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "is given twice" in err and "SMF303" not in err and not (tmp_path / "out").exists()

@@ -88,6 +88,10 @@ class MeshSource:
 
 def source_files(path: str) -> list[str]:
     """The YAML/JSON files of a SOURCE path: the file itself, or every such file below a directory."""
+    if not os.path.exists(path):
+        raise InputError(_("no such file or directory"), path=path,
+                         hint=_("give the file or folder holding the mesh's resources (oc get -o yaml), or "
+                                "context:NAME to read them from a cluster"))
     if not os.path.isdir(path):
         return [path]
     found = []

@@ -169,7 +169,8 @@ class Placement:
 
     def _node_port_paths(self):
         for p in self.mesh.peers:
-            for number, value in ((TLS_PORT, p.exposure.tls_node_port), (DISCOVERY_PORT, p.exposure.discovery_node_port)):
+            exposure = p.exposure
+            for number, value in ((TLS_PORT, exposure.tls_node_port), (DISCOVERY_PORT, exposure.discovery_node_port)):
                 yield p, number, value, path_text(gateway_base("ingress", p.ingress) + node_port_path(number))
 
     def _echo_node_port(self, f: Finding) -> list[Finding]:

@@ -203,7 +203,8 @@ def test_exit_codes_are_defined_in_one_module():
         if path.name == "exit_codes.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            targets = (node.targets if isinstance(node, ast.Assign) else
+                       [node.target] if isinstance(node, ast.AnnAssign) else [])
             names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
             defined += [f"{path.relative_to(ROOT)}:{node.lineno} {name}" for name in names if name.startswith("EXIT_")]
     assert defined == []

@@ -15,6 +15,7 @@ from .. import crd_schema
 from ..checks.values import version_tuple
 from ..findings import Finding
 from ..i18n import _
+from ..smcp_paths import TRUST_DOMAIN
 from .findings import flagged, refused
 from .load import Loaded, MeshSource
 
@@ -90,7 +91,7 @@ class Mesh:
 def _mesh(index: int, src: MeshSource, findings: list[Finding]) -> Mesh:
     smcp = src.smcp()
     spec = smcp.obj.get("spec") or {}
-    domain = dig(spec, "security", "trust", "domain")
+    domain = dig(spec, *TRUST_DOMAIN[1:])   # the path below spec
     if not domain:
         domain = DEFAULT_TRUST_DOMAIN
         findings.append(flagged("SMF330", smcp.at("spec.security.trust.domain"), _(

@@ -13,6 +13,7 @@ import ipaddress
 
 from ..i18n import _
 from ..model import DISCOVERY_PORT, TLS_PORT
+from ..smcp_paths import TRUST_DOMAIN
 from .certs import NotACertificate
 from .codes import problem
 from .model import Problem
@@ -45,7 +46,7 @@ def names_a_read_mesh(side: Side, sides: list[Side], reads) -> bool:
         if read is side.read or not read.has_read("ServiceMeshPeer"):   # not read is not missing
             continue
         for smcp in read.items("ServiceMeshControlPlane"):
-            if str(dig(smcp, "spec", "security", "trust", "domain", default="cluster.local")) == side.peer_trust_domain:
+            if str(dig(smcp, *TRUST_DOMAIN, default="cluster.local")) == side.peer_trust_domain:
                 return True
     return False
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from ..i18n import _
 from ..model import DISCOVERY_PORT, TLS_PORT
+from ..smcp_paths import TRUST_DOMAIN
 from .certs import Certificate, NotACertificate, read_pem_bundle
 from .codes import problem
 from .model import Problem
@@ -118,7 +119,7 @@ class Side:
         smcp = self.smcp
         if smcp is None:
             return None
-        return str(dig(smcp, "spec", "security", "trust", "domain", default="cluster.local"))
+        return str(dig(smcp, *TRUST_DOMAIN, default="cluster.local"))
 
     @property
     def smcp(self) -> dict | None:

@@ -39,6 +39,8 @@ PLACEMENT_API = "cluster.open-cluster-management.io/v1beta1"
 # (namespaceName.policyName) should not exceed 63 characters", open-cluster-management-io/
 # governance-policy-propagator commit c93f938, ACM-3558)
 _REPLICATED_NAME_MAX = 63
+# what Argo CD clones: a URL (https, http, ssh, git) or the scp-like USER@HOST:PATH, without spaces
+_REPO_URL = re.compile(r"(?:(?:https?|ssh|git)://[^\s/]+(?:/\S*)?|[\w.-]+@[\w.-]+:\S+)")
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,13 @@ def options_from_args(args) -> GitOpsOptions:
                              file=args.topology_file))
     if args.argocd is None and (args.repo_url or args.repo_path):
         raise UsageError(_("--repo-url and --repo-path are for --argocd"), hint=_("add --argocd NAMESPACE"))
+    if args.repo_url is not None and not _REPO_URL.fullmatch(args.repo_url):
+        raise UsageError(_("--repo-url {url!r} is not a Git repository URL Argo CD can clone").format(url=args.repo_url),
+                         hint=_("give https://HOST/PATH.git, ssh://HOST/PATH or USER@HOST:PATH"))
+    if args.repo_path is not None and ".." in args.repo_path.replace(os.sep, "/").split("/"):
+        # Argo CD refuses an application path that leaves the repository
+        raise UsageError(_("--repo-path {path!r} leaves the repository").format(path=args.repo_path),
+                         hint=_("give the folder of DIR inside the repository, from its top (e.g. clusters/federation)"))
     return GitOpsOptions(args.acm, args.argocd, args.repo_url, args.repo_path)
 
 

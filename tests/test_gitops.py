@@ -256,12 +256,26 @@ def test_the_repository_path_is_found_from_the_git_work_tree(tmp_path, monkeypat
     (["--repo-url", REPO], "--repo-url and --repo-path are for --argocd"),
     (["--acm", "Not_A_Namespace"], "--acm 'Not_A_Namespace': a namespace name must consist of lower-case"),
     (["--argocd", ""], "--argocd '': a namespace name must not be empty"),
+    # Argo CD could neither clone the first nor use a path outside the repository
+    (["--argocd", "openshift-gitops", "--repo-url", "fleet repo"], "--repo-url 'fleet repo' is not a Git repository URL"),
+    (["--argocd", "openshift-gitops", "--repo-path", "../fleet"], "--repo-path '../fleet' leaves the repository"),
 ])
 def test_wrong_gitops_flags_are_usage_errors(tmp_path, argv, words):
     topology = tmp_path / "fleet.yaml"
     topology.write_text(THREE)
     rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), *argv)
     assert rc == 2 and words in err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("url", [REPO, "git@github.com:platform/fleet.git", "ssh://git@git.example.com/fleet"])
+def test_repository_urls_argo_cd_clones_are_taken(tmp_path, url):
+    topology = tmp_path / "fleet.yaml"
+    topology.write_text(THREE)
+    rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--argocd", "openshift-gitops",
+                        "--repo-url", url, "--repo-path", "clusters/federation")
+    assert rc == 0, err
+    appset = yaml.safe_load((tmp_path / "out" / "applicationset.yaml").read_text())
+    assert appset["spec"]["template"]["spec"]["source"]["repoURL"] == url
 
 
 # --- the cluster key ---------------------------------------------------------------------------------

@@ -101,6 +101,10 @@ def gitops_files(topo: Topology, outputs: list[MeshOutput], directory: str,
             files.append((os.path.join(base, POLICY), acm_policy(out, topo.spec(out.name), options.acm_namespace)))
     if options.acm_namespace:
         notes += _placeholder_notes(outputs, directory)
+        # a ConfigurationPolicy creates what it holds, not the namespace it goes in: NonCompliant until then
+        notes.append(_("the policies create no namespace: {namespaces} must exist on their clusters first (an "
+                       "object in a missing namespace leaves the policy NonCompliant)").format(
+                           namespaces=", ".join(sorted({f"{spec.namespace} ({spec.cluster})" for spec in topo.meshes}))))
         notes.append(_("the Placements choose from the ManagedClusterSets bound to namespace {namespace} on the hub: "
                        "bind the set that holds your clusters there (a ManagedClusterSetBinding), or they select "
                        "no cluster").format(namespace=options.acm_namespace))

@@ -201,6 +201,15 @@ def test_each_policy_enforcing_a_placeholder_root_is_named(tmp_path):
     assert "REPLACE ME" not in (tmp_path / "out" / "blue-mesh" / "policy.yaml").read_text()
 
 
+def test_acm_says_which_namespaces_must_exist_on_which_cluster(written, tmp_path):
+    topology = tmp_path / "fleet.yaml"     # written by the fixture; run again to read the notes
+    rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "again"), "--acm", "rhacm-policies")
+    assert rc == 0, err
+    note = next(line for line in err.splitlines() if "the policies create no namespace" in line)
+    assert "blue-mesh-system (green-cluster), green-system (green-cluster), red-mesh-system (red-cluster) must " \
+           "exist on their clusters first" in note
+
+
 def test_no_placeholder_note_once_every_root_is_given(tmp_path):
     topology = _with_roots(tmp_path, ["red-mesh", "green-mesh", "blue-mesh"])
     rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "rhacm-policies")

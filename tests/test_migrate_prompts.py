@@ -89,3 +89,21 @@ def test_the_command_shows_the_findings_before_it_asks_to_write(tmp_path, capsys
 def test_tui_needs_a_terminal(tmp_path, capsys):
     code = main(["migrate", str(GUIDE / "east"), str(GUIDE / "west"), "-o", str(tmp_path / "o"), "--tui"])
     assert code == 2 and "--tui needs a terminal" in capsys.readouterr().err
+
+
+def test_an_ipv6_address_given_as_a_flag_is_shown_and_asked_again_not_dropped(capsys):
+    # resolve refuses an IPv6 address (SMF313) and leaves it out; the form showed the field empty, so
+    # Enter wrote the placeholder and the user's flag was gone without a word
+    from smfed_tui.migrate.form import decision_fields, problems
+    given = Choices(addresses={"west-mesh": "2001:db8::1"})
+    fields = decision_fields(sources(), given)
+    address = next(f for f in fields if f.key == "address:west-mesh")
+    assert address.value == "2001:db8::1"
+    assert "IPv6" in problems(fields, {f.key: f.value for f in fields})["address:west-mesh"]
+    with create_pipe_input() as inp:
+        inp.send_text(ENTER * 4 + ENTER + CLEAR + "203.0.113.9" + ENTER + ENTER * 6)
+        inp.close()
+        with create_app_session(input=inp, output=DummyOutput()):
+            choices = ask_decisions(sources(), given, Asker(questionary))
+    assert "IPv6" in capsys.readouterr().out
+    assert choices.addresses == {"west-mesh": "203.0.113.9"}

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 
 from ..i18n import N_, _
 from .decisions import (UPDATE_STRATEGIES, Choices, address_type, client_problem, export_to_problem, is_ipv6,
-                        local_network_problem, name_problem, remote_network_problem, resolve, version_problem)
+                        local_network_problem, mesh_by_ref, name_problem, remote_network_problem, resolve,
+                        version_problem)
 from .load import MeshSource
 from .pairing import Mesh, pair
 from .services import all_imports
@@ -87,10 +88,14 @@ def decision_fields(sources: list[MeshSource], choices: Choices) -> list[Decisio
                                     ",".join(decisions.export_to[i]),
                                     _("* is every namespace, as 2.x was; or namespaces separated by commas"),
                                     _alone(export_to_problem)))
+    # the address as given (flag or cluster), not as resolved: resolve leaves out one it refuses (IPv6),
+    # and the form would then show it empty and write the placeholder instead of saying why
+    given = {mesh_by_ref(meshes, ref, "--address").index: value for ref, value in choices.addresses.items()}
     for e in sorted({e for _i, e in pairs}):
+        address = given.get(e) or meshes[e].source.eastwest_address or ""
         fields.append(DecisionField(f"address:{meshes[e].label}",
                                     _("East-west gateway address of {mesh} (empty: not made yet)").format(
-                                        mesh=meshes[e].label), decisions.address.get(e, ""),
+                                        mesh=meshes[e].label), address,
                                     _("the runbook pauses for it after phase 2 when it is empty"),
                                     _alone(_address_problem), optional=True))
     for i in sorted({i for i, _e in pairs}):

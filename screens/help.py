@@ -21,12 +21,13 @@ KEYS = (
     ("a / d", N_("add / remove a peer (in a peer list); ctrl+o adds a peer anywhere")),
     ("ctrl+delete", N_("remove the selected peer from any of its fields (Peers, Exposure, Next steps), after a "
                        "confirmation")),
-    ("ctrl+s", N_("write the file (after a confirmation showing the diff); on Next steps, the file of the "
+    ("ctrl+s", N_("write the file, after a confirmation (the diff; for a new file, where it goes and its size); "
+                  "with errors, it says which and offers to go to the first; on Next steps, the file of the "
                   "federation resources")),
-    ("ctrl+r", N_("apply to the cluster (server-side diff, then confirm)")),
+    ("ctrl+r", N_("apply to the cluster (server-side diff, then confirm; not while the SMCP has an error)")),
     ("f2", N_("show / hide the YAML preview")),
     ("f1", N_("this help")),
-    ("ctrl+q", N_("quit without writing (exit code 130; 0 after a write)")),
+    ("ctrl+q", N_("quit (exit code 130; 0 after a write), asking first whenever something is not written")),
 )
 
 
@@ -46,9 +47,11 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll():
                 yield Static(Content.styled(_("smfed-wizard help"), "bold $text-accent"), classes="help-title")
                 yield Static(Content(_("Federation gateways for an OpenShift Service Mesh 2.x "
-                                       "ServiceMeshControlPlane. Every field is checked as you type; the YAML on "
-                                       "the right follows each key. Errors block writing and applying, warnings "
-                                       "do not. Esc or f1 closes this.")), classes="help-text")
+                                       "ServiceMeshControlPlane. Every field is checked as you type; the YAML "
+                                       "preview follows each key. An error your edit brings in, or leaves in a "
+                                       "value you changed, blocks writing (errors the file already had elsewhere "
+                                       "do not); any error blocks applying; warnings never block. Esc or f1 "
+                                       "closes this.")), classes="help-text")
                 yield Static(Content.styled(_("Keys"), "bold"), classes="help-title")
                 width = max(cells(k) for k, _text in KEYS)
                 yield Static(Content("\n").join(

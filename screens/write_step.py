@@ -88,7 +88,7 @@ class WriteStep(Widget):
         self._key = key
         plan = session.write_plan()   # what ctrl+s does, as the core decides it (smfed_tui.write_plan)
         blocked = plan.blocked
-        what = plan.what()
+        what = plan.what(directory=False)   # the dialog names the directory; this panel, the file
         lines = [] if plan.unchanged and blocked else [   # "no changes" beside a field being fixed misleads
             Content(what + ("" if plan.new_file or plan.unchanged or plan.path is None
                             else " " + _("You confirm the diff first.")))]

@@ -65,13 +65,18 @@ class WritePlan:
     def blocker_count(self) -> int:
         return len(self.blocking) + self.invalid_fields
 
-    def what(self) -> str:
-        """One sentence: what the write does, where."""
+    def what(self, *, directory: bool = True) -> str:
+        """One sentence: what the write does, where (`directory`: a new file's directory too; a panel
+        that stays on screen names the file alone)."""
         if self.path is None:
             return _("No file name yet: writing asks for one.")
         name = os.path.basename(self.path)
         if self.new_file:
             lines = self.data.count(b"\n") + (0 if self.data.endswith(b"\n") or not self.data else 1)
+            if not directory:
+                return ngettext("Create {file}: {count} line, {size} bytes.",
+                                "Create {file}: {count} lines, {size} bytes.", lines).format(
+                    file=name, count=lines, size=len(self.data))
             return ngettext("Create {file} in {directory}: {count} line, {size} bytes.",
                             "Create {file} in {directory}: {count} lines, {size} bytes.", lines).format(
                 file=name, directory=os.path.dirname(os.path.abspath(self.path)), count=lines, size=len(self.data))

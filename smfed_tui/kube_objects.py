@@ -17,6 +17,9 @@ from .i18n import _
 from .yaml_nodes import get_value, scalar_at
 
 SMCP_KIND = "ServiceMeshControlPlane"
+# the API group of RHACM's Policy and ConfigurationPolicy: a file naming it is an RHACM policy file,
+# whose `{{ }}` are RHACM's own templates (filled in by the hub or the managed cluster), not Helm's
+RHACM_POLICY_GROUP = "policy.open-cluster-management.io/"
 
 # kind -> where its wrapped objects are: a list of items, each the object or holding it under a key
 _WRAPPERS: dict[str, tuple[tuple[str, ...], str | None]] = {

@@ -15,8 +15,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError
 from .i18n import _
-from .kube_objects import (SMCP_KIND, KubeObject, find_objects, raw_object_templates, select_smcp,
-                           several_smcps_error)
+from .kube_objects import (RHACM_POLICY_GROUP, SMCP_KIND, KubeObject, find_objects, raw_object_templates,
+                           select_smcp, several_smcps_error)
 from .yaml_nodes import bool_value, get, get_value, int_value, is_null, scalar_at
 
 # the node helpers are part of this module's interface (most of the core reads nodes through here)
@@ -196,6 +196,12 @@ def parse(data: bytes, path: str, *, trusted: bool = False, smcp: str | int | No
     text, bom, crlf = decode(data, path)
     if not trusted:
         marker = find_template_marker(text)
+        if marker and RHACM_POLICY_GROUP in text:
+            raise InputError(_("an RHACM policy template (`{{ }}`): the hub or the managed cluster fills this value in, "
+                               "so the SMCP cannot be checked or edited as the cluster will get it"), path=path,
+                             line=marker[0], column=marker[1],
+                             hint=_("check what the cluster gets (oc get smcp -n NAMESPACE -o yaml there); to use the "
+                                    "wizard on this file, keep templated values out of it"))
         if marker:
             raise InputError(_("this is a template (Helm, Jinja or Go `{{ }}`), not a YAML file"), path=path,
                              line=marker[0], column=marker[1],

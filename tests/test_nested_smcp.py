@@ -359,3 +359,26 @@ def test_an_smcp_in_object_templates_raw_is_named_as_not_read_where_it_is(tmp_pa
                "holds its objects in object-templates-raw" in said
         assert "write them as object-templates" in said
     assert path.read_bytes() == before
+
+
+def test_an_rhacm_template_is_named_as_rhacm_s_not_as_helm_s(tmp_path):
+    # RHACM fills `{{hub ... hub}}` in when it copies the policy: "render it with helm template" is no way out
+    path = tmp_path / "policy.yaml"
+    shutil.copy(GITOPS / "policy-hub-template.yaml", path)
+    before = path.read_bytes()
+    line, column = line_col(before.decode(), "{{hub")
+    for argv in (("validate", str(path)), ("edit", str(path), "--peer", "blue-mesh")):
+        rc, out, err = run(*argv)
+        assert rc == 2
+        assert f"{path}:{line}:{column}: error: an RHACM policy template" in out + err
+        assert "helm template" not in out + err
+    assert path.read_bytes() == before
+
+
+def test_a_helm_template_is_still_named_as_such(tmp_path):
+    path = tmp_path / "smcp.yaml"
+    text = TOP_LEVEL.replace("version: v2.5", "version: {{ .Values.version }}")
+    assert text != TOP_LEVEL
+    path.write_text(text)
+    rc, out, err = run("validate", str(path))
+    assert rc == 2 and "helm template" in out + err and "RHACM" not in out + err

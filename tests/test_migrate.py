@@ -1,4 +1,4 @@
-"""`smfed-wizard migrate` on the guide's own scenario (reference ossm3-migration.md §3): east imports
+"""`smfed-wizard migrate` on the guide's own scenario: east imports
 httpbin from namespaces a and b of west, a as httpbin.a.svc.west-mesh-imports.local, b importAsLocal.
 The fixtures (tests/fixtures/migrate/guide) are `oc get -o yaml` output, Lists included."""
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Moving an OSSM 2.x federation to OSSM 3 multi-cluster with manual service discovery.
 
-The steps, one module each (facts and their sources: reference/ossm3-migration.md, "the reference"):
+The steps, one module each (the procedure is the Sail operator's federation migration guide; values the
+guide only shows by example are derived as Maistra's federation code does):
 - `load`: one mesh's resources from `oc get -o yaml` output (files, directories, Lists); `live`: the
   same read from a cluster, read-only;
 - `pairing`: which mesh each ServiceMeshPeer stands for (by trust domain), the refused cases of a mesh;

@@ -1,10 +1,11 @@
-"""The objects and patches each phase applies, per mesh, each value derived as the reference says
-(§5.1 SMCP patch, §5.2 exporting side, §5.3 importing side, §5.4 targeted gateway removal, §5.5 OSSM 3).
+"""The objects and patches each phase applies, per mesh, each value derived from both meshes' resources:
+the SMCP patch, the exporting side, the importing side, the targeted gateway removal, OSSM 3.
 
 API versions are the guide's: Istio `v1beta1` ServiceEntry/WorkloadEntry and `v1alpha3` Gateway, which
-the 2.6 istiod (Istio 1.20) reads (§7.2-12); Gateway API `v1` east-west and `v1beta1` istio-remote.
+the 2.6 istiod (Istio 1.20) reads (the `v1` Istio APIs come only with OSSM 3's CRDs); Gateway API `v1`
+east-west and `v1beta1` istio-remote.
 Names are deterministic: a ServiceEntry is named after its host with dots as dashes (the guide's own
-names are inconsistent, §9).
+names are inconsistent).
 """
 from __future__ import annotations
 
@@ -77,14 +78,15 @@ def _merged(existing, extra: list[str]) -> list[str]:
 
 
 def smcp_patch(mesh: Mesh, decisions: Decisions) -> dict:
-    """The merge patch of phase 1 (§5.1). A merge patch replaces lists: existing aliases are kept in it."""
+    """The merge patch of phase 1. A merge patch replaces lists: existing aliases are kept in it."""
     spec = mesh.spec
     aliases = [p.trust_domain for p in mesh.peers]
     tech_aliases = dig(spec, "techPreview", "meshConfig", "trustDomainAliases")
     additional = dig(spec, "security", "trust", "additionalDomains")
     patch: dict = {"spec": {}}
     if isinstance(additional, list) and additional:
-        # the operator lets security.trust.additionalDomains overwrite meshConfig.trustDomainAliases (§5.1)
+        # the operator lets security.trust.additionalDomains overwrite meshConfig.trustDomainAliases (its
+        # conversion starts from techPreview and lets the real field win): extend that one instead
         patch["spec"]["security"] = {"trust": {"additionalDomains": _merged(additional, _merged(tech_aliases, aliases))}}
     else:
         patch["spec"]["techPreview"] = {"meshConfig": {"trustDomainAliases": _merged(tech_aliases, aliases)}}

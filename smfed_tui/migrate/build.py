@@ -95,7 +95,8 @@ def schema_findings(artifacts: list[Artifact], meshes: list[Mesh], decisions: De
 
 def migrate(sources: list[MeshSource], choices: Choices, output: str | None = None) -> Migration:
     """Everything the migration derives (`output`: the folder it is for, named in the re-run command).
-    Refused cases are in `findings` (severity error): then nothing should be written. Raises UsageError for a flag that names no mesh or cannot be used as typed."""
+    Refused cases are in `findings` (severity error): then nothing should be written. Raises UsageError
+    for a flag that names no mesh or cannot be used as typed."""
     meshes, findings = pair(sources)
     imports = all_imports(meshes, findings)
     pairs = sorted({(i.importer, i.exporter) for i in imports})

@@ -1,12 +1,12 @@
-"""Warnings about risks the guide does not mention, found in the meshes themselves (reference §7.2, §10:
-"should not be automated; flag it for a human"): nothing here changes what is written.
+"""Warnings about risks the guide does not mention, found in the meshes themselves: a human must judge
+them, so they are said, and nothing here changes what is written.
 
 - A mesh with several peers: deleting one ServiceMeshPeer makes its 2.6 istiod push the remaining
-  peers' trust bundles, so running 2.6 proxies drop that peer's root at once (§7.2-4, from Maistra's
-  code). The new path is end-to-end mTLS between 2.6 proxies until phase 7, so it can break for that peer
-  in the middle of phase 4. With one peer, the last bundle going sends nothing and proxies keep theirs.
+  peers' trust bundles, so running 2.6 proxies drop that peer's root at once (Maistra's federation
+  discovery code, not the guide). The new path is end-to-end mTLS between 2.6 proxies until phase 7,
+  so it can break for that peer in the middle of phase 4. With one peer, the last bundle going sends nothing and proxies keep theirs.
 - An exporting mesh whose federation ingress is not a LoadBalancer: the guide's east-west gateway is a
-  LoadBalancer Service and its address is read from the load balancer (§7.2-10); on a platform without
+  LoadBalancer Service and its address is read from the load balancer; on a platform without
   one, the runbook's wait and address pause never end.
 - Meshes without a kube context: their commands run on whatever cluster `oc` is logged in to. Both
   clusters often have the same `istio-system/basic` and the same federation gateway names, so a step
@@ -66,6 +66,7 @@ def no_context(meshes: list[Mesh], decisions: Decisions) -> list[Finding]:
         return []
     return [flagged("SMF330", NOWHERE, _(
         "assumed: the runbook's commands for {meshes} run on the cluster oc is logged in to (no kube context named): "
-        "a step run on the wrong cluster can succeed there, the irreversible ones too").format(meshes=", ".join(missing)),
+        "a step run on the wrong cluster can succeed there, the irreversible ones too").format(
+            meshes=", ".join(missing)),
         _("name each mesh's context with --kube-context MESH=CONTEXT (then every command carries it), or switch "
           "with oc config use-context before each step"))]

@@ -1,11 +1,11 @@
-"""The values the user owns, with safe defaults, each checked against the reference's rules.
+"""The values the user owns, with safe defaults, each checked against the guide's rules.
 
 - the local network of each mesh (`spec.cluster.network`, then `values.global.network`): default the
   SMCP's own when set, else `network-<federation name>` (the guide's pattern); never the name 2.x gives a
   peer's federation network in that mesh (`network-<ServiceMeshPeer name>`), never a remote label;
 - the network label an importer gives each exporter's east-west gateway (`istio-remote` Gateway,
   WorkloadEntries): default `<exporter's federation name>-network`; never `network-<peer>` in the
-  importer (the istio-remote address would overwrite the federation ingress: imports break, §5.3), never
+  importer (the istio-remote address would overwrite the federation ingress: imports break), never
   the importer's local network (local traffic would hairpin), unique per exporter;
 - the namespaces that may use the imports (ServiceEntry `exportTo`): default `*`, mesh-wide as 2.x was;
 - the east-west gateway's namespace and name, the Istio resource's name, version, update strategy;
@@ -76,7 +76,8 @@ class Decisions:
 
     @property
     def revision(self) -> str:
-        """The IstioRevision the data plane is labelled with (reference §2.4)."""
+        """The IstioRevision the data plane is labelled with (<name>-<version, dots as dashes> when
+        RevisionBased, the Sail operator's naming; <name> when InPlace)."""
         if self.update_strategy == "InPlace":
             return self.istio_name
         return f"{self.istio_name}-{self.istio_version.replace('.', '-')}"
@@ -210,7 +211,7 @@ def _checked(problem: str | None, flag: str, value: str) -> None:
 
 def resolve(meshes: list[Mesh], pairs: list[tuple[int, int]], choices: Choices) -> tuple[Decisions, list[Finding]]:
     """The decisions for these meshes and (importer, exporter) pairs; UsageError for a value that cannot be
-    used as typed, findings for what breaks a rule of the reference or rests on an assumption."""
+    used as typed, findings for what breaks a rule of the guide or rests on an assumption."""
     findings: list[Finding] = []
     for flag, value, check in (("--eastwest-namespace", choices.eastwest_namespace, name_problem),
                                ("--eastwest-name", choices.eastwest_name, name_problem),
@@ -283,7 +284,7 @@ def resolve(meshes: list[Mesh], pairs: list[tuple[int, int]], choices: Choices) 
 
 
 def check_networks(meshes: list[Mesh], decisions: Decisions) -> list[Finding]:
-    """The network-name rules (reference §5.3, §7.1-1) over the whole set of decisions."""
+    """The guide's network-name rules over the whole set of decisions."""
     out = []
     for mesh in meshes:
         local = decisions.network[mesh.index]

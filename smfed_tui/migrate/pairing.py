@@ -1,9 +1,10 @@
 """The meshes and who peers with whom: each ServiceMeshPeer stands for the SOURCE mesh whose SMCP has
-its trust domain (reference §6: there is no back-reference, so the trust domain is the key; two SMCPs
-may both be `basic` in `istio-system`). A mesh's label is its federation name, what its peers call it
+its trust domain (a ServiceMeshPeer does not name the SMCP it stands for, so the trust domain is the
+key; two SMCPs may both be `basic` in `istio-system`). A mesh's label is its federation name, what its peers call it
 (their ServiceMeshPeer for it), used for its output folder and in flags.
 
-The control plane cases the guide does not cover are refused here (reference §7.1-12, §7.2-8/11):
+The control plane cases the guide does not cover are refused here (it covers ClusterWide 2.6 meshes with
+distinct trust domains only):
 MultiTenant, older than v2.6, equal trust domains, a peer no SOURCE stands for, a peer that does not
 peer back, a root certificate that is not among the sources.
 """
@@ -175,7 +176,7 @@ def _check_back(meshes: list[Mesh], findings: list[Finding]) -> None:
 
 
 def _root_certificates(meshes: list[Mesh], findings: list[Finding]) -> None:
-    """Each peer's root, from the ConfigMap its certificateChain names (reference §5.5 caCertificates)."""
+    """Each peer's root, from the ConfigMap its certificateChain names (for the Istio resource's caCertificates)."""
     for mesh in meshes:
         for peer in mesh.peers:
             config_map = mesh.source.find("ConfigMap", mesh.namespace, peer.ca_config_map)

@@ -1,4 +1,4 @@
-"""The phases of the migration, in order (reference §4, §8): what each does, whether it can be undone
+"""The phases of the migration, in the guide's order: what each does, whether it can be undone
 and how. Artifacts are numbered by phase; the plan and the runbook follow this table."""
 from __future__ import annotations
 

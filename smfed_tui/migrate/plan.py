@@ -1,4 +1,4 @@
-"""The ordered steps of the migration (reference §4 and its ordering constraints): patches first, the
+"""The ordered steps of the migration (the guide's order and what depends on what): patches first, the
 exporting side before the importing side, a verification gate before every deletion, the service sets
 before the peers (ImportedServiceSet, then ExportedServiceSet, then ServiceMeshPeer), the federation
 gateways after that, OSSM 3 only once federation is gone, then the proxies, then 2.6's removal.

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import shlex
 
-from .decisions import CNI_NAMESPACE, EASTWEST_NAME, EASTWEST_NAMESPACE, ISTIO_NAME, ISTIO_VERSION, UPDATE_STRATEGIES, Choices
+from .decisions import (CNI_NAMESPACE, EASTWEST_NAME, EASTWEST_NAMESPACE, ISTIO_NAME, ISTIO_VERSION,
+                        UPDATE_STRATEGIES, Choices)
 
 LIVE_PREFIX = "context:"
 
@@ -25,7 +26,8 @@ def rerun_command(sources: list[str], output: str | None, choices: Choices) -> s
                         ("--kube-context", choices.contexts), ("--client", choices.clients),
                         ("--address", choices.addresses)):
         words += [w for key, value in pairs.items() for w in (flag, f"{key}={value}")]
-    words += [w for key, value in choices.export_to.items() for w in ("--export-to", f"{key}={value}" if key else value)]
+    words += [w for key, value in choices.export_to.items()
+              for w in ("--export-to", f"{key}={value}" if key else value)]
     for flag, value, default in (("--eastwest-namespace", choices.eastwest_namespace, EASTWEST_NAMESPACE),
                                  ("--eastwest-name", choices.eastwest_name, EASTWEST_NAME),
                                  ("--istio-name", choices.istio_name, ISTIO_NAME),

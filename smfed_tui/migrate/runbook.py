@@ -17,7 +17,8 @@ from .services import Imported
 GUIDE = ("https://github.com/openshift-service-mesh/sail-operator/blob/main/docs/ossm/ossm2-migration/"
          "federation/README.md")
 
-# Inferences of the reference ([I]) this plan rests on: said, so the reader can check them
+# What this plan rests on that the guide does not state (read from Maistra's code or inferred): said, so the
+# reader can check them
 INFERENCES = (
     N_("The ServiceEntry port numbers equal the exporting Service's ports on both sides: the east-west gateway "
        "routes on the SNI, which carries the port."),

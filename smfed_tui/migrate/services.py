@@ -1,5 +1,5 @@
 """What each mesh imports from each peer: the exporting Service (namespace, name, ports, selector, the
-service accounts of its pods) and the importing hostname (reference §2, §5.2-5.3, §6).
+service accounts of its pods) and the importing hostname: what both sides' artifacts are made of.
 
 Statuses first: `ExportedServiceSet.status.exportedServices` joined with
 `ImportedServiceSet.status.importedServices` on `exportedName` is exactly what 2.x did. Without a

@@ -343,24 +343,32 @@ def render(documents: list[dict]) -> str:
     return "---\n".join(emit_document(doc) for doc in documents)
 
 
+# How a front-end says to give what is missing (kind -> peer -> the fix): bundle's flags by default;
+# topology names its own file's keys (it has no such flags)
+FLAG_FIXES = {"address": lambda peer: _("give --peer-address {peer}=ADDR").format(peer=peer),
+              "root": lambda peer: _("give --peer-ca {peer}=PEM_FILE").format(peer=peer)}
+
+
 def build_bundle(local: Mesh, remotes: dict[str, Remote] | None = None, exports: dict | None = None,
-                 imports: dict | None = None) -> Bundle:
+                 imports: dict | None = None, fixes: dict | None = None) -> Bundle:
     """Every peer's ConfigMap, ServiceMeshPeer, ExportedServiceSet and ImportedServiceSet, in peer order.
 
     `remotes` maps peer name to what is known of it (default: the conventions); `exports`/`imports`
-    map peer name to a list of ServiceRef (default: empty rule lists)."""
-    remotes, exports, imports = remotes or {}, exports or {}, imports or {}
+    map peer name to a list of ServiceRef (default: empty rule lists); `fixes` as FLAG_FIXES."""
+    remotes, exports, imports, fixes = remotes or {}, exports or {}, imports or {}, fixes or FLAG_FIXES
     bundle = Bundle()
     for peer in local.peers:
         remote = remotes.get(peer.name) or default_remote(local, peer)
         if not remote.addresses:
             bundle.warnings.append(_("{peer}: no address for its ingress gateway; the ServiceMeshPeer holds the "
-                                     "placeholder {placeholder!r} (give --peer-address {peer}=ADDR)").format(
-                peer=peer.name, placeholder=placeholder_address(peer.name)))
+                                     "placeholder {placeholder!r} ({fix})").format(
+                peer=peer.name, placeholder=placeholder_address(peer.name),
+                fix=fixes["address"](peer.name)))
         if remote.ca_pem is None:
-            bundle.warnings.append(_("{peer}: no root certificate; ConfigMap {config_map} holds a placeholder to "
-                                     "replace (give --peer-ca {peer}=PEM_FILE)").format(
-                peer=peer.name, config_map=ca_config_map_name(peer.name)))
+            bundle.warnings.append(_("{peer}: no root certificate; ConfigMap {config_map} holds a placeholder, "
+                                     "which validate and apply refuse (SMF112) until the real one is in ({fix})"
+                                     ).format(peer=peer.name, config_map=ca_config_map_name(peer.name),
+                                              fix=fixes["root"](peer.name)))
         if not remote.ports_known:
             bundle.warnings.append(_("{peer}: its ingress is NodePort without fixed node ports; the ServiceMeshPeer "
                                      "says 15443/8188: put the real node ports there").format(peer=peer.name))

@@ -165,6 +165,9 @@ def run_topology(args) -> int:
         return EXIT_UNUSABLE
     for warning in topo.warnings:
         _warn(warning)
+    for out in outputs:   # what each mesh's peer resources hold in place of a fact (a placeholder root)
+        for warning in out.warnings:
+            _warn(_("{file}: {warning}").format(file=out.files(args.output or "")[1][0], warning=warning))
     directory = args.output or ""
     findings = sorted(check_outputs(outputs, directory), key=sort_key)
     errors = [f for f in findings if f.severity == ERROR]

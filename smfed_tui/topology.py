@@ -428,9 +428,18 @@ def build(topo: Topology) -> list[MeshOutput]:
             remotes[peer.name] = remote_from_mesh(spec.name, meshes[peer.name], other.addresses, other.root_cert)
             exports[peer.name] = spec.exports
             imports[peer.name] = other.exports
-        bundle = build_bundle(mesh, remotes, exports, imports)
+        bundle = build_bundle(mesh, remotes, exports, imports, fixes=_fixes(topo.path))
         outputs.append(MeshOutput(spec.name, mesh, generate_text(mesh), bundle.text(), bundle.warnings))
     return outputs
+
+
+def _fixes(path: str) -> dict:
+    """What a bundle warning tells a topology's author to do: a key of the topology file, not a flag of
+    `bundle` (`addresses:` is required, so only the root certificate can be missing)."""
+    from .bundle import FLAG_FIXES
+    name = os.path.basename(path)
+    return dict(FLAG_FIXES, root=lambda peer: _("add `rootCertFile: PEM_FILE` to mesh {peer} in {file}").format(
+        peer=peer, file=name))
 
 
 def check_outputs(outputs: list[MeshOutput], directory: str) -> list:

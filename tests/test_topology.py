@@ -229,15 +229,33 @@ def test_both_sides_agree():
     assert ess["spec"]["exportRules"][0]["nameSelector"] == {"namespace": "bookinfo", "name": "ratings"}
 
 
-def test_root_cert_files_fill_the_peers_config_maps(tmp_path):
+def _three_with_green_root(tmp_path) -> tuple[int, str, str]:
+    """`topology -o out` on THREE where green-mesh has a rootCertFile and the other two have none."""
     shutil.copy(FIXTURES / "green-root-cert.pem", tmp_path / "green.pem")
     topo = tmp_path / "topo.yaml"
     topo.write_text(THREE.replace("    nodePortBase: 30510\n", "    nodePortBase: 30510\n    rootCertFile: green.pem\n"))
-    rc, _out, _err = run("topology", str(topo), "-o", str(tmp_path / "out"))
+    return run("topology", str(topo), "-o", str(tmp_path / "out"))
+
+
+def test_root_cert_files_fill_the_peers_config_maps(tmp_path):
+    rc, _out, _err = _three_with_green_root(tmp_path)
     assert rc == 0
     red_docs = list(yaml.safe_load_all((tmp_path / "out" / "red-mesh" / "federation.yaml").read_text()))
     [cm] = [d for d in red_docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "green-mesh-ca-root-cert"]
     assert cm["data"]["root-cert.pem"] == (FIXTURES / "green-root-cert.pem").read_text()
+
+
+def test_a_mesh_without_root_cert_file_is_named_with_the_topology_key_that_fixes_it(tmp_path):
+    # green-mesh has its rootCertFile: only red-mesh and blue-mesh leave placeholders, in both peers' files
+    rc, _out, err = _three_with_green_root(tmp_path)
+    assert rc == 0
+    placeholders = [line for line in err.splitlines() if "no root certificate" in line]
+    assert len(placeholders) == 4, err
+    red_in_green = [line for line in placeholders if line.startswith(f"warning: {tmp_path / 'out' / 'green-mesh'}")
+                    and "ConfigMap red-mesh-ca-root-cert" in line]
+    assert len(red_in_green) == 1 and "SMF112" in red_in_green[0]
+    assert "add `rootCertFile: PEM_FILE` to mesh red-mesh in topo.yaml" in red_in_green[0]
+    assert "green-mesh-ca-root-cert" not in err and "--peer-ca" not in err   # a flag topology does not have
 
 
 def test_a_root_cert_file_that_is_a_key_is_refused(tmp_path):

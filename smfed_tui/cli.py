@@ -318,7 +318,7 @@ def _existing_or_none(path: str):
 
 def cmd_edit(args) -> int:
     from .edit import edit_text
-    from .flags import apply_mesh_flags, apply_peer_spec, remove_peer
+    from .flags import apply_mesh_flags, apply_peer_spec, convention_assumptions, remove_peer
     from .line_diff import changed_line_numbers, unified_diff
     from .reader import read_mesh
     from .checks.across import check_edit
@@ -335,6 +335,9 @@ def cmd_edit(args) -> int:
         mesh = remove_peer(mesh, name)
     for spec in args.peer:
         mesh = apply_peer_spec(mesh, spec)
+    for spec in args.peer:   # what a new peer took from the file's other peers is said, never guessed silently
+        for note in convention_assumptions(before, mesh, spec):
+            print(note, file=sys.stderr)
     text = edit_text(src, mesh, before)
     new_bytes = src.encode(text)
     old_findings = with_schema(src, check_source(src))   # what edit writes meets the CRD schema too

@@ -84,3 +84,34 @@ def remove_peer(mesh: Mesh, name: str) -> Mesh:
         raise UsageError(_("--remove-peer: no peer named {name!r} in this file (peers: {known})").format(
             name=name, known=known))
     return mesh.without_peer(name)
+
+
+def convention_assumptions(file_mesh: Mesh, mesh: Mesh, spec: str) -> list[str]:
+    """What a peer new to the file took from the file's other peers rather than from `spec`: its gateway
+    names, label values and network view, one line each naming the file's convention and the key that
+    overrides it. A file without peers gives the tool's own defaults: nothing was read off the file."""
+    name, options = parse_peer_spec(spec)
+    peer = mesh.peer(name)
+    if not file_mesh.peers or file_mesh.peer(name) is not None or peer is None:
+        return []
+    notes = []
+    if not {"egress", "ingress"} <= options.keys():
+        notes.append(_("assumed: peer {peer}'s gateways are {egress} and {ingress}, after this file's {form} naming "
+                       "of its other peers; to name them otherwise: --peer {peer}:egress=NAME,ingress=NAME").format(
+            peer=name, egress=peer.egress, ingress=peer.ingress,
+            form="<peer>-egress" if conventions_of(file_mesh).suffix else "egress-<peer>"))
+    if not {"egress-label", "ingress-label"} <= options.keys():
+        holds = _("the peer's name") if conventions_of(file_mesh).label_is_peer else _("the gateway's name")
+        notes.append(_("assumed: peer {peer}'s labels are egress-for: {egress_label} and ingress-for: {ingress_label} "
+                       "({holds}, as in this file's other peers); for other values: --peer {peer}:egress-label=VALUE,"
+                       "ingress-label=VALUE").format(peer=name, egress_label=peer.egress_label,
+                                                     ingress_label=peer.ingress_label, holds=holds))
+    if "network" not in options:
+        if peer.network_view is None:
+            notes.append(_("assumed: peer {peer}'s egress gateway gets no requestedNetworkView, as this file's other "
+                           "peers have none; to set one: --peer {peer}:network=network-{peer}").format(peer=name))
+        else:
+            notes.append(_("assumed: peer {peer}'s egress gateway gets requestedNetworkView {view}, as this file's "
+                           "other peers have a view; for another: --peer {peer}:network=NAME").format(
+                peer=name, view="+".join(peer.network_view)))
+    return notes

@@ -20,11 +20,17 @@ def gateways(text: str) -> dict:
     return {kind: spec[kind] for kind in ("additionalEgress", "additionalIngress")}
 
 
-def edit(path: Path, *argv: str) -> str:
+def edit_err(path: Path, *argv: str) -> str:
+    """`edit PATH ARGV...`: what it says on stderr."""
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         rc = main(["edit", str(path), *argv])
     assert rc in (0, 1), err.getvalue()
+    return err.getvalue()
+
+
+def edit(path: Path, *argv: str) -> str:
+    edit_err(path, *argv)
     return path.read_text()
 
 
@@ -78,3 +84,39 @@ def test_a_peer_added_in_the_wizard_follows_the_files_naming(tmp_path):
     assert (peer.egress, peer.ingress, peer.egress_label) == ("mesh3-egress", "mesh3-ingress", "mesh3")
     gws = gateways(session.output_bytes().decode())
     assert gws["additionalEgress"]["mesh3-egress"]["requestedNetworkView"] == ["network-mesh3"]
+
+
+def test_edit_says_which_of_the_files_conventions_a_new_peer_follows(tmp_path):
+    path = tmp_path / "mesh1.yaml"
+    path.write_bytes((UPSTREAM / "mesh1-smcp.yaml").read_bytes())
+    lines = [line for line in edit_err(path, "--peer", "mesh3").splitlines() if line.startswith("assumed:")]
+    assert len(lines) == 3, lines
+    names, labels, view = lines
+    assert "mesh3-egress and mesh3-ingress" in names and "<peer>-egress" in names
+    assert "--peer mesh3:egress=NAME,ingress=NAME" in names
+    assert "egress-for: mesh3" in labels and "the peer's name" in labels
+    assert "--peer mesh3:egress-label=VALUE,ingress-label=VALUE" in labels
+    assert "requestedNetworkView network-mesh3" in view and "--peer mesh3:network=NAME" in view
+
+
+def test_a_file_whose_peers_have_no_view_says_the_new_peer_gets_none(tmp_path):
+    path = tmp_path / "red.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=(Peer.new("green-mesh", network_view=None),))))
+    err = edit_err(path, "--peer", "blue-mesh")
+    assert "assumed: peer blue-mesh's egress gateway gets no requestedNetworkView" in err
+    assert "--peer blue-mesh:network=network-blue-mesh" in err
+    assert "egress-<peer> naming" in err and "the gateway's name" in err
+
+
+def test_values_given_in_the_peer_spec_are_no_assumption(tmp_path):
+    path = tmp_path / "mesh1.yaml"
+    path.write_bytes((UPSTREAM / "mesh1-smcp.yaml").read_bytes())
+    err = edit_err(path, "--peer", "mesh3:egress=mesh3-egress,ingress=mesh3-ingress,network=network-mesh3,"
+                                   "egress-label=mesh3,ingress-label=mesh3")
+    assert "assumed:" not in err
+
+
+def test_a_file_without_peers_takes_the_defaults_without_an_assumption(tmp_path):
+    path = tmp_path / "red.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh")))
+    assert "assumed:" not in edit_err(path, "--peer", "green-mesh")

@@ -322,6 +322,7 @@ def cmd_edit(args) -> int:
     from .line_diff import changed_line_numbers, unified_diff
     from .reader import read_mesh
     from .checks.across import check_edit
+    from .checks.left_behind import check_left_behind
     from .checks.schema import with_schema
     from .checks.smcp import check_source
     from .source import parse
@@ -343,8 +344,8 @@ def cmd_edit(args) -> int:
     old_findings = with_schema(src, check_source(src))   # what edit writes meets the CRD schema too
     new_src = parse(new_bytes, args.file, smcp=src.smcp_index)
     # check_edit: findings about the change itself (a label edit recreates the gateway, SMF098)
-    new_findings = sorted(with_schema(new_src, check_source(new_src)) + check_edit(before, mesh, new_src),
-                          key=sort_key)
+    new_findings = sorted(with_schema(new_src, check_source(new_src)) + check_edit(before, mesh, new_src)
+                          + check_left_behind(src, new_src), key=sort_key)
     # what blocks the write: the one rule every front-end follows (write_plan)
     plan = plan_write(args.file, new_bytes, loaded, old_text=src.text, new_text=text, before=old_findings,
                       after=new_findings, changed_lines=changed_line_numbers(src.text.split("\n"), text))

@@ -375,7 +375,9 @@ def test_clean_file_has_no_findings():
     assert findings_for([CLEAN, second_smcp()]) == []
 
 
-SMCP_RULES = {code for code in RULES if code.startswith("SMF0")}
+# SMF089 needs the SMCP's federation resources in its file: its firing and clean cases are in
+# test_edit_left_behind.py
+SMCP_RULES = {code for code in RULES if code.startswith("SMF0")} - {"SMF089"}
 
 
 def test_every_rule_has_a_trigger_case():

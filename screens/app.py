@@ -17,7 +17,8 @@ from smfed_tui.session import Session
 
 from . import startup_done
 from .key_order import KeysInOrder
-from .wizard import QUIT_QUESTION, WizardScreen
+from .quit_question import QUIT_QUESTION
+from .wizard import WizardScreen
 
 THEME = "textual-dark"
 
@@ -56,7 +57,7 @@ class WizardApp(KeysInOrder):
         """ctrl+q: quits at once when everything is written; else asks first, as esc does (and a
         second ctrl+q on that question quits)."""
         wizard = next((s for s in self.screen_stack if isinstance(s, WizardScreen)), None)
-        if (wizard is not None and wizard.session.has_unwritten_changes()
+        if (wizard is not None and wizard.has_unwritten_work()
                 and not self.screen.has_class(QUIT_QUESTION)):
             wizard.ask_quit()
             return

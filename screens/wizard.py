@@ -41,7 +41,6 @@ from .top_bar import TopBar
 from .texts import display_name, fill, summary
 
 NARROW = 100   # below this width the preview is a toggle (f2) instead of a third column
-QUIT_QUESTION = "-quit-question"   # the class of the dialog that asks before quitting
 NEXT_RECOUNT_DELAY = 0.4   # seconds without an edit before the Next-steps badge is counted again
 
 
@@ -356,31 +355,18 @@ class WizardScreen(Screen):
     async def action_escape(self) -> None:
         if self.step != STEP_IDS[0]:
             await self.action_back()
-        elif self.session.has_unwritten_changes():
+        elif self.has_unwritten_work():
             self.ask_quit()   # one esc too many, going back through the steps, must not lose the work
         else:
             self.app.exit(return_code=self.app.quit_code())
 
+    def has_unwritten_work(self) -> bool:
+        from .quit_question import unwritten_work
+        return bool(unwritten_work(self.session))
+
     def ask_quit(self) -> None:
-        from .modals import ConfirmModal
-        s = self.session
-        changes = s.change_summary()
-        if not s.is_edit:
-            body = _("The new file is not written.")
-        elif changes:
-            body = _("Your changes to {file} ({changes}) are not written.").format(file=display_name(s),
-                                                                                 changes=changes)
-        else:
-            body = _("What you typed into {count} field(s) is not a value yet and is not written.").format(
-                count=len(s.invalid_inputs))
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.app.exit(return_code=self.app.quit_code())
-
-        question = ConfirmModal(_("Quit without writing?"), body, yes=_("Quit"), no=_("Stay"), safe_default=True)
-        question.add_class(QUIT_QUESTION)
-        self.app.push_screen(question, done)
+        from .quit_question import ask_quit
+        ask_quit(self.app, self.session)
 
     @on(StepList.Chosen)
     async def _step_chosen(self, event: StepList.Chosen) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .bundle import Assumption, Bundle, build_bundle, default_remote, is_own_placeholder, parse_service_ref
-from .errors import InputError
+from .errors import InputError, SmfedError
 from .fields import LIST, Field
 from .findings import ERROR, WARNING, Finding, sort_key
 from .i18n import _
@@ -429,6 +429,17 @@ class FederationResources:
         written = self._written.get(os.path.realpath(path))
         changed = existing is not None and written is not None and existing.sha256 != written
         return BundleWrite(path, data, existing, changed, self.diff_against(existing.data) if existing else "")
+
+    def has_unwritten_work(self) -> bool:
+        """Whether quitting now loses what the user gave on Next steps: values typed or confirmed that
+        the file on disk does not hold (yet)."""
+        if not (self.values or self.confirmed):
+            return False
+        path = self.target()
+        try:
+            return not os.path.lexists(path) or read_file(path).data != self.text().encode("utf-8")
+        except (OSError, SmfedError):
+            return True
 
     def forget_write(self, path: str) -> None:
         """After the user was told the file changed on disk: the next write asks before overwriting."""

@@ -115,6 +115,10 @@ class Session(ModelEdits, SessionFile):
             self._federation_resources = FederationResources(self)
         return self._federation_resources
 
+    def opened_federation_resources(self):
+        """The federation resources if the Next-steps step has made them, else None (nothing to lose)."""
+        return self._federation_resources
+
     def federation_resource_counts(self) -> tuple[int, int, int] | None:
         """(errors, warnings, hints) of the Next-steps step: values that are no value and the cross-file
         rules' errors (they block writing the resources), placeholders still to replace. None until that

@@ -9,7 +9,7 @@ SIZE = (120, 36)
 
 
 def _is_quit_question(app) -> bool:
-    from smfed_tui.screens.wizard import QUIT_QUESTION
+    from smfed_tui.screens.quit_question import QUIT_QUESTION
     return app.screen.has_class(QUIT_QUESTION)
 
 
@@ -217,3 +217,18 @@ async def test_the_preview_takes_the_width_the_form_does_not_need(red_mesh):
         await pilot.pause()
         form, preview = app.screen.query_one("#switcher"), app.screen.query_one("#preview-pane")
         assert form.size.width <= 64 and preview.size.width >= 70
+
+
+async def test_quitting_asks_while_the_federation_resources_file_is_not_written(red_mesh):
+    """The SMCP written, values typed on Next steps but their file not: ctrl+q quit at once and lost them."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "next")
+        await type_into(pilot, "bundle", "address", "203.0.113.20")
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: _is_quit_question(app), "the quit question")
+        body = str(app.screen.body)
+        assert "red-mesh-federation.yaml is not written" in body and "red-mesh.yaml" not in body.replace(
+            "red-mesh-federation.yaml", "")
+        await pilot.press("y")
+    assert app.return_code == 130

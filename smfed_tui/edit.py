@@ -15,7 +15,8 @@ from .smcp_paths import (EGRESS_MAP, INGRESS_MAP, all_assignments, build_tree, e
 from .model import Mesh, Peer
 from .reader import read_mesh
 from .source import Source, get_value, require_smcp_v2
-from .splice import DELETE, Splicer, detect_style
+from .file_style import detect_style
+from .splice import DELETE, Splicer
 
 
 def generate_text(mesh: Mesh) -> str:
@@ -75,7 +76,7 @@ def style_of(src: Source):
     """The file's indentation style, worked out once per loaded file (the wizard edits on every key)."""
     cached = _STYLES.get(id(src))
     if cached is None or cached[0] is not src:
-        cached = (src, detect_style(src.smcp))
+        cached = (src, detect_style(src.smcp, *src.documents))   # the file decides what the SMCP cannot tell
         _STYLES.clear()  # one file at a time is enough; do not keep old sources alive
         _STYLES[id(src)] = cached
     return cached[1]

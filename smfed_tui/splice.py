@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -21,42 +20,6 @@ from .quoting import format_scalar
 from .source import Source, get
 
 DELETE = None  # setting a path to None removes it
-
-
-def detect_style(root: Node) -> Style:
-    """The file's mapping indent and list offset: the most common ones among its block nodes."""
-    indents: Counter = Counter()
-    offsets: Counter = Counter()
-    ordered = [0, 0]  # block mappings of 2+ keys: [sorted, not sorted]
-    stack = [root]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen or getattr(node, "flow_style", False):
-            continue
-        seen.add(id(node))
-        if isinstance(node, MappingNode):
-            keys = [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
-            if len(keys) >= 2:
-                ordered[keys != sorted(keys)] += 1
-            for k, v in node.value:
-                if v.start_mark.index < k.end_mark.index:
-                    continue  # an alias pointing back at an anchor
-                if isinstance(v, MappingNode) and not v.flow_style and v.value:
-                    diff = v.value[0][0].start_mark.column - k.start_mark.column
-                    if diff > 0:
-                        indents[diff] += 1
-                elif isinstance(v, SequenceNode) and not v.flow_style and v.value:
-                    offsets[_dash_column(v) - k.start_mark.column] += 1
-                stack.append(v)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
-    indent = indents.most_common(1)[0][0] if indents else 2
-    offset = offsets.most_common(1)[0][0] if offsets else 0
-    # Sorted only when every mapping is, and enough of them to tell it from chance (three keys in a
-    # row like `metadata, spec, ...` happen to be sorted in hand-written files too).
-    sorted_keys = ordered[1] == 0 and ordered[0] >= 4
-    return Style(indent=indent, seq_offset=max(0, offset), sorted_keys=sorted_keys)
 
 
 def _dash_column(seq: SequenceNode) -> int:

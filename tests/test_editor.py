@@ -257,7 +257,8 @@ def test_editing_through_an_alias_is_refused():
     """`runtime: *gwruntime` shares its value with the egress gateway: a change there would change
     both, so the editor refuses with the place, instead of guessing."""
     data, src, mesh = load(BY_NAME["anchors-and-flow"])
-    from smfed_tui.splice import Splicer, detect_style
+    from smfed_tui.file_style import detect_style
+    from smfed_tui.splice import Splicer
     splicer = Splicer(src, src.smcp, detect_style(src.smcp))
     with pytest.raises(InputError) as info:
         splicer.set(("spec", "gateways", "additionalIngress", "ingress-green-mesh", "runtime", "deployment",
@@ -608,3 +609,21 @@ def test_node_ports_and_a_route_go_into_compact_flow_mappings():
                              "{federation.maistra.io/ingress-for: ingress-green-mesh}}, ports: [{port: 15443, "
                              "nodePort: 30001, name: tls}, {port: 8188, nodePort: 30002, name: https-discovery}]}, "
                              "routeConfig: {enabled: false}}")
+
+
+def test_a_wrapped_smcp_without_lists_takes_its_list_style_from_the_rest_of_the_file():
+    """An SMCP with no list of its own says nothing of the file's list style: the List around it and
+    the other items do (`-` under the key, four deeper), and the ports added for a peer follow them."""
+    text = ("apiVersion: v1\nkind: List\nitems:\n"
+            "    - apiVersion: maistra.io/v2\n      kind: ServiceMeshControlPlane\n"
+            "      metadata:\n          name: red-mesh\n          namespace: red-mesh-system\n"
+            "      spec:\n          version: v2.6\n"
+            "    - apiVersion: v1\n      kind: ConfigMap\n      metadata:\n          name: x\n"
+            "      data:\n          keys:\n              - a\n")
+    src = parse(text.encode(), "wrapped.yaml")
+    mesh = read_mesh(src)
+    out = edit_text(src, apply_peer_spec(mesh, "green-mesh"), mesh)
+    ports = [line for line in out.splitlines() if line.lstrip().startswith(("ports:", "- port: 15443"))]
+    assert ports[:2] == [" " * 26 + "ports:", " " * 30 + "- port: 15443"], out   # the `-` 4 deeper than its key
+    assert yaml.safe_load(out)["items"][0]["spec"]["gateways"]["additionalIngress"]["ingress-green-mesh"][
+        "service"]["ports"][0]["port"] == 15443

@@ -136,12 +136,8 @@ def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
         data = data[3:]
-    # UTF-16/32 without a BOM, told by where the NULs of the first character are (YAML 1.2 §5.2);
-    # decoded as UTF-8 it would only say "NUL character", which does not tell what to do
-    head = data[:4]
-    guess = ("UTF-32" if len(head) == 4 and (head[:3] == b"\0\0\0" or head[1:] == b"\0\0\0") else
-             "UTF-16" if len(head) >= 2 and (head[0] == 0) != (head[1] == 0) else None)
-    if guess and not bom:
+    guess = None if bom else _wide_encoding(data)
+    if guess:
         raise InputError(_("the file looks like {encoding} (no byte order mark), not UTF-8").format(encoding=guess),
                          path=path, line=1, column=1,
                          hint=_("save it as UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)").format(encoding=guess))
@@ -173,6 +169,20 @@ def decode(data: bytes, path: str) -> tuple[str, bool, bool]:
                          line=text.count("\n", 0, cr) + 1, column=cr - (text.rfind("\n", 0, cr) + 1) + 1,
                          hint=_("convert the file to LF line endings, e.g. `tr '\\r' '\\n' < FILE`"))
     return text, bom, crlf
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a BOM, told by where the NULs of the first character are (YAML 1.2
+    §5.2) and by how many NULs the start holds (a YAML file is mostly ASCII: half of its UTF-16 bytes
+    are NUL, three quarters of its UTF-32 ones). Decoded as UTF-8 it would only say "NUL character",
+    which does not tell what to do; but one stray NUL before UTF-8 text is that NUL, not UTF-16."""
+    head, sample = data[:4], data[:256]
+    share = sample.count(0) / len(sample) if sample else 0
+    if len(head) == 4 and (head[:3] == b"\0\0\0" or head[1:] == b"\0\0\0") and share >= 0.6:
+        return "UTF-32"
+    if len(head) >= 2 and (head[0] == 0) != (head[1] == 0) and share >= 0.3:
+        return "UTF-16"
+    return None
 
 
 def find_template_marker(text: str) -> tuple[int, int] | None:

@@ -206,7 +206,8 @@ REFUSED: dict[str, tuple[object, str, tuple[int, int] | None]] = {
     "overlong": (B + b"# \xc0\xaf overlong\n", r"invalid UTF-8 byte 0xc0", (75, 3)),
     "surrogate": (B + b"# \xed\xa0\x80 a surrogate\n", r"invalid UTF-8 byte 0xed", (75, 3)),
     "truncated": (B + b"# cut short \xe2\x82", r"invalid UTF-8 byte 0xe2", (75, 13)),
-    "leading-nul": (b"\x00" + B, r"looks like UTF-16", (1, 1)),
+    "leading-nul": (b"\x00" + B, r"contains a NUL character", (1, 1)),   # one NUL: not UTF-16
+    "nul-on-line-2": (b"a: 1\n\x00" + B, r"contains a NUL character", (2, 1)),
     "nul": (B.replace(b"name: red-mesh\n", b"name: red\x00mesh\n"), r"NUL character", (5, 12)),
     "final-nul": (B + b"\x00", r"NUL character", (75, 1)),
     "cr-only": (B.replace(b"\n", b"\r"), r"bare CR", (1, 77)),

@@ -42,12 +42,12 @@ class PeerList(OptionList):
         self._syncing = False
 
     def show_peers(self, names: list[str], errors: dict[str, int], selected: str | None) -> None:
-        labels = [(n, errors.get(n, 0)) for n in names]
+        labels = [(n, errors.get(n, 0), n == selected) for n in names]
         self._syncing = True
         try:
             if labels != self._labels:
                 if self._labels is None or names != self._names:
-                    self.set_options([Option(self._prompt(n, e)) for n, e in labels]
+                    self.set_options([Option(self._prompt(*label)) for label in labels]
                                      + [Option(Content.styled(_("+ add peer"), "$text-accent"), id=ADD_ID)])
                 else:
                     for index, (old, new) in enumerate(zip(self._labels, labels)):
@@ -65,10 +65,12 @@ class PeerList(OptionList):
             self._syncing = False
 
     @staticmethod
-    def _prompt(name: str, errors: int) -> Content:
+    def _prompt(name: str, errors: int, selected: bool = False) -> Content:
+        # the peer whose fields are shown gets a ▸, so the list reads without colour too
+        parts = [("▸ " if selected else "  ", "bold"), (name, "")]
         if errors:
-            return Content.assemble((name, ""), (f" ✗{errors}", "$text-error"))
-        return Content(name)
+            parts.append((f" ✗{errors}", "$text-error"))
+        return Content.assemble(*parts)
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)

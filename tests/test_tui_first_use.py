@@ -232,3 +232,16 @@ async def test_quitting_asks_while_the_federation_resources_file_is_not_written(
             "red-mesh-federation.yaml", "")
         await pilot.press("y")
     assert app.return_code == 130
+
+
+async def test_the_peer_shown_is_marked_in_the_list_without_colour(red_mesh):
+    """The peer whose fields are shown was marked by the highlight's colour only."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "peers")
+        peers = app.screen.query_one("#peers-list")
+        shown = lambda: [str(peers.get_option_at_index(i).prompt) for i in range(2)]   # noqa: E731
+        assert shown() == ["▸ green-mesh", "  blue-mesh"]
+        await pilot.press("down")
+        await until(pilot, lambda: shown() == ["  green-mesh", "▸ blue-mesh"], "the mark moved")
+        assert app.screen.selected_peer == "blue-mesh"

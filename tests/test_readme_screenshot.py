@@ -23,3 +23,13 @@ def test_readme_screenshot(snap_compare, red_mesh):
         app.screen.query_one("#field-exposure-service-editor").focus()
         await pilot.pause()
     assert snap_compare(make_app(red_mesh), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_monochrome_exposure(snap_compare, red_mesh, monkeypatch):
+    """NO_COLOR: the focused field (▸), the chosen values ([NodePort]) and the peer shown (▸) still read."""
+    monkeypatch.setenv("NO_COLOR", "1")   # Textual reads it when the app is made
+
+    async def run_before(pilot):
+        await go_to(pilot, "exposure")
+        await choose(pilot, "exposure", "service", "NodePort")
+    assert snap_compare(make_app(red_mesh), terminal_size=(120, 36), run_before=run_before)

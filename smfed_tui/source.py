@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .crd_schema import schema_for
 from .errors import InputError
 from .i18n import _
 from .kube_objects import (RHACM_POLICY_GROUP, SMCP_KIND, KubeObject, find_objects, raw_object_templates,
@@ -262,6 +263,15 @@ def require_smcp_v2(src: Source) -> MappingNode:
                                 "SMCP in place, or keep the SMCP in a file of its own"))
     if src.smcp is None:
         kinds = list(dict.fromkeys(o.kind for o in src.objects if o.kind))
+        fragment = _spec_fragment(src)
+        if not kinds and fragment is not None:   # a snippet copied from the docs: say what it is
+            keys, node = fragment
+            raise InputError(_("this is a part of a ServiceMeshControlPlane's spec ({keys}), not a whole "
+                               "ServiceMeshControlPlane").format(keys=", ".join(keys)),
+                             path=src.path, line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+                             hint=_("put these keys under spec: of a ServiceMeshControlPlane (apiVersion: maistra.io/v2, "
+                                    "kind: ServiceMeshControlPlane, metadata: name and namespace), in this file or "
+                                    "in the SMCP they belong to"))
         what = ", ".join(kinds) or _("no Kubernetes object")
         raise InputError(_("no ServiceMeshControlPlane document in this file (found: {kinds})").format(kinds=what),
                          path=src.path, line=1, column=1,
@@ -276,6 +286,20 @@ def require_smcp_v2(src: Source) -> MappingNode:
                          path=src.path, line=mark.line + 1, column=mark.column + 1,
                          hint=_("convert the SMCP to maistra.io/v2 (OSSM 2.x), then run the wizard"))
     return src.smcp
+
+
+def _spec_fragment(src: Source) -> tuple[list[str], Node] | None:
+    """The SMCP spec keys (and the first one's node) of a file's first document when it is no object,
+    only such keys: the docs show their examples so (`gateways:` at the top)."""
+    doc = src.documents[0] if src.documents else None
+    if not isinstance(doc, MappingNode) or not doc.value or get(doc, "kind") is not None:
+        return None
+    spec = schema_for(SMCP_API, SMCP_KIND) or {}
+    known = set(spec.get("properties", {}).get("spec", {}).get("properties", {}))
+    keys = [k for k, _v in doc.value if isinstance(k, ScalarNode)]
+    if not keys or any(k.value not in known for k in keys):
+        return None
+    return [k.value for k in keys], keys[0]
 
 
 # --- guards -----------------------------------------------------------------------------------

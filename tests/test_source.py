@@ -70,6 +70,10 @@ REFUSALS = [
     ("not YAML", b"apiVersion: maistra.io/v2\nkind: [ServiceMeshControlPlane\n", (3, 1), r"not valid YAML"),
     ("empty file", b"", (1, 1), r"found: no Kubernetes object"),
     ("comment-only file", b"# nothing here\n---\n# nor here\n", (1, 1), r"found: no Kubernetes object"),
+    # the docs' snippets start at `gateways:` (and may be indented): said as a part of an SMCP's spec
+    ("spec snippet", b"# from the docs\n  gateways:\n    additionalIngress: {}\n  security: {}\n", (2, 3),
+     r"a part of a ServiceMeshControlPlane's spec \(gateways, security\)"),
+    ("mapping with other keys", b"gateways: {}\nfoo: 1\n", (1, 1), r"found: no Kubernetes object"),
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.screen import Screen
 
 from smfed_tui.errors import ChangedOnDiskError, SmfedError, format_error
-from smfed_tui.findings import ERROR, review_key
+from smfed_tui.apply_plan import apply_blockers
 from smfed_tui.i18n import _, ngettext
 from smfed_tui.write_plan import WritePlan, on_disk_now
 
@@ -54,7 +54,7 @@ class WriteFlow:
         """Applying sends the whole SMCP: any error in it, old or new, would reach the cluster (as
         `smfed-wizard apply FILE` refuses). True when something blocks it (and the user was told)."""
         s = self.session
-        errors = sorted((f for f in s.findings if f.severity == ERROR), key=review_key)
+        errors = apply_blockers(s.findings)
         count = len(errors) + len(s.invalid_inputs)
         if not count:
             return False

@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import apply as kube
+from .findings import ERROR, Finding, review_key
 
 APPLIED, NOT_NEEDED, DECLINED = "applied", "not-needed", "declined"   # outcomes, not words for a user
+
+
+def apply_blockers(findings: list[Finding]) -> list[Finding]:
+    """What keeps an SMCP from being applied: every error in it, old or new, errors first in file order.
+    Stricter than a write (`write_plan`): apply sends the whole object, so the cluster would get them."""
+    return sorted((f for f in findings if f.severity == ERROR), key=review_key)
 
 
 @dataclass(frozen=True)

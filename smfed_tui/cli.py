@@ -387,11 +387,6 @@ def _read(path: str):
         raise
 
 
-def _introduced(before: list[Finding], after: list[Finding]) -> list[Finding]:
-    known = {(f.code, f.path) for f in before}
-    return [f for f in after if (f.code, f.path) not in known]
-
-
 def _check_bytes(data: bytes, name: str) -> list[Finding]:
     from .checks.schema import with_schema
     from .checks.smcp import check_source

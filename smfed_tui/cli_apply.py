@@ -10,10 +10,10 @@ import shlex
 import sys
 
 from . import apply as kube
-from .apply_plan import DECLINED, NOT_NEEDED, carry_out, plan_apply
+from .apply_plan import DECLINED, NOT_NEEDED, apply_blockers, carry_out, plan_apply
 from .errors import SmfedError, UsageError, fix_line, format_error
 from .exit_codes import EXIT_ABORTED, EXIT_FINDINGS, EXIT_OK
-from .findings import ERROR, Finding
+from .findings import Finding
 from .i18n import _, cell_width, ljust_cells, ngettext
 from .checks.smcp import check_source
 from .safe_files import read_file
@@ -50,7 +50,7 @@ def _checked_manifest(path: str, smcp: str | None = None) -> tuple[str, list[Fin
     The same loader as every other command: guards, one SMCP (or the one `smcp` names), maistra.io/v2."""
     src = parse(read_file(path).data, path, smcp=smcp)
     require_smcp_v2(src)
-    errors = [f for f in check_source(src) if f.severity == ERROR]
+    errors = apply_blockers(check_source(src))
     return src.smcp_text(), errors
 
 

@@ -1,6 +1,7 @@
-"""The screenshot at the top of the README is this snapshot (an SVG the app itself draws), so it shows
-the wizard as it is: a test fails when the screen changes until the picture is looked at and updated
-(`pytest tests/test_readme_screenshot.py --snapshot-update`)."""
+"""Pictures for a reader who has not run the wizard yet: the README's screenshot (an SVG the app itself
+draws, so it shows the wizard as it is: the test fails when the screen changes until the picture is
+looked at and updated with `pytest tests/test_readme_screenshot.py --snapshot-update`), and the same
+kind of screen with NO_COLOR, which must read without colour."""
 from __future__ import annotations
 
 import pytest

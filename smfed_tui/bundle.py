@@ -204,8 +204,12 @@ def default_remote(local: Mesh, peer: Peer) -> Remote:
     namespace, trust_domain = default_namespace(peer.name), default_trust_domain(peer.name)
     egress = conventions_of(local).egress(local.federation)
     from_peer_name = _("the peer's name {peer!r}").format(peer=peer.name)
-    style = _("this mesh's federation name {name!r} in this file's gateway naming ({example})").format(
-        name=local.federation, example=peer.egress)
+    if local.federation_name is None:   # what the peers call this mesh is itself taken from the SMCP's name
+        style = _("this mesh's SMCP name {name!r}, taken as the name its peers know it by, in this file's gateway "
+                  "naming ({example})").format(name=local.name, example=peer.egress)
+    else:
+        style = _("this mesh's federation name {name!r} in this file's gateway naming ({example})").format(
+            name=local.federation, example=peer.egress)
     return Remote(namespace=namespace, trust_domain=trust_domain, egress_for_us=egress, assumptions=(
         Assumption(peer.name, "namespace", namespace, from_peer_name),
         Assumption(peer.name, "trust-domain", trust_domain, from_peer_name),

@@ -96,7 +96,7 @@ def run_bundle(args) -> int:
     for warning in bundle.warnings:
         _warn(warning)
     for assumption in bundle.assumptions:
-        _warn(_assumption_text(assumption, remotes[assumption.peer]))
+        _warn(_assumption_text(assumption, remotes[assumption.peer], local))
     generated = parse(text.encode("utf-8"), target, trusted=True)
     errors = sorted((f for f in check_federation([src, generated]) + check_schema(generated)
                      if f.severity == ERROR and not is_own_placeholder(f, target)), key=sort_key)
@@ -117,7 +117,7 @@ def run_bundle(args) -> int:
     return EXIT_OK
 
 
-def _assumption_text(assumption, remote) -> str:
+def _assumption_text(assumption, remote, local) -> str:
     """One assumption, as `bundle` says it: the value, what it was derived from, the flag with the real one."""
     from .bundle import client_id
     from .peer_facts import FIELD_BY_KEY, flag, value_metavar
@@ -125,6 +125,8 @@ def _assumption_text(assumption, remote) -> str:
     how = (_("--peer-smcp PEER=FILE names the peer a file is") if assumption.key == "smcp" else
            _("give the real one: {flag} {peer}={metavar} (or --peer-smcp {peer}=FILE)").format(
                flag=flag(fld), peer=assumption.peer, metavar=value_metavar(fld)))
+    if assumption.key == "egress" and local.federation_name is None:
+        how += "; " + _("if the peers know this mesh by another name than its SMCP's, --federation-name NAME")
     return _("{peer}: {what} {value!r} is assumed, derived from {source}; the clientID {client_id} rests on it: "
              "{how}").format(peer=assumption.peer, what=fld.label, value=assumption.value, source=assumption.derived_from,
                              client_id=client_id(remote.trust_domain, remote.namespace, remote.egress_for_us), how=how)

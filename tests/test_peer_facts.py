@@ -93,6 +93,14 @@ def test_without_the_peers_smcp_every_convention_is_a_warning_naming_value_sourc
                                   ("egress gateway for us", "fed-export-egress", "--peer-egress mesh2=")):
         [line] = [line for line in lines if f"Peer's {what} '{value}' is assumed, derived from" in line]
         assert given_by in line and "the clientID mesh2.local/ns/mesh2-system/sa/fed-export-egress" in line
+    # the egress guess rests on the SMCP's name standing for the name the peers know this mesh by
+    [egress] = [line for line in lines if "egress gateway for us" in line]
+    assert "derived from this mesh's SMCP name 'fed-export', taken as the name its peers know it by" in egress
+    assert egress.endswith("--federation-name NAME")
+    rc, _out, err = run("bundle", str(MESH1), "--federation-name", "mesh1")
+    [egress] = [line for line in err.splitlines() if "egress gateway for us" in line]
+    assert "'mesh1-egress' is assumed, derived from this mesh's federation name 'mesh1'" in egress
+    assert "--federation-name" not in egress
     # the guess follows this file's naming (`<peer>-egress`), not the default `egress-<mesh>`
     rc, _out, err = run("bundle", str(MESH1), "--federation-name", "mesh1", "--peer-namespace", "mesh2=mesh2-system",
                         "--peer-trust-domain", "mesh2=mesh2.local", "--peer-egress", "mesh2=mesh1-egress")

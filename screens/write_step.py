@@ -31,7 +31,11 @@ from .texts import Column, display_name, fill
 
 def error_content(err: SmfedError) -> Content:
     parts = [("✗ ", "$text-error"), (err.message, "$text-error")]
-    if err.hint:
+    if isinstance(err, FieldManagerConflict):
+        # the core's fix names the CLI's --force-conflicts; here the dialog offers the same as a button
+        parts += ["\n", ("  " + fix_line(_("take these fields over (you are asked), or change them in the file to "
+                                            "the values on the cluster")), "$text-muted")]
+    elif err.hint:
         parts += ["\n", ("  " + fix_line(err.hint), "$text-muted")]
     # what kubectl printed, unless the message already says all of it (a conflict lists every field)
     said = kube.readable_output(getattr(err, "stderr", "") or "")
@@ -189,7 +193,9 @@ class WriteStep(Widget):
             self._status(error_content(err))
             if not force_conflicts and await self.app.push_screen_wait(ConfirmModal(
                     _("Take over the conflicting fields?"), Content.assemble(error_content(err), "\n\n",
-                                                                            _("Apply again with --force-conflicts?")),
+                                                                            _("Apply again, taking these fields over "
+                                                                              "for smfed-wizard? The other manager "
+                                                                              "may set them back.")),
                     yes=_("Force"), no=_("Cancel"), safe_default=True)):
                 self.busy = False
                 self.apply_flow(manifest, True)

@@ -70,7 +70,8 @@ async def test_conflict_is_explained_and_force_only_when_asked(red_mesh, cluster
         await confirm_shown(pilot)
         body = str(modal(app).query_one(".modal-body").render())
         assert "managed by another field manager" in body and ".spec.version" in body and "istio-operator" in body
-        assert "--force-conflicts" in body
+        # offered as a button, in words: the wizard's messages name no CLI flag (issue: first use)
+        assert "taking these fields over" in body and "--force-conflicts" not in body
         await pilot.press("n")                                             # not taken
         await wait_until(pilot, lambda: not wizard(app).step_widget("write").busy, "the flow to end")
         assert "istio-operator" in status(app)

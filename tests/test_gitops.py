@@ -137,6 +137,16 @@ def test_the_policy_file_is_validated_like_the_plain_files(written):
     assert findings_of(written / "red-mesh" / "policy.yaml", *others) == plain
 
 
+def test_a_policy_beside_the_plain_files_it_wraps_is_no_second_mesh(written):
+    """`validate out/*/*.yaml` reads each mesh twice (policy.yaml holds its smcp.yaml and federation.yaml):
+    the copies are one mesh, so no trust domain 'is also used', no node port collides, and every resource
+    still finds its SMCP."""
+    plain = [written / m / f for m in MESHES for f in ("smcp.yaml", "federation.yaml")]
+    both = plain + [written / m / "policy.yaml" for m in MESHES]
+    assert findings_of(*both) == findings_of(*plain)
+    assert not {code for code, _severity, _path in findings_of(*both)} & {"SMF012", "SMF052", "SMF100"}
+
+
 def test_the_policy_file_is_edited_in_place(written):
     path = written / "red-mesh" / "policy.yaml"
     before = path.read_text()

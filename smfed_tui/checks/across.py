@@ -13,6 +13,7 @@ from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, TRUST_DOMAIN, Item
 from ..source import Source
 from ..yaml_nodes import get_value, scalar_at
 from .catalogue import Checker, Options
+from .inventory import content
 from .smcp import node_ports_of
 
 
@@ -25,9 +26,12 @@ def check_across(sources: list[Source], same_cluster: bool = False) -> list[Find
     findings: list[Finding] = []
     ports: dict[tuple, str] = {}
     domains: dict[str, str] = {}
+    seen: set = set()
     for src in sources:
-        if src.smcp is None:
+        # the same SMCP in a second file (a topology's policy.yaml wraps its smcp.yaml) is no second mesh
+        if src.smcp is None or content(src.smcp) in seen:
             continue
+        seen.add(content(src.smcp))
         checker = Checker(src, Options())
         cluster = "" if same_cluster else scalar_at(src.smcp, "spec", "cluster", "name")
         for gw in federation_gateways(src.smcp, "ingress"):

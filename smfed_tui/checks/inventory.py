@@ -73,10 +73,16 @@ class Inventory:
 
 def collect(sources: list[Source]) -> Inventory:
     inv = Inventory()
+    # An object whose whole content another file already holds is that object again, not a second one:
+    # a topology's policy.yaml wraps its smcp.yaml and federation.yaml, and `validate out/*/*.yaml` reads
+    # both (two copies of a mesh would share a trust domain and hide which SMCP a resource belongs to)
+    first_file: dict[tuple, Source] = {}
     for src in sources:
         smcps = {id(node) for node in src.smcps}
         for obj in src.objects:   # documents, and objects wrapped in a List or an RHACM policy
             node, kind = obj.node, obj.kind
+            if first_file.setdefault((kind, content(node)), src) is not src:
+                continue
             name, namespace = scalar_at(node, "metadata", "name"), scalar_at(node, "metadata", "namespace")
             if id(node) in smcps and scalar_at(node, "apiVersion") == SMCP_API:
                 pairs, _alone = pair_gateways(federation_gateways(node, "egress"), federation_gateways(node, "ingress"))
@@ -94,6 +100,15 @@ def collect(sources: list[Source]) -> Inventory:
         doc.mesh = local_mesh(doc, inv.meshes)
         doc.scope = (doc.namespace, id(doc.mesh) if doc.mesh else os.path.dirname(doc.src.path))
     return inv
+
+
+def content(node: Node):
+    """A node's value, comparable and hashable, whatever its layout, quoting or comments."""
+    if isinstance(node, MappingNode):
+        return frozenset((content(k), content(v)) for k, v in node.value)
+    if isinstance(node, SequenceNode):
+        return tuple(content(item) for item in node.value)
+    return node.value
 
 
 def holds_federation_resources(src: Source) -> bool:

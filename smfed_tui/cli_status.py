@@ -89,8 +89,8 @@ def print_status(kubectl: str | None, context: str | None, namespace: str, strea
 
 
 def _once(args, binary: str, contexts: list[str | None]) -> int:
-    from .status.report import write_json, write_text
     report = read_status(binary, contexts, args.namespace, args.request_timeout)
+    from .status.report import write_json, write_text   # after the read: kubectl first (read_status)
     if args.format == "json":
         write_json(sys.stdout, report)
     else:

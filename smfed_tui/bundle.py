@@ -142,8 +142,34 @@ def address_problem(address: str) -> str | None:
     except ValueError:
         pass
     if len(address) > 253 or not _DNS_SUBDOMAIN.match(address):
+        host = _host_of(address)
+        if host is not None:   # the host alone is what resolves; the ports are fields of their own
+            what = _("a URL") if "://" in address else _("HOST:PORT")
+            return _("{address!r} is {what}, neither an IP address nor a DNS name: give the host alone, {host!r}").format(
+                address=address, what=what, host=host)
         return _("{address!r} is neither an IP address nor a DNS name").format(address=address)
     return None
+
+
+def _host_of(address: str) -> str | None:
+    """The host of `scheme://host[:port][/...]` or `host:port` (an IPv6 one in brackets), when it is an IP
+    address or a DNS name; None otherwise."""
+    import ipaddress
+    rest = address.split("://", 1)[1] if "://" in address else address
+    rest = rest.split("/", 1)[0]
+    if rest.startswith("["):
+        host, _bracket, port = rest[1:].partition("]")
+        port = port[1:] if port.startswith(":") else None if port else ""
+    else:
+        host, colon, port = rest.partition(":")
+        port = port if colon else ""
+    if host == address or port is None or (port and not port.isdigit()):
+        return None
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        return host if host and len(host) <= 253 and _DNS_SUBDOMAIN.match(host) else None
 
 
 def parse_service_ref(text: str) -> "ServiceRef":

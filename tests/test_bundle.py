@@ -253,6 +253,12 @@ def test_bundle_writes_the_directory_and_the_result_validates(smcps, tmp_path):
 @pytest.mark.parametrize("argv,message", [
     (["--peer-address", "pink-mesh=1.2.3.4"], "'pink-mesh' is not a peer of this SMCP"),
     (["--peer-address", "green-mesh=not an address"], "neither an IP address nor a DNS name"),
+    # istiod resolves each address as it is: the host of a URL or HOST:PORT is said as the value to give
+    (["--peer-address", "green-mesh=https://203.0.113.20:15443"],
+     "'https://203.0.113.20:15443' is a URL, neither an IP address nor a DNS name: give the host alone, '203.0.113.20'"),
+    (["--peer-address", "green-mesh=green.example.com:8188"], "is HOST:PORT, neither an IP address nor a DNS name: "
+                                                              "give the host alone, 'green.example.com'"),
+    (["--peer-address", "green-mesh=[2001:db8::1]:15443"], "give the host alone, '2001:db8::1'"),
     (["--peer-namespace", "green-mesh=Green"], "--peer-namespace green-mesh: 'Green'"),
     (["--peer-trust-domain", "green-mesh=red-mesh.local"], "this mesh's own trust domain"),
     (["--import", "bookinfo/reviews"], "needs the peer"),

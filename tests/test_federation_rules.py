@@ -97,6 +97,8 @@ def test_every_federation_code_is_in_the_one_rule_table():
 @pytest.mark.parametrize("old,new,says", [
     ("sa/egress-red-mesh-service-account", "sa/egress-red-mesh", "<gateway>-service-account"),
     ("clientID: green-mesh.local/", "clientID: green.local/", "differs from spec.security.trustDomain 'green-mesh.local'"),
+    # principals have no scheme: with it the DENY policies' notPrincipals never match the peer
+    ("clientID: green-mesh.local/", "clientID: spiffe://green-mesh.local/", "starts with spiffe://"),
 ])
 def test_a_file_of_peer_resources_alone_is_checked_not_refused(meshes, old, new, says):
     path = red(meshes)

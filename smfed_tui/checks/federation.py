@@ -283,6 +283,13 @@ def check_client_id(c: Checker, doc: Doc, remote: RemoteView | None) -> None:
     path = ("spec", "security", "clientID")
     value = node.value
     m = _CLIENT_ID.match(value)
+    if m is None and value.startswith("spiffe://") and _CLIENT_ID.match(value[len("spiffe://"):]):
+        # the DENY policies compare principals, which are written without the scheme
+        c.report_in(doc.src, "SMF104", node, path,
+                    _("clientID {value!r} starts with spiffe://, which the federation code's principals do not "
+                      "have: this peer's discovery and traffic would be denied").format(value=value),
+                    _("set clientID: {expected}").format(expected=value[len("spiffe://"):]))
+        return
     if m is None:
         c.report_in(doc.src, "SMF104", node, path,
                     _("clientID {value!r} is not <trust domain>/ns/<namespace>/sa/<service account>").format(value=value))

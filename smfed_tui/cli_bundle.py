@@ -98,6 +98,7 @@ def run_bundle(args) -> int:
     for assumption in bundle.assumptions:
         _warn(_assumption_text(assumption, remotes[assumption.peer], local))
     generated = parse(text.encode("utf-8"), target, trusted=True)
+    src = _without_replaced(src, bundle.documents)
     errors = sorted((f for f in check_federation([src, generated]) + check_schema(generated)
                      if f.severity == ERROR and not is_own_placeholder(f, target)), key=sort_key)
     for f in errors:
@@ -115,6 +116,28 @@ def run_bundle(args) -> int:
     print(_("wrote {path} ({resources} resources for {peers} peers)").format(
         path=path, resources=len(bundle.documents), peers=len(local.peers)), file=sys.stderr)
     return EXIT_OK
+
+
+def _without_replaced(src, documents: list[dict]):
+    """The SMCP's file without the federation resources the bundle makes anew (a List or a policy that
+    holds them already), said as a warning: the bundle is checked against the SMCP, not against the
+    copies it replaces (which would be reported as defined twice)."""
+    from dataclasses import replace
+
+    from .yaml_nodes import scalar_at
+    made = {(d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"]) for d in documents}
+    kept, replaced = [], []
+    for obj in src.objects:
+        identity = (obj.kind, scalar_at(obj.node, "metadata", "namespace"), scalar_at(obj.node, "metadata", "name"))
+        (replaced if identity in made else kept).append(obj)
+    if not replaced:
+        return src
+    _warn(_("{file} already holds {resources}: what bundle writes replaces them; keep one copy (remove them from "
+            "{file}, or leave this output unapplied)").format(
+        file=src.path, resources=", ".join(_("{kind} {name} (line {line})").format(
+            kind=obj.kind, name=scalar_at(obj.node, "metadata", "name"), line=obj.node.start_mark.line + 1)
+            for obj in replaced)))
+    return replace(src, objects=kept)
 
 
 def _assumption_text(assumption, remote, local) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers.federation_list import write_list
 from smfed_tui.bundle import (CertificateError, Remote, ServiceRef, build_bundle, normalize_certificates,
                               parse_service_ref, remote_from_mesh, render)
 from smfed_tui.cli import main
@@ -294,3 +295,19 @@ def test_bundle_needs_peers(tmp_path):
     lonely.write_text(generate_text(Mesh.new("red-mesh")))
     rc, _out, err = run("bundle", str(lonely))
     assert rc == 2 and "no peer to bundle for" in err
+
+
+def test_bundle_of_a_list_that_holds_the_resources_already_says_it_replaces_them(tmp_path):
+    """A List (or a policy) with the SMCP and its peer resources: bundle checks what it makes against the
+    SMCP, not against the copies it replaces (they were reported as defined twice, SMF127, and nothing was
+    printed), and says which ones the file holds."""
+    path = tmp_path / "red.yaml"
+    write_list(path)
+    rc, out, err = run("bundle", str(path))
+    assert rc == 0 and "SMF127" not in err, err
+    assert [d["kind"] for d in yaml.safe_load_all(out)].count("ServiceMeshPeer") == 2
+    [line] = [line for line in err.splitlines() if "already holds" in line]
+    for resource in ("ConfigMap green-mesh-ca-root-cert", "ServiceMeshPeer green-mesh", "ExportedServiceSet blue-mesh",
+                     "ImportedServiceSet blue-mesh"):
+        assert resource in line
+    assert "what bundle writes replaces them" in line

@@ -5,20 +5,8 @@ from __future__ import annotations
 import io
 from contextlib import redirect_stderr, redirect_stdout
 
-import yaml
-
-from smfed_tui.bundle import build_bundle
+from helpers.federation_list import write_list
 from smfed_tui.cli import main
-from smfed_tui.edit import generate_text
-from smfed_tui.model import Mesh, Peer
-
-RED = Mesh.new("red-mesh", peers=(Peer.new("green-mesh"), Peer.new("blue-mesh")))
-
-
-def write_list(path) -> None:
-    """A v1 List: red-mesh's SMCP, then its CA ConfigMaps, ServiceMeshPeers and service sets."""
-    items = [yaml.safe_load(generate_text(RED))] + list(yaml.safe_load_all(build_bundle(RED).text()))
-    path.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": items}, sort_keys=False))
 
 
 def run(*argv: str) -> tuple[int, str]:

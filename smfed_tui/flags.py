@@ -6,7 +6,7 @@ import argparse
 from .errors import UsageError
 from .fields import MESH_FIELDS, PEER_FIELDS, PEER_OPTION_FIELDS
 from .i18n import _
-from .model import Mesh, conventions_of
+from .model import Conventions, Mesh, conventions_of
 
 
 def add_mesh_flags(parser: argparse.ArgumentParser) -> None:
@@ -59,8 +59,9 @@ def parse_peer_spec(spec: str) -> tuple[str, dict[str, str]]:
     return name, options
 
 
-def apply_peer_spec(mesh: Mesh, spec: str) -> Mesh:
-    """Add the peer, or change the peer of that name, with the spec's options."""
+def apply_peer_spec(mesh: Mesh, spec: str, style: Conventions | None = None) -> Mesh:
+    """Add the peer, or change the peer of that name, with the spec's options. A new peer is named in
+    `style` (edit: the file's, read before any peer was removed), else in the style of `mesh`'s peers."""
     name, options = parse_peer_spec(spec)
     values = {}
     for key, raw in options.items():
@@ -72,7 +73,7 @@ def apply_peer_spec(mesh: Mesh, spec: str) -> Mesh:
                              hint=field.help) from None
     if mesh.peer(name) is None:
         names = {f.attr: v for f, v in values.items() if f.attr in ("egress", "ingress")}
-        mesh = mesh.with_peer(conventions_of(mesh).new_peer(name, **names))   # in the file's own naming style
+        mesh = mesh.with_peer((style or conventions_of(mesh)).new_peer(name, **names))   # in the file's own style
     for field, value in values.items():
         mesh = field.set(mesh, name, value)
     return mesh

@@ -120,3 +120,16 @@ def test_a_file_without_peers_takes_the_defaults_without_an_assumption(tmp_path)
     path = tmp_path / "red.yaml"
     path.write_text(generate_text(Mesh.new("red-mesh")))
     assert "assumed:" not in edit_err(path, "--peer", "green-mesh")
+
+
+def test_a_peer_added_after_removing_every_other_keeps_the_files_naming(tmp_path):
+    """`--remove-peer mesh2 --peer mesh3` on upstream's sample: the file's style is read from the file,
+    not from what is left once mesh2 is gone (nothing: the defaults, egress-mesh3)."""
+    path = tmp_path / "mesh1.yaml"
+    path.write_bytes((UPSTREAM / "mesh1-smcp.yaml").read_bytes())
+    err = edit_err(path, "--remove-peer", "mesh2", "--peer", "mesh3")
+    gws = gateways(path.read_text())
+    assert list(gws["additionalEgress"]) == ["mesh3-egress"] and list(gws["additionalIngress"]) == ["mesh3-ingress"]
+    assert gws["additionalEgress"]["mesh3-egress"]["service"]["metadata"]["labels"] == {
+        "federation.maistra.io/egress-for": "mesh3"}
+    assert "gateways are mesh3-egress and mesh3-ingress, after this file's <peer>-egress naming" in err

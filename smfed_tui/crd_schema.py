@@ -122,6 +122,33 @@ def schema_for(api_version: str, kind: str) -> dict | None:
     return data["schemas"][data["versions"][api_version.rsplit("/", 1)[-1]]]
 
 
+def level_with_field(api_version: str, kind: str, path: Path_) -> Path_ | None:
+    """For a field the schema does not have at `path`: the nearest shallower path where the schema has a
+    field of that name, as its parents' own field (a key indented one level too deep lands under its
+    sibling: `spec.proxy.networking.accessLogging` for `spec.proxy.accessLogging`); None if none does."""
+    root = schema_for(api_version, kind)
+    key = path[-1]
+    for depth in range(len(path) - 2, -1, -1):
+        parent = _schema_at(root, path[:depth])
+        if isinstance(parent, dict) and key in (parent.get("properties") or {}):
+            return path[:depth] + (key,)
+    return None
+
+
+def _schema_at(schema: dict | None, path: Path_) -> dict | None:
+    for key in path:
+        if not isinstance(schema, dict):
+            return None
+        if isinstance(key, int):
+            schema = schema.get("items")
+        elif key in (schema.get("properties") or {}):
+            schema = schema["properties"][key]
+        else:
+            extra = schema.get("additionalProperties")
+            schema = extra if isinstance(extra, dict) else None
+    return schema
+
+
 # --- the check --------------------------------------------------------------------------------------
 
 def validate(obj) -> list[SchemaProblem]:

@@ -5,15 +5,18 @@ one changes one thing and must be caught with the right path and the right conse
 rejected)."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 import yaml
 
 from smfed_tui import crd_schema
+from smfed_tui.cli import main
 from smfed_tui.i18n import language
 from smfed_tui.schemas import derive
 
@@ -268,6 +271,26 @@ def test_pruned_and_rejected_are_told_apart_in_the_message():
     assert "the API server drops it" in pruned.message
     rejected, = crd_schema.validate(changed(EAST_WEST, ("spec", "listeners", 0, "port"), "15443"))
     assert "drops" not in rejected.message and "integer" in rejected.message
+
+
+def test_a_field_one_level_too_deep_is_told_where_the_schema_has_it(tmp_path):
+    """A key indented under its sibling (proxy.networking.accessLogging for proxy.accessLogging): the
+    finding's fix names the level where the schema has it; a field the schema has nowhere keeps the
+    rule's fix."""
+    assert crd_schema.level_with_field("maistra.io/v2", "ServiceMeshControlPlane",
+                                       ("spec", "proxy", "networking", "accessLogging")) == ("spec", "proxy", "accessLogging")
+    assert crd_schema.level_with_field("maistra.io/v2", "ServiceMeshControlPlane", ("spec", "proxy", "resourcez")) is None
+    smcp = changed(SMCP, ("spec", "proxy"), {"networking": {"accessLogging": {"file": {"name": "/dev/stdout"}}},
+                                             "resourcez": {}})
+    path = tmp_path / "smcp.yaml"
+    path.write_text(yaml.safe_dump(smcp))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        main(["validate", "--format", "json", str(path)])
+    fixes = {f["path"]: f["hint"] for f in json.loads(out.getvalue()) if f["code"] == "SMF084"}
+    assert fixes["spec.proxy.networking.accessLogging"] == ("the schema has it at spec.proxy.accessLogging: move it "
+                                                          "there (is it indented too deep?)")
+    assert "move it there" not in fixes["spec.proxy.resourcez"]
 
 
 def test_free_form_parts_take_anything():

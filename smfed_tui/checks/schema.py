@@ -32,9 +32,13 @@ def check_schema(src: Source, already: list[Finding] = ()) -> list[Finding]:
             if (node.start_mark.line + 1, node.start_mark.column + 1) in taken:
                 continue
             if problem.pruned:
+                moved = crd_schema.level_with_field(api_version, kind, problem.path) \
+                    if problem.reason == crd_schema.UNKNOWN_FIELD else None
                 checker.report("SMF084", node, problem.where, _(
                     "{message} (CRD schema of {kind} {api_version}; under strict field validation it is "
-                    "rejected)").format(message=problem.message, kind=kind, api_version=api_version))
+                    "rejected)").format(message=problem.message, kind=kind, api_version=api_version),
+                    _("the schema has it at {path}: move it there (is it indented too deep?)").format(
+                        path=crd_schema.path_text(moved)) if moved else None)
             else:
                 checker.report("SMF085", node, problem.where, _("{message} (CRD schema of {kind} {api_version})").format(
                     message=problem.message, kind=kind, api_version=api_version))

@@ -376,7 +376,8 @@ def render(documents: list[dict]) -> str:
 # How a front-end says to give what is missing (kind -> peer -> the fix): bundle's flags by default;
 # topology names its own file's keys (it has no such flags)
 FLAG_FIXES = {"address": lambda peer: _("give --peer-address {peer}=ADDR").format(peer=peer),
-              "root": lambda peer: _("give --peer-ca {peer}=PEM_FILE").format(peer=peer)}
+              "root": lambda peer: _("give --peer-ca {peer}=PEM_FILE").format(peer=peer),
+              "ports": lambda peer: _("give --peer-node-ports {peer}=TLS,DISCOVERY").format(peer=peer)}
 
 
 def build_bundle(local: Mesh, remotes: dict[str, Remote] | None = None, exports: dict | None = None,
@@ -401,7 +402,8 @@ def build_bundle(local: Mesh, remotes: dict[str, Remote] | None = None, exports:
                                               fix=fixes["root"](peer.name)))
         if not remote.ports_known:
             bundle.warnings.append(_("{peer}: its ingress is NodePort without fixed node ports; the ServiceMeshPeer "
-                                     "says 15443/8188: put the real node ports there").format(peer=peer.name))
+                                     "says 15443/8188, the service's own ports, which are not open on the nodes "
+                                     "({fix})").format(peer=peer.name, fix=fixes["ports"](peer.name)))
         bundle.assumptions += remote.assumptions
         bundle.documents += [
             ca_config_map(local, peer, remote),

@@ -83,7 +83,8 @@ def test_conventions_and_placeholders_when_nothing_is_known_about_a_peer():
 def test_node_port_peer_without_fixed_ports_is_a_warning():
     green = Mesh.new("green-mesh", peers=(Peer.new("red-mesh").with_exposure(service_type="NodePort"),))
     bundle = build_bundle(RED, {"green-mesh": remote_from_mesh("red-mesh", green, ("10.0.0.1",), GREEN_PEM)})
-    assert any("without fixed node ports" in w for w in bundle.warnings)
+    [warning] = [w for w in bundle.warnings if "without fixed node ports" in w]
+    assert "(give --peer-node-ports green-mesh=TLS,DISCOVERY)" in warning   # the flag that gives them
 
 
 # --- the CA ConfigMap ----------------------------------------------------------------------------------

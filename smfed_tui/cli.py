@@ -284,7 +284,7 @@ def run_wizard(argv: list[str]) -> int:
 
 def cmd_generate(args) -> int:
     from .edit import generate_text
-    from .flags import apply_mesh_flags, apply_peer_spec, name_assumptions
+    from .flags import apply_mesh_flags, apply_peer_spec
     from .model import Mesh
 
     if not args.mesh_name:
@@ -292,8 +292,6 @@ def cmd_generate(args) -> int:
                          hint=_("e.g. smfed-wizard generate --name red-mesh --peer green-mesh"))
     # Mesh.new derives the namespace and trust domain from the name; the other flags then override.
     mesh = apply_mesh_flags(Mesh.new(args.mesh_name.strip()), args)
-    for note in name_assumptions(mesh, args):   # derived from the name by convention: said, not silent
-        print(note, file=sys.stderr)
     for spec in args.peer:
         mesh = apply_peer_spec(mesh, spec)
     text = generate_text(mesh)

@@ -117,16 +117,3 @@ def convention_assumptions(file_mesh: Mesh, mesh: Mesh, spec: str) -> list[str]:
                 peer=name, view="+".join(peer.network_view)))
     return notes
 
-
-def name_assumptions(mesh: Mesh, args: argparse.Namespace) -> list[str]:
-    """What `generate` derived from --name because no flag gave it: the namespace (<name>-system) and the
-    trust domain (<name>.local). Each peer's resources name both (its clientID for this mesh), so a value
-    that differs from the real one breaks federation without an error at apply."""
-    notes = []
-    if getattr(args, "mesh_namespace", None) is None:
-        notes.append(_("assumed: namespace {namespace}, from the name (<name>-system); for another: --namespace NS"
-                       ).format(namespace=mesh.namespace))
-    if getattr(args, "mesh_trust_domain", None) is None:
-        notes.append(_("assumed: trust domain {domain}, from the name (<name>.local); for another: --trust-domain TD"
-                       ).format(domain=mesh.trust_domain))
-    return notes

@@ -361,15 +361,6 @@ def test_generate_defaults_follow_the_code_not_the_docs(capsys):
     assert doc["spec"]["security"]["trust"]["domain"] == "red-mesh.local"
 
 
-def test_generate_says_the_namespace_and_trust_domain_it_derives_from_the_name(capsys):
-    assert main(["generate", "--name", "red-mesh"]) == 0
-    err = capsys.readouterr().err.splitlines()
-    assert "assumed: namespace red-mesh-system, from the name (<name>-system); for another: --namespace NS" in err
-    assert "assumed: trust domain red-mesh.local, from the name (<name>.local); for another: --trust-domain TD" in err
-    assert main(["generate", "--name", "red-mesh", "--namespace", "mesh-1", "--trust-domain", "red.example"]) == 0
-    assert "assumed" not in capsys.readouterr().err
-
-
 def test_generated_file_validates_clean_and_edits_identically(tmp_path, capsys):
     path = generate(tmp_path, "red-mesh", "--peer", "green-mesh:route=false",
                     "--peer", "blue-mesh:service=NodePort,tls-node-port=30510,discovery-node-port=32359,route=false")

@@ -26,12 +26,11 @@ def check_across(sources: list[Source], same_cluster: bool = False) -> list[Find
     findings: list[Finding] = []
     ports: dict[tuple, str] = {}
     domains: dict[str, str] = {}
-    seen: set = set()
+    first_file: dict = {}
     for src in sources:
         # the same SMCP in a second file (a topology's policy.yaml wraps its smcp.yaml) is no second mesh
-        if src.smcp is None or content(src.smcp) in seen:
+        if src.smcp is None or first_file.setdefault(content(src.smcp), src.path) != src.path:
             continue
-        seen.add(content(src.smcp))
         checker = Checker(src, Options())
         cluster = "" if same_cluster else scalar_at(src.smcp, "spec", "cluster", "name")
         for gw in federation_gateways(src.smcp, "ingress"):

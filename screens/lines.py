@@ -329,7 +329,10 @@ class YamlView(LineView):
             self._reveal_when_shown = line
             return
         self._reveal_when_shown = None
-        if top + 1 <= index <= top + height - 3:
+        # In the upper two thirds, the lines the field owns (its gateway's block follows it) are on
+        # screen: stay. Lower (the last line of the screen showed a gateway's name and nothing of it),
+        # or off screen: bring it a third of the way down.
+        if top + 1 <= index <= top + (height * 2) // 3:
             return
         self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True)
 

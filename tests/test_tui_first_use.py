@@ -245,3 +245,19 @@ async def test_the_peer_shown_is_marked_in_the_list_without_colour(red_mesh):
         await pilot.press("down")
         await until(pilot, lambda: shown() == ["  green-mesh", "▸ blue-mesh"], "the mark moved")
         assert app.screen.selected_peer == "blue-mesh"
+
+
+async def test_the_preview_brings_the_fields_lines_up_from_the_bottom(red_mesh):
+    """On Peers the preview stayed where it was while the peer's gateway stood on its last lines, its
+    block below the screen: the lines a field owns are brought a third of the way down."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "peers")
+        preview = app.screen.query_one("#preview")
+        await pilot.press("down")                                   # blue-mesh: its egress gateway, line 28
+        await until(pilot, lambda: app.screen.selected_peer == "blue-mesh", "blue-mesh shown")
+        await pilot.pause()
+        line = preview.focus_line
+        height = preview.scrollable_content_region.height
+        assert line is not None and line - 1 - preview.scroll_offset.y <= (height * 2) // 3
+        assert preview.scroll_offset.y > 0

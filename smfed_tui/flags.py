@@ -107,6 +107,9 @@ def convention_assumptions(file_mesh: Mesh, mesh: Mesh, spec: str) -> list[str]:
                        "({holds}, as in this file's other peers); for other values: --peer {peer}:egress-label=VALUE,"
                        "ingress-label=VALUE").format(peer=name, egress_label=peer.egress_label,
                                                      ingress_label=peer.ingress_label, holds=holds))
+    if "service" not in options and peer.exposure.service_type == "NodePort":
+        notes.append(_("assumed: peer {peer}'s ingress is a NodePort service, as this file's other peers' are; "
+                       "for a load balancer: --peer {peer}:service=LoadBalancer").format(peer=name))
     if "network" not in options:
         if peer.network_view is None:
             notes.append(_("assumed: peer {peer}'s egress gateway gets no requestedNetworkView, as this file's other "

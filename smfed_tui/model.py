@@ -59,6 +59,9 @@ class Conventions:
     suffix: bool = False            # `<peer>-egress` rather than `egress-<peer>`
     label_is_peer: bool = False     # the federation label holds the peer's name, not the gateway's
     network_view: bool = True       # `[network-<peer>]`; False: the file's peers set no view
+    # the ingresses are NodePort services (a cluster without load balancers); a ClusterIP ingress, which
+    # no other cluster reaches, is not copied
+    node_port: bool = False
 
     def egress(self, peer: str) -> str:
         return f"{peer}-egress" if self.suffix else default_egress_name(peer)
@@ -79,7 +82,8 @@ class Conventions:
         # so the tool's own default draws no finding (SMF092)
         values = dict(name=name, egress=egress, ingress=ingress, network_view=self.view(name),
                       egress_label=self.label(name, egress), ingress_label=self.label(name, ingress),
-                      exposure=Exposure(route_enabled=False))
+                      exposure=Exposure(service_type="NodePort" if self.node_port else "LoadBalancer",
+                                        route_enabled=False))
         values.update(overrides)
         return Peer(**values)
 
@@ -102,6 +106,13 @@ def conventions_of(mesh: "Mesh") -> Conventions:
     label_is_peer = vote([p.egress_label == p.name or p.ingress_label == p.name for p in mesh.peers])
     view = vote([p.network_view is not None for p in mesh.peers])
     return Conventions(suffix, label_is_peer, view)
+
+
+def exposure_convention(mesh: "Mesh", style: Conventions) -> Conventions:
+    """`style` with the ingress service type most of the mesh's peers have, when that is NodePort.
+    Only `edit` takes it, where it says so (a front-end that follows it must show it as assumed)."""
+    votes = [p.exposure.service_type == "NodePort" for p in mesh.peers]
+    return replace(style, node_port=bool(votes) and votes.count(True) > votes.count(False))
 
 
 @dataclass(frozen=True)

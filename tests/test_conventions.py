@@ -133,3 +133,23 @@ def test_a_peer_added_after_removing_every_other_keeps_the_files_naming(tmp_path
     assert gws["additionalEgress"]["mesh3-egress"]["service"]["metadata"]["labels"] == {
         "federation.maistra.io/egress-for": "mesh3"}
     assert "gateways are mesh3-egress and mesh3-ingress, after this file's <peer>-egress naming" in err
+
+
+def test_a_peer_added_to_a_file_of_node_port_ingresses_gets_one_too(tmp_path):
+    """A cluster without load balancers exposes every federation ingress as NodePort: a new peer's
+    LoadBalancer would stay pending. Said as an assumption, with the keys for another type and the ports."""
+    nodeport = Peer.new("green-mesh").with_exposure(service_type="NodePort", tls_node_port=30510,
+                                                    discovery_node_port=30511)
+    path = tmp_path / "red.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=(nodeport,))))
+    err = edit_err(path, "--peer", "blue-mesh")
+    service = gateways(path.read_text())["additionalIngress"]["ingress-blue-mesh"]["service"]
+    assert service["type"] == "NodePort" and "nodePort" not in service["ports"][0]
+    assert "assumed: peer blue-mesh's ingress is a NodePort service, as this file's other peers' are" in err
+    assert "--peer blue-mesh:service=LoadBalancer" in err
+
+
+def test_a_cluster_ip_ingress_is_not_copied():
+    """No other cluster reaches a ClusterIP ingress (SMF094): a new peer gets the default, a LoadBalancer."""
+    local = Mesh.new("red-mesh", peers=(Peer.new("green-mesh").with_exposure(service_type="ClusterIP"),))
+    assert conventions_of(local).new_peer("blue-mesh").exposure.service_type == "LoadBalancer"

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from yaml.nodes import ScalarNode
 
+from ..bundle import service_account
 from ..findings import Finding
 from ..i18n import _
 from ..model import EGRESS_LABEL, INGRESS_LABEL
 from ..reader import federation_gateways
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, TRUST_DOMAIN, Item
 from ..source import Source
-from ..yaml_nodes import get_value, scalar_at
+from ..yaml_nodes import get, get_value, scalar_at
 from .catalogue import Checker, Options
 from .inventory import content
 from .smcp import node_ports_of
@@ -93,4 +94,25 @@ def check_edit(old, new, src: Source) -> list[Finding]:
                 checker.report("SMF098", node, path, _("changing {label} on the existing {kind} gateway {name} "
                                                        "recreates its Deployment").format(
                     label=label_key, kind=_(kind), name=name))
+            if name != old_name:
+                _report_renamed_gateway(checker, src, kind, gmap, old_name, name, peer.name)
     return checker.findings
+
+
+def _report_renamed_gateway(checker: Checker, src: Source, kind: str, gmap: tuple, old_name: str, name: str,
+                            peer: str) -> None:
+    """A federation gateway's name is in ServiceMeshPeers: this mesh's for the peer names both gateways,
+    and the peer's for this mesh names the egress's service account in its clientID (its DENY policies
+    then refuse the renamed one)."""
+    node = src.smcp and get(get_value(src.smcp, *gmap), name)
+    where = node[0] if node else None
+    if kind == "egress":
+        message = _("egress gateway {old!r} is now {new!r}: the clientID in {peer}'s ServiceMeshPeer for this mesh "
+                    "names {account}, and this mesh's ServiceMeshPeer {peer} names the gateway; until both are "
+                    "updated, {peer} refuses this mesh's discovery and traffic").format(
+            old=old_name, new=name, peer=peer, account=service_account(old_name))
+    else:
+        message = _("ingress gateway {old!r} is now {new!r}: this mesh's ServiceMeshPeer {peer} names it in "
+                    "spec.gateways.ingress.name; until it is updated, the federation with {peer} stops").format(
+            old=old_name, new=name, peer=peer)
+    checker.report("SMF088", where, gmap + (name,), message)

@@ -338,10 +338,11 @@ CASES = [
          edit=lambda mesh: replace(mesh, namespace="mesh-2"), message="leaves the one in 'red-mesh-system' running"),
     case("egress gateway renamed", "SMF088", WARNING, "spec.gateways.additionalEgress.green-out", CLEAN,
          ("      green-out:", "green-out"), edit=lambda mesh: apply_peer_spec(mesh, "green-mesh:egress=green-out"),
-         message="the clientID in green-mesh's ServiceMeshPeer for this mesh names egress-green-mesh-service-account"),
+         message="renamed from 'egress-green-mesh': green-mesh's ServiceMeshPeer for this mesh has "
+                 "egress-green-mesh-service-account in its clientID"),
     case("ingress gateway renamed", "SMF088", WARNING, "spec.gateways.additionalIngress.green-in", CLEAN,
          ("      green-in:", "green-in"), edit=lambda mesh: apply_peer_spec(mesh, "green-mesh:ingress=green-in"),
-         message="ServiceMeshPeer green-mesh names it in spec.gateways.ingress.name"),
+         message="renamed from 'ingress-green-mesh': this mesh's ServiceMeshPeer green-mesh names 'ingress-green-mesh'"),
     case("label edit on an existing gateway", "SMF098", WARNING,
          INGRESS + ".service.metadata.labels.federation.maistra.io/ingress-for", CLEAN,
          ("ingress-for: green\n", "green"), edit=lambda mesh: apply_peer_spec(mesh, "green-mesh:ingress-label=green")),

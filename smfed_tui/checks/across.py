@@ -107,12 +107,10 @@ def _report_renamed_gateway(checker: Checker, src: Source, kind: str, gmap: tupl
     node = src.smcp and get(get_value(src.smcp, *gmap), name)
     where = node[0] if node else None
     if kind == "egress":
-        message = _("egress gateway {old!r} is now {new!r}: the clientID in {peer}'s ServiceMeshPeer for this mesh "
-                    "names {account}, and this mesh's ServiceMeshPeer {peer} names the gateway; until both are "
-                    "updated, {peer} refuses this mesh's discovery and traffic").format(
-            old=old_name, new=name, peer=peer, account=service_account(old_name))
+        message = _("renamed from {old!r}: {peer}'s ServiceMeshPeer for this mesh has {account} in its clientID "
+                    "and this mesh's ServiceMeshPeer {peer} names {old!r}; {peer} refuses this mesh until both "
+                    "are updated").format(old=old_name, peer=peer, account=service_account(old_name))
     else:
-        message = _("ingress gateway {old!r} is now {new!r}: this mesh's ServiceMeshPeer {peer} names it in "
-                    "spec.gateways.ingress.name; until it is updated, the federation with {peer} stops").format(
-            old=old_name, new=name, peer=peer)
+        message = _("renamed from {old!r}: this mesh's ServiceMeshPeer {peer} names {old!r}; federation with "
+                    "{peer} stops until it is updated").format(old=old_name, peer=peer)
     checker.report("SMF088", where, gmap + (name,), message)

@@ -145,8 +145,7 @@ _RULES = [
          N_("keep the name and namespace of a deployed control plane; to change them, delete it first (the "
             "mesh goes with it) and create the new one")),
     Rule("SMF088", WARNING, N_("a federation gateway is renamed"),
-         N_("keep the name, or update at the same time this mesh's ServiceMeshPeer for the peer (its gateways) "
-            "and the peer's ServiceMeshPeer for this mesh (its clientID)")),
+         N_("keep the name, or update both ServiceMeshPeers at the same time")),
     Rule("SMF089", WARNING, N_("federation resources of a removed peer are left in the file"),
          N_("delete the peer's ServiceMeshPeer, ExportedServiceSet, ImportedServiceSet and CA ConfigMap too")),
 ]

@@ -11,7 +11,7 @@ from collections import Counter
 from .errors import InputError, SmfedError, UsageError, fix_line, format_error
 from .exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 from .findings import ERROR, severity_label, sort_key
-from .i18n import _
+from .i18n import _, ngettext
 from .peer_facts import add_bundle_flags, parse_bundle_flags, remotes_from_flags
 
 
@@ -113,7 +113,8 @@ def run_bundle(args) -> int:
         return EXIT_OK
     path = os.path.join(args.output, "federation.yaml")
     _write(path, text)
-    print(_("wrote {path} ({resources} resources for {peers} peers)").format(
+    print(ngettext("wrote {path} ({resources} resources for {peers} peer)",
+                   "wrote {path} ({resources} resources for {peers} peers)", len(local.peers)).format(
         path=path, resources=len(bundle.documents), peers=len(local.peers)), file=sys.stderr)
     return EXIT_OK
 

@@ -236,7 +236,8 @@ def test_bundle_writes_the_directory_and_the_result_validates(smcps, tmp_path):
     rc, out, err = run("bundle", str(red), "--peer-smcp", str(green), "--peer-address", "green-mesh=10.0.0.1",
                        "-o", str(out_dir))
     assert (rc, out) == (0, "")   # written with blue-mesh's placeholder certificate (said as a warning)
-    assert "wrote" in err and (out_dir / "federation.yaml").exists()
+    assert f"wrote {out_dir / 'federation.yaml'} (8 resources for 2 peers)" in err
+    assert (out_dir / "federation.yaml").exists()
     rc, out, _ = run("validate", str(red), str(out_dir / "federation.yaml"))
     assert rc == 1 and "SMF112" in out   # a placeholder certificate may not be applied
     rc, out, err = run("bundle", str(red), "--peer-smcp", str(green), "--peer-address", "green-mesh=10.0.0.1",
@@ -312,3 +313,10 @@ def test_bundle_of_a_list_that_holds_the_resources_already_says_it_replaces_them
                      "ImportedServiceSet blue-mesh"):
         assert resource in line
     assert "what bundle writes replaces them" in line
+
+
+def test_one_peer_is_said_in_the_singular(tmp_path):
+    path = tmp_path / "red.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=(Peer.new("green-mesh"),))))
+    rc, _out, err = run("bundle", str(path), "-o", str(tmp_path / "out"))
+    assert rc == 0 and f"wrote {tmp_path / 'out' / 'federation.yaml'} (4 resources for 1 peer)" in err

@@ -114,6 +114,12 @@ def convention_assumptions(file_mesh: Mesh, mesh: Mesh, spec: str) -> list[str]:
         if peer.network_view is None:
             notes.append(_("assumed: peer {peer}'s egress gateway gets no requestedNetworkView, as this file's other "
                            "peers have none; to set one: --peer {peer}:network=network-{peer}").format(peer=name))
+        elif any(v.endswith("-network") and not v.startswith("network-")
+                 for p in file_mesh.peers for v in p.network_view or ()):
+            notes.append(_("assumed: peer {peer}'s egress gateway gets requestedNetworkView {view}, not the docs' "
+                           "<peer>-network form this file's other peers use: the federation code puts a peer's "
+                           "endpoints on network-<peer>; for another: --peer {peer}:network=NAME").format(
+                peer=name, view="+".join(peer.network_view)))
         else:
             notes.append(_("assumed: peer {peer}'s egress gateway gets requestedNetworkView {view}, as this file's "
                            "other peers have a view; for another: --peer {peer}:network=NAME").format(

@@ -153,3 +153,14 @@ def test_a_cluster_ip_ingress_is_not_copied():
     """No other cluster reaches a ClusterIP ingress (SMF094): a new peer gets the default, a LoadBalancer."""
     local = Mesh.new("red-mesh", peers=(Peer.new("green-mesh").with_exposure(service_type="ClusterIP"),))
     assert conventions_of(local).new_peer("blue-mesh").exposure.service_type == "LoadBalancer"
+
+
+def test_the_docs_network_form_is_said_not_copied(tmp_path):
+    path = tmp_path / "red.yaml"
+    docs_style = Peer.new("green-mesh", network_view=("green-mesh-network",))
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=(docs_style,))))
+    err = edit_err(path, "--peer", "blue-mesh")
+    assert gateways(path.read_text())["additionalEgress"]["egress-blue-mesh"]["requestedNetworkView"] == [
+        "network-blue-mesh"]
+    assert ("requestedNetworkView network-blue-mesh, not the docs' <peer>-network form this file's other peers use"
+            in err)

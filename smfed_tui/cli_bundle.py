@@ -218,6 +218,7 @@ def run_topology(args) -> int:
     except SmfedError as err:
         print(format_error(err), file=sys.stderr)
         return err.exit_code
-    print(_("wrote {files} files for {meshes} meshes under {directory}").format(
+    print(ngettext("wrote {files} files for {meshes} mesh under {directory}",
+                   "wrote {files} files for {meshes} meshes under {directory}", len(outputs)).format(
         files=len(files), meshes=len(outputs), directory=args.output), file=sys.stderr)
     return EXIT_OK

@@ -341,3 +341,10 @@ def test_one_tampered_value_is_found_on_its_file_and_line(generated, tmp_path, m
     line = path.read_text().count("\n", 0, index) + 1
     assert rc == 1
     assert [(f["code"], f["file"], f["line"]) for f in errors] == [(code, str(path), line)]
+
+
+def test_one_mesh_is_said_in_the_singular(tmp_path):
+    topo = tmp_path / "solo.yaml"
+    topo.write_text("meshes:\n  - name: solo\n    addresses: [203.0.113.9]\nfederate: all\n")
+    rc, _out, err = run("topology", str(topo), "-o", str(tmp_path / "out"))
+    assert rc == 0 and f"wrote 3 files for 1 mesh under {tmp_path / 'out'}" in err

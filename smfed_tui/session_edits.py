@@ -86,7 +86,10 @@ class ModelEdits:
 
     def add_peer(self, name: str | None = None) -> Peer:
         name = name or self._unused_peer_name()
-        peer = conventions_of(self.mesh).new_peer(name)   # named in the file's own style (a new file: the defaults)
+        # named in the file's own style, read from the file as loaded (its peers may all be removed by now);
+        # a new file: the defaults
+        styled = self.original if self.original is not None and self.original.peers else self.mesh
+        peer = conventions_of(styled).new_peer(name)
         self.update(self.mesh.with_peer(peer))
         return peer
 

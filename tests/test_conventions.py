@@ -164,3 +164,13 @@ def test_the_docs_network_form_is_said_not_copied(tmp_path):
         "network-blue-mesh"]
     assert ("requestedNetworkView network-blue-mesh, not the docs' <peer>-network form this file's other peers use"
             in err)
+
+
+def test_a_peer_added_in_the_wizard_after_removing_every_other_keeps_the_files_naming(tmp_path):
+    from smfed_tui.session import Session
+    path = tmp_path / "mesh1.yaml"
+    path.write_bytes((UPSTREAM / "mesh1-smcp.yaml").read_bytes())
+    session = Session.open(str(path))
+    session.remove_peer("mesh2")
+    peer = session.add_peer("mesh3")
+    assert (peer.egress, peer.ingress, peer.egress_label) == ("mesh3-egress", "mesh3-ingress", "mesh3")

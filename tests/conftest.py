@@ -46,7 +46,7 @@ _pts.SVGImageExtension = TopLevelSVG
 # Modules whose tests drive a text front-end (a command's main(), plain mode) even where a test's own
 # body calls a helper of the module rather than main() itself.
 CLI_MODULES = {"test_cli", "test_bundle", "test_topology", "test_completion", "test_plain", "test_generate_seed",
-               "test_migrate_cases", "test_migrate_prompts", "test_status_cli", "test_conventions", "test_notty"}
+               "test_migrate_cases", "test_migrate_prompts", "test_status_cli", "test_conventions", "test_notty", "test_apply_cli"}
 # Fixtures that start the real kubectl against a loopback stand-in API server.
 PROCESS_FIXTURES = {"kube", "two_clusters", "cluster"}
 PROCESS_WORDS = ("subprocess", "sys.executable", "run_probe(", "run_in_pty(", "kubectl_path(", "Popen")

@@ -296,7 +296,8 @@ class YamlView(LineView):
                  classes: str | None = None) -> None:
         self.numbers = numbers
         self._changed: set[int] = set()      # 1-based
-        self._focus_line: int | None = None  # 1-based
+        self._focus: frozenset[int] = frozenset()   # 1-based: the lines the field being edited owns
+        self._focus_line: int | None = None  # the first of them
         super().__init__(lines, id=id, classes=classes)
 
     @property
@@ -307,50 +308,71 @@ class YamlView(LineView):
     def focus_line(self) -> int | None:
         return self._focus_line
 
-    def show(self, lines: list[str], changed: set[int], focus_line: int | None, *, follow: bool = True) -> None:
-        """New content; scrolls so the focused line is in view when `follow`."""
-        self._was = (self._changed, self._focus_line)
-        self._changed = changed
-        self._focus_line = focus_line
-        self.set_lines(lines)
-        if follow and focus_line is not None:
-            self.reveal_line(focus_line)
+    @property
+    def focus_lines(self) -> frozenset[int]:
+        return self._focus
 
-    _reveal_when_shown: int | None = None
+    def show(self, lines: list[str], changed: set[int], focus: int | tuple[int, ...] | None, *,
+             follow: bool = True, reveal: int | None = None) -> None:
+        """New content, with the lines the field being edited owns (one, several, or None) shown with a
+        background; scrolls them into view when `follow` (or line `reveal` when no line is focused)."""
+        owned = (focus,) if isinstance(focus, int) else tuple(focus or ())
+        self._was = (self._changed, self._focus)
+        self._changed = changed
+        self._focus = frozenset(owned)
+        self._focus_line = owned[0] if owned else None
+        self.set_lines(lines)
+        if follow and owned:
+            self.reveal_lines(owned)
+        elif follow and reveal is not None:
+            self.reveal_lines((reveal,))
+
+    _reveal_when_shown: tuple[int, ...] | None = None
 
     def reveal_line(self, line: int) -> None:
-        """Scroll (without animation) so 1-based `line` is on screen, a third of the way down."""
+        self.reveal_lines((line,))
+
+    def reveal_lines(self, lines: tuple[int, ...]) -> None:
+        """Scroll (without animation) so the first run of consecutive 1-based `lines` is on screen, its
+        first line a third of the way down (or higher, to show the whole run)."""
         height = self.scrollable_content_region.height or self.size.height
         top = self.scroll_offset.y
-        index = line - 1
         if height <= 0:
             # Not laid out yet, or hidden (the preview at 80 columns until f2): scroll when it gets a
             # size. Retrying after each refresh instead kept an idle wizard busy forever while hidden.
-            self._reveal_when_shown = line
+            self._reveal_when_shown = lines
             return
         self._reveal_when_shown = None
-        # In the upper two thirds, the lines the field owns (its gateway's block follows it) are on
-        # screen: stay. Lower (the last line of the screen showed a gateway's name and nothing of it),
-        # or off screen: bring it a third of the way down.
-        if top + 1 <= index <= top + (height * 2) // 3:
+        first = last = lines[0]
+        for line in lines[1:]:
+            if line != last + 1:
+                break
+            last = line
+        first, last = first - 1, last - 1   # 0-based rows
+        # In the upper two thirds with the whole run on screen (a gateway's block follows its name):
+        # stay. Lower (the last line of the screen showed a gateway's name and nothing of it), or off
+        # screen: bring it a third of the way down, or as far up as its last line needs.
+        if top + 1 <= first <= top + (height * 2) // 3 and (last < top + height or first == top + 1):
             return
-        self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True)
+        target = first - height // 3
+        if last - target >= height:
+            target = min(first - 1, last - height + 1)
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
 
     def on_resize(self) -> None:
         # (LineView.on_resize runs too: Textual calls each class's handler)
         if self._reveal_when_shown is not None:
-            self.reveal_line(self._reveal_when_shown)
+            self.reveal_lines(self._reveal_when_shown)
 
     def gutter_width(self) -> int:
         return (len(str(len(self._lines))) + 2) if self.numbers else 2
 
-    _was: tuple[set[int], int | None] = (set(), None)
+    _was: tuple[set[int], frozenset[int]] = (set(), frozenset())
 
     def row_changed(self, index: int) -> bool:
         changed, focus = self._was
         number = index + 1
-        return ((number in changed) != (number in self._changed)) or (focus != self._focus_line
-                                                                     and number in (focus, self._focus_line))
+        return ((number in changed) != (number in self._changed)) or ((number in focus) != (number in self._focus))
 
     def gutter_segments(self, index: int) -> list[Segment]:
         number = index + 1
@@ -362,12 +384,22 @@ class YamlView(LineView):
         return [Segment(str(number).rjust(digits), self.style("yaml--gutter")), marker, Segment(" ", base)]
 
     def decorate(self, index: int, segments: list[Segment]) -> list[Segment]:
-        if self._focus_line != index + 1:
+        if index + 1 not in self._focus:
             return segments
-        focus = self.get_component_rich_style("yaml--focus", partial=True)
+        focus = self.focus_style()
         pad = max(0, self.virtual_size.width - sum(len(text) for text, _s, _c in segments))
         return [Segment(text, (style or Style()) + focus) for text, style, _ in segments] + \
             [Segment(" " * (pad + self.size.width), self.style() + focus)]
+
+    def focus_style(self) -> Style:
+        """The background of the lines the focused field owns: yaml--focus's colour blended over the
+        view's own (a Rich style drops the alpha: the lines got the full colour, which hid the keys, drawn
+        in nearly that colour, and read as a selection over a block of a dozen lines)."""
+        style = self._styles.get("-focus")
+        if style is None:
+            over = self.get_component_styles("yaml--focus").background
+            style = self._styles["-focus"] = Style(bgcolor=(self.background_colors[1] + over).rich_color)
+        return style
 
     def line_segments(self, text: str) -> list[Segment]:
         base = self.style()

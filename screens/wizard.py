@@ -20,7 +20,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
@@ -29,13 +28,13 @@ from textual.widgets import ContentSwitcher, Static
 from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
 from smfed_tui.i18n import N_, _, ngettext
 from smfed_tui.new_file import name_problem
-from smfed_tui.quoting import visible
 from smfed_tui.session import Session
 
 from .footer import KeyBar
 from .form import FieldRow
 from .form_steps import FormStep, MeshStep
 from .lines import YamlView
+from .preview_follow import PreviewFollow
 from .step_list import STEP_IDS, StepList
 from .top_bar import TopBar
 from .texts import display_name, fill, summary
@@ -67,7 +66,7 @@ def _review():
 
 
 
-class WizardScreen(Screen):
+class WizardScreen(PreviewFollow, Screen):
     BINDINGS = [
         # descriptions are message ids: KeyBar shows them translated
         Binding("ctrl+n", "next_step", N_("Next")),
@@ -116,7 +115,7 @@ class WizardScreen(Screen):
         if found:
             return found.first()
         factory = {"peers": self._peers_step, "exposure": self._exposure_step, "review": _review,
-                   "write": self._write_step, "next": self._next_step}[step]
+                   "write": self._write_step, "next": self._next_step, "status": self._status_step}[step]
         slot = StepSlot(factory, id=step)
         await self.query_one(ContentSwitcher).mount(slot)
         return slot
@@ -136,6 +135,10 @@ class WizardScreen(Screen):
     def _next_step(self):
         from .next_steps import NextStep
         return NextStep(self.session, cursor_blink=self.cursor_blink, id="next-step")
+
+    def _status_step(self):
+        from .status_step import StatusStep
+        return StatusStep(self.session, id="status-step")
 
     def show_file(self) -> None:
         s = self.session
@@ -221,47 +224,6 @@ class WizardScreen(Screen):
             counts = {**counts, "next": self._next_counts}
         self._steps.update_state(self.step, counts)
 
-    def _show_preview(self, *, follow: bool = True) -> None:
-        s = self.session
-        if self.step == "next":
-            self._show_bundle(follow=follow)
-            return
-        key = (s.revision, s.focus_line)
-        if key == self._preview_key:
-            return
-        self._preview_key = key
-        lines = s.text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        changed = s.changed_lines()
-        changes = s.change_summary()   # a removed peer removes lines: "no changes" was shown then
-        if s.is_edit:
-            what = changes or _("no changes")
-        else:
-            what = f"{_('new file')} · {changes}" if changes else _("new file")
-        if what != self._title_key:
-            self._title_key = what
-            self._preview_title.update(Content.assemble((_("Preview"), "bold"), (f" · {what}", "$text-muted")),
-                                       layout=False)
-        self._preview.show(lines, changed, s.focus_line, follow=follow)
-
-    def _show_bundle(self, *, follow: bool = True) -> None:
-        """On the Next-steps step the preview shows the federation resources, at the field being edited."""
-        s = self.session
-        fo = s.federation_resources
-        key = ("next", s.revision, fo.revision, self._bundle_focus)
-        if key == self._preview_key:
-            return
-        self._preview_key = key
-        self._title_key = None
-        lines = fo.text().split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        self._preview_title.update(Content.assemble((_("Preview"), "bold"),
-                                                    (f" · {visible(fo.path_text())}", "$text-muted")), layout=False)
-        focus = fo.focus_line(*self._bundle_focus) if self._bundle_focus else None
-        self._preview.show(lines, fo.changed_lines(), focus, follow=follow)
-
     # --- edits ---------------------------------------------------------------------------------------
 
     def _peer_for(self, row: FieldRow) -> str | None:
@@ -286,7 +248,9 @@ class WizardScreen(Screen):
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         row = event.widget.parent
-        if isinstance(row, FieldRow):
+        if not isinstance(row, FieldRow):
+            self._focus_without_field(event.widget)
+        else:
             peer = self._peer_for(row)
             if row.fld.scope != "mesh" and peer is None:
                 return
@@ -327,6 +291,8 @@ class WizardScreen(Screen):
                 self.set_focus(button)
             else:
                 self.set_focus(None)
+        elif self.step == "status":
+            self.set_focus(self.query_one("#status-peers"))
         else:
             self.set_focus(None)
 

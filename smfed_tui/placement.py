@@ -16,8 +16,8 @@ from .fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS, Field
 from .findings import ERROR, Finding
 from .i18n import _
 from .model import DISCOVERY_PORT, TLS_PORT, Mesh
-from .smcp_paths import (EGRESS_MAP, EXPOSURE_AREAS, INGRESS_MAP, Item, gateway_base, label_path, node_port_path,
-                         path_text)
+from .smcp_paths import (EGRESS_MAP, EXPOSURE_AREAS, INGRESS_MAP, Item, also_paths_of, gateway_base, label_path,
+                         node_port_path, path_text)
 from .yaml_nodes import int_value
 
 # The wizard's form steps; every finding belongs to one of them (see `Placement.step_of`).
@@ -224,15 +224,61 @@ def field_yaml_path(mesh: Mesh, fld: Field, peer_name: str | None) -> tuple:
     return fld.location(mesh, peer) or gateway_base("egress", peer.egress)
 
 
+def field_yaml_paths(mesh: Mesh, fld: Field, peer_name: str | None) -> tuple[tuple, ...]:
+    """Every YAML path the field writes, its first place first: a peer's routerMode is on both of its
+    gateways, and a peer's name stands for both gateways (their names and everything in them follow
+    it); () for no peer."""
+    first = field_yaml_path(mesh, fld, peer_name)
+    if not first:
+        return ()
+    peer = mesh.peer(peer_name) if peer_name is not None else None
+    if fld.location(mesh, peer) is None:   # the peer's name
+        return first, gateway_base("ingress", peer.ingress)
+    if fld.yaml is not None:
+        return (first,)
+    return (first, *also_paths_of(fld.scope, fld.attr, mesh, peer))
+
+
+def owned_lines(root: Node | None, paths: tuple[tuple, ...]) -> tuple[int, ...]:
+    """The 1-based lines `paths` own in a parsed document, in order: each from its key's line to the
+    last line of its value (a list's items, a gateway's block). A path not in the text (yet) owns the
+    line of the deepest part of it that is: where it will go."""
+    out: set[int] = set()
+    for path in paths:
+        line, node, whole = _walk(root, path)
+        if line is None:
+            continue
+        last = _last_line(node) if whole and node is not None else line
+        out.update(range(line, max(line, last) + 1))
+    return tuple(sorted(out))
+
+
+def _last_line(node: Node) -> int:
+    """The 1-based line of the last character of `node`'s content (not the comments or blank lines
+    after it, which a block collection's end mark counts in)."""
+    if isinstance(node, MappingNode) and node.value and not node.flow_style:
+        return _last_line(node.value[-1][1])
+    if isinstance(node, SequenceNode) and node.value and not node.flow_style:
+        return _last_line(node.value[-1])
+    end = node.end_mark
+    # a block scalar ends at the start of the line after it
+    return end.line if end.column == 0 and end.line > node.start_mark.line else end.line + 1
+
+
 def line_of(root: Node | None, path: tuple) -> int | None:
     """1-based line of `path` in a parsed document: the key's line for a mapping entry, the item's
     line for a list item; where the path does not exist (yet), the line of the deepest part that does."""
+    return _walk(root, path)[0]
+
+
+def _walk(root: Node | None, path: tuple) -> tuple[int | None, Node | None, bool]:
+    """(the line `line_of` says, the node reached, whether that is all of `path`)."""
     node = root
     line = None
     for seg in path:
         if isinstance(seg, Item):
             if not isinstance(node, SequenceNode):
-                break
+                return line, node, False
             found = None
             for item in node.value:
                 if not isinstance(item, MappingNode):
@@ -245,17 +291,17 @@ def line_of(root: Node | None, path: tuple) -> int | None:
                 if found is not None:
                     break
             if found is None:
-                break
+                return line, node, False
             node = found
             line = found.start_mark.line + 1
             continue
         if not isinstance(node, MappingNode):
-            break
+            return line, node, False
         for k, v in node.value:
             if isinstance(k, ScalarNode) and k.value == seg:
                 node = v
                 line = k.start_mark.line + 1
                 break
         else:
-            break
-    return line
+            return line, node, False
+    return line, node, True

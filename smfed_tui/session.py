@@ -24,8 +24,8 @@ from .findings import ERROR, HINT, WARNING, Finding, count, sort_key
 from .i18n import _
 from .model import DEFAULT_NODE_PORT_RANGE, Mesh, Peer
 from .new_file import mesh_name_for
-from .placement import (FORM_STEPS, STEP_EXPOSURE, STEP_MESH, STEP_PEERS, Placement, field_yaml_path,
-                        line_of)
+from .placement import (FORM_STEPS, STEP_EXPOSURE, STEP_MESH, STEP_PEERS, Placement, field_yaml_paths,
+                        owned_lines)
 from .reader import read_mesh
 from .safe_files import LoadedFile, read_file
 from .session_edits import ModelEdits, input_key
@@ -54,10 +54,12 @@ class Session(ModelEdits, SessionFile):
     findings: list[Finding] = field(default_factory=list)
     # Bumped by every refresh: views compare it to know whether anything changed.
     revision: int = 0
-    # The field the user is on, as (field, peer name); `focus_line` is its line in `text` after each
-    # refresh (or the line of its nearest existing parent when the file does not say it yet).
+    # The field the user is on, as (field, peer name); `focus_lines` are the lines of `text` it owns
+    # after each refresh (`placement.owned_lines`: where the file does not say it yet, the line of its
+    # nearest existing parent), `focus_line` the first of them.
     focus: tuple[Field, str | None] | None = None
     focus_line: int | None = None
+    focus_lines: tuple[int, ...] = ()
     # Text typed into a field that cannot become a value at all ("3x" for a port, an empty required
     # field, a peer name already taken), keyed by `session_edits.input_key`: the model keeps the
     # previous value, and writing is blocked until the field is fixed.
@@ -161,13 +163,13 @@ class Session(ModelEdits, SessionFile):
             current = parse(data, name, trusted=self.source is not None, smcp=self.smcp_choice)
         except InputError as err:  # cannot happen for our own output; say so instead of crashing
             self.findings = [Finding("SMF000", ERROR, "", err.line, err.column, err.message, err.hint or "", name)]
-            self.focus_line = None
+            self._locate_focus(None)
             return
         findings = check_source(current, self.options)
         if self.original is not None and current.smcp is not None:
             findings = sorted(findings + check_edit(self.original, self.mesh, current), key=sort_key)
         self.findings = findings
-        self.focus_line = self._locate_focus(current)
+        self._locate_focus(current)
 
     # --- findings -----------------------------------------------------------------------------------
 
@@ -259,7 +261,7 @@ class Session(ModelEdits, SessionFile):
         """Remember the field the user is on; its line follows every refresh (`focus_line`)."""
         if fld is None:
             self.focus = None
-            self.focus_line = None
+            self._locate_focus(None)
             return None
         if self.focus == (fld, peer_name) and self.focus_line is not None:
             return self.focus_line
@@ -268,19 +270,20 @@ class Session(ModelEdits, SessionFile):
         gc.disable()
         try:
             src = parse(self.output_bytes(), self.path or "<new>", trusted=True, smcp=self.smcp_choice)
-            self.focus_line = self._locate_focus(src)
+            self._locate_focus(src)
         except InputError:
-            self.focus_line = None
+            self._locate_focus(None)
         finally:
             if gc_was:
                 gc.enable()
         return self.focus_line
 
-    def _locate_focus(self, src: Source) -> int | None:
-        if self.focus is None or src.smcp is None:
-            return None
-        path = field_yaml_path(self.mesh, *self.focus)
-        return line_of(src.smcp, path) if path else None
+    def _locate_focus(self, src: Source | None) -> None:
+        if self.focus is None or src is None or src.smcp is None:
+            self.focus_lines = ()
+        else:
+            self.focus_lines = owned_lines(src.smcp, field_yaml_paths(self.mesh, *self.focus))
+        self.focus_line = self.focus_lines[0] if self.focus_lines else None
 
 
 __all__ = ["Session", "FieldState", "DEFAULT_NODE_PORT_RANGE", "FORM_STEPS", "STEP_MESH", "STEP_PEERS",

@@ -149,3 +149,27 @@ async def test_fifty_peers_the_last_selected_every_field_of_every_step(tmp_path)
         await type_into(pilot, "exposure", "discovery-node-port", "31188")
         seen = await walk_every_field(pilot)
     assert "exposure: field discovery-node-port" in seen and "peers: field router-mode" in seen
+
+
+def test_the_lines_a_field_owns(red_mesh):
+    """The core's answer, on the docs' red-mesh file: a key's line to its value's last line."""
+    from smfed_tui.fields import MESH_FIELDS
+    from smfed_tui.session import Session
+    s = Session.open(str(red_mesh))
+    text = s.text.split("\n")
+    by_key = {f.key: f for f in MESH_FIELDS + PEER_FIELDS + EXPOSURE_FIELDS}   # a peer's network view wins
+
+    def owned(key, peer="blue-mesh"):
+        fld = by_key[key]
+        s.set_focus(fld, None if fld.scope == "mesh" else peer)
+        return [text[n - 1].strip() for n in s.focus_lines]
+
+    assert owned("network") == ["requestedNetworkView:", "- blue-network"]
+    assert owned("router-mode") == ["routerMode: sni-dnat", "routerMode: sni-dnat"]   # both gateways
+    egress = owned("egress")
+    assert egress[0] == "egress-blue-mesh:" and egress[-1].startswith("name: http-discovery") and len(egress) == 14
+    assert owned("name") == egress + owned("ingress")                                 # the peer: both gateways
+    assert owned("service") == ["type: LoadBalancer"]
+    assert owned("discovery-node-port") == ["- port: 8188"]   # no nodePort yet: where it goes, its port
+    assert owned("cluster-name") == ["spec:"]                 # not in the file: its parent
+    assert owned("trust-domain") == ["domain: red-mesh.local"]

@@ -21,13 +21,14 @@ STEPS = (   # (id, title: a message id, shown translated)
     ("review", N_("Review")),
     ("write", N_("Write/Apply")),
     ("next", N_("Next steps")),
+    ("status", N_("Status")),
 )
 TITLE_CELLS = 12   # the badge column starts here (titles are padded in terminal cells: Hangul takes two)
 STEP_IDS = tuple(step for step, _title in STEPS)
 
 
 class StepList(Widget):
-    """Six lines, one per step."""
+    """One line per step."""
 
     DEFAULT_CSS = """
     StepList { width: 20; height: auto; padding: 0 1; }

@@ -168,3 +168,31 @@ async def test_status_step_reads_the_apply_steps_context_in_the_smcps_namespace(
     lists = [r.path for r in two_clusters.red.requests if "/namespaces/" in r.path]
     assert lists and all("/namespaces/red-mesh-system/" in p for p in lists)
     assert two_clusters.green.requests == [] and two_clusters.methods() == {"GET"}
+
+
+async def test_the_wizards_status_step_comes_after_next_steps_and_reads_the_cluster(two_clusters, tmp_path) -> None:
+    """Step 7: ctrl+n from Next steps opens it; it reads the Apply step's context in the SMCP's namespace
+    in the background and shows the peers; the step list names it."""
+    from helpers.pilot import go_to
+    from smfed_tui.edit import generate_text
+    from smfed_tui.model import Mesh
+    from smfed_tui.screens.app import WizardApp
+    from smfed_tui.session import Session
+
+    two_clusters.load(*broken())
+    path = tmp_path / "red-mesh.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh")))
+    app = WizardApp(Session.open(str(path)), cursor_blink=False, kubectl=two_clusters.kubectl, context="red")
+    async with app.run_test(size=WIDE) as pilot:
+        await go_to(pilot, "next")
+        assert two_clusters.red.requests == []                 # nothing is read before the step is opened
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: app.screen.step == "status", "the Status step")
+        view = app.screen.query_one(StatusView)
+        await until(pilot, lambda: view.report is not None, "the Status step's first read", timeout=30)
+        assert [(p.name, p.connected) for p in view.report.peers] == [("green-mesh", False)]
+        assert app.focused is app.screen.query_one("#status-peers")
+        assert "Status" in str(app.screen.query_one("#step-list").render())
+        await pilot.press("enter")
+        assert "error SMF200" in str(app.screen.query_one("#status-detail").render())
+    assert two_clusters.methods() == {"GET"}

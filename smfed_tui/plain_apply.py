@@ -85,7 +85,18 @@ class PlainApply:
         _print_lines(result.warnings, sys.stderr)
         print(result.output)
         print(_("watch the operator reconcile it: {command}").format(command=shlex.join(result.watch_command)))
+        self.offer_status()
         return EXIT_OK
+
+    def offer_status(self) -> None:
+        """Step 7 after an apply: is each peer connected, read from the cluster (read-only; the report of
+        `smfed-wizard status`, which cli_status prints)."""
+        if not self.session.mesh.peers or not self.q.confirm(
+                _("Read the federation status from the cluster now?"), default=True,
+                instruction=_("(read-only; peers connect minutes after the operator has reconciled) ")).unsafe_ask():
+            return
+        from .cli_status import print_status
+        print_status(self.kubectl, self.context, self.session.mesh.namespace)
 
 
 def _print_lines(lines, stream) -> None:

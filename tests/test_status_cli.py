@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from kube_fixtures import kube  # noqa: F401  (a fixture)
 from status_scenario import GREEN_LB_IP, RED, AWS_HOSTNAME, Clusters, broken, healthy, two_clusters  # noqa: F401
 from smfed_tui.cli import main
 from smfed_tui.cli_status import CLEAR
@@ -281,3 +282,33 @@ def test_not_logged_in_is_one_line_for_that_cluster(two_clusters: Clusters, caps
     assert len(lines) == 1 and "not logged in" in lines[0]
     assert "  fix: log in with `oc login <api-url>`" in out
     assert out.startswith("● red/red-mesh-system/green-mesh") and code == 1
+
+
+def test_plain_mode_offers_the_status_report_after_an_apply(kube, monkeypatch, tmp_path, capsys) -> None:
+    """Plain mode's Status step: after a successful apply of a mesh with peers it asks, then prints the
+    same report as `smfed-wizard status` for the apply's context and the SMCP's namespace."""
+    from helpers.plain_driver import ENTER, MESH_DEFAULTS, NEW_PEER_DEFAULTS, drive
+    import status_scenario as s
+
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(kube.kubectl), "/usr/bin", "/bin"]))
+    monkeypatch.setenv("NO_COLOR", "1")
+    kube.namespaces.add("red-mesh-system")
+    red, _green = s.broken()
+    for obj in red:
+        if obj["kind"] != "ServiceMeshControlPlane":
+            kube.lists.put(obj)
+    keys = (MESH_DEFAULTS
+            + "1" + ENTER + "green-mesh" + ENTER + NEW_PEER_DEFAULTS   # add a peer
+            + ENTER                                                     # done with peers
+            + ENTER * 3                                                 # its exposure as proposed
+            + ENTER + ENTER                                             # review: write; confirm the write
+            + "y" + "y"                                                 # apply now? yes; to the context? yes
+            + "y")                                                      # read the status now? yes
+    assert drive(tmp_path / "red-mesh.yaml", keys) == 0
+    printed = capsys.readouterr().out
+    report = printed.split("watch the operator reconcile it")[1]
+    assert "\n✗ (current context)/red-mesh-system/green-mesh  not connected: 503 Service Unavailable" in report
+    assert "error SMF215 ServiceMeshControlPlane red-mesh is not Ready" in report   # just applied
+    assert "1 peer: 0 connected, 1 not;" in report
+    lists = [r for r in kube.requests if r.path.endswith("/servicemeshpeers")]
+    assert lists and all(r.method == "GET" and "/namespaces/red-mesh-system/" in r.path for r in lists)

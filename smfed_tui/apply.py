@@ -323,6 +323,8 @@ _CRD = ("no matches for kind", "the server doesn't have a resource type", "ensur
 _SLOW = N_("no answer within the request timeout")
 _UNREACHABLE = (("Client.Timeout", _SLOW), ("context deadline exceeded", _SLOW), ("i/o timeout", _SLOW),
                 ("TLS handshake timeout", _SLOW), ("connection refused", N_("the connection was refused")),
+                # kubectl's own wording when it has discovery cached and the list itself is refused
+                ("was refused - did you specify the right host or port", N_("the connection was refused")),
                 ("no such host", N_("its host name does not resolve")), ("no route to host", N_("there is no route to it")),
                 ("network is unreachable", N_("the network is unreachable")),
                 ("x509:", N_("its TLS certificate is not trusted")), ("Unable to connect to the server", N_("no connection")))

@@ -312,3 +312,18 @@ def test_plain_mode_offers_the_status_report_after_an_apply(kube, monkeypatch, t
     assert "1 peer: 0 connected, 1 not;" in report
     lists = [r for r in kube.requests if r.path.endswith("/servicemeshpeers")]
     assert lists and all(r.method == "GET" and "/namespaces/red-mesh-system/" in r.path for r in lists)
+
+
+def test_a_cluster_that_goes_away_after_a_read_is_one_line(two_clusters: Clusters, capsys) -> None:
+    """With discovery cached, kubectl words a refused connection differently ("The connection to the
+    server ... was refused"): still one line for that cluster, not one gap per kind."""
+    two_clusters.load(*healthy())
+    assert run_status(capsys, "--context", "red", "--context", "green", "--kubectl", two_clusters.kubectl)[0] == 0
+    two_clusters.green.stop()
+    code, out, _err = run_status(capsys, "--context", "red", "--context", "green", "--format", "json",
+                                 "--kubectl", two_clusters.kubectl)
+    data = json.loads(out)
+    (gap,) = data["gaps"]
+    assert gap["context"] == "green" and gap["resource"] is None
+    assert gap["message"] == "cluster green not read: cannot reach the cluster: the connection was refused"
+    assert [p["context"] for p in data["peers"]] == ["red"] and code == 1

@@ -23,6 +23,7 @@ from smfed_tui.i18n import _
 
 from .choice import BLANK, Choice
 from .texts import finding_content
+from .token_wrap import WrappedText
 
 _NOTHING = object()
 class FieldInput(Input):
@@ -206,7 +207,7 @@ class FieldRow(Vertical):
             if not has:
                 return
             # most fields never have a message: a row starts without the widget (a lighter first frame)
-            messages = self._messages = Static("", classes="field-messages", markup=False)
+            messages = self._messages = WrappedText("", classes="field-messages", markup=False)
             self.mount(messages)
         messages.set_class(has, "-shown")
         messages.update(finding_content(findings, problem) if has else "")
@@ -217,7 +218,7 @@ class FieldRow(Vertical):
         if note is None and self._assumed is None:
             return
         if self._assumed is None:
-            self._assumed = Static("", classes="field-assumed", markup=False)
+            self._assumed = WrappedText("", classes="field-assumed", markup=False)
             self.mount(self._assumed, after=self.editor)
         self._assumed.display = note is not None
         self._assumed.update(Content(note or ""))

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from ..bundle import render
 from .decisions import Decisions, address_type
-from .pairing import Mesh, dig
+from ..object_paths import dig
+from .pairing import Mesh
 from .phases import file_prefix
 from .services import Imported
 

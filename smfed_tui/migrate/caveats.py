@@ -18,7 +18,8 @@ from ..findings import Finding
 from ..i18n import _
 from .decisions import Decisions
 from .findings import NOWHERE, flagged
-from .pairing import Mesh, dig
+from ..object_paths import dig
+from .pairing import Mesh
 from .services import Imported
 
 

@@ -26,7 +26,8 @@ from ..errors import UsageError
 from ..findings import Finding
 from ..i18n import _
 from .findings import decision, flagged, refused
-from .pairing import Mesh, dig
+from ..object_paths import dig
+from .pairing import Mesh
 
 EASTWEST_NAMESPACE = "istio-ingress"
 EASTWEST_NAME = "eastwestgateway"

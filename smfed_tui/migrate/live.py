@@ -20,7 +20,7 @@ from ..status.reader import RESOURCE_OF, get_argv, read_cluster
 from .decisions import Choices
 from .findings import Where
 from .load import Loaded, MeshSource
-from .pairing import dig
+from ..object_paths import dig
 
 SMCP_RESOURCE = RESOURCE_OF["ServiceMeshControlPlane"]
 NEEDED = ("ServiceMeshControlPlane", "ServiceMeshPeer", "ExportedServiceSet", "ImportedServiceSet", "ConfigMap")

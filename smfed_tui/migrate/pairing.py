@@ -16,6 +16,7 @@ from .. import crd_schema
 from ..checks.values import version_tuple
 from ..findings import Finding
 from ..i18n import _
+from ..object_paths import dig
 from ..smcp_paths import TRUST_DOMAIN
 from .findings import flagged, refused
 from .load import Loaded, MeshSource
@@ -24,26 +25,6 @@ DEFAULT_TRUST_DOMAIN = "cluster.local"
 DEFAULT_CLUSTER_DOMAIN = "cluster.local"
 ROOT_CERT_KEY = "root-cert.pem"
 MIN_VERSION = (2, 6)
-
-
-def dig(obj, *keys, default=None):
-    """obj[k1][k2]... or `default` when any step is missing or not a mapping."""
-    for key in keys:
-        if not isinstance(obj, dict) or key not in obj:
-            return default
-        obj = obj[key]
-    return default if obj is None else obj
-
-
-def items_of(obj, *keys) -> list[dict]:
-    """The mappings of the list at obj[k1][k2]...: [] when it is missing or not a list (input is untrusted)."""
-    value = dig(obj, *keys, default=[])
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def mapping_of(obj, *keys) -> dict:
-    value = dig(obj, *keys, default={})
-    return value if isinstance(value, dict) else {}
 
 
 @dataclass

@@ -15,7 +15,8 @@ from ..findings import Finding
 from ..i18n import _
 from .findings import Where, flagged, refused
 from .load import Loaded
-from .pairing import Mesh, dig, items_of, mapping_of
+from ..object_paths import dig, items_of, mapping_of
+from .pairing import Mesh
 
 # Istio's protocol from a port name's prefix or appProtocol (https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/)
 PROTOCOLS = {"http": "HTTP", "http2": "HTTP2", "https": "HTTPS", "grpc": "GRPC", "grpc-web": "GRPC-Web",

@@ -17,7 +17,8 @@ from ..smcp_paths import TRUST_DOMAIN
 from .certs import NotACertificate
 from .codes import problem
 from .model import Problem
-from .sides import MESH_ROOT_CONFIGMAP, Side, dig, ingress_addresses, root_certificates
+from ..object_paths import dig
+from .sides import MESH_ROOT_CONFIGMAP, Side, ingress_addresses, root_certificates
 
 _ANY = ("", "*", None)
 

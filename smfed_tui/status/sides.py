@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from ..i18n import _
 from ..model import DISCOVERY_PORT, TLS_PORT
+from ..object_paths import dig
 from ..smcp_paths import TRUST_DOMAIN
 from .certs import Certificate, NotACertificate, read_pem_bundle
 from .codes import problem
@@ -20,14 +21,6 @@ ROOT_CERT_KEY = "root-cert.pem"
 MESH_ROOT_CONFIGMAP = "istio-ca-root-cert"
 NLB_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-type"
 EXPIRY_WARNING = timedelta(days=30)
-
-
-def dig(obj, *keys, default=None):
-    for key in keys:
-        if not isinstance(obj, dict):
-            return default
-        obj = obj.get(key)
-    return default if obj is None else obj
 
 
 def parse_time(text) -> datetime | None:

@@ -18,6 +18,7 @@ from smfed_tui.i18n import _
 
 from .texts import HINT_ICON, ICONS, display_name, field_of, fill, summary
 from .lines import DiffView, YamlView
+from .token_wrap import wrap_long_words
 
 
 def invalid_prompt(fld: Field, peer: str | None, message: str) -> Content:
@@ -102,8 +103,9 @@ class ReviewStep(Widget):
             self._entries = [(None, (fld, peer)) for fld, peer, _message in invalid] + [(f, None) for f in findings]
             options = self.query_one("#review-findings", OptionList)
             was = options.highlighted
-            options.set_options([Option(invalid_prompt(*entry)) for entry in invalid]
-                                + [Option(finding_prompt(f)) for f in findings])
+            self._prompts = [invalid_prompt(*entry) for entry in invalid] + [finding_prompt(f) for f in findings]
+            self._fitted_width = None
+            self._fit_prompts(options)
             options.display = bool(self._entries)
             if self._entries:
                 # one is always highlighted, so enter goes to a field at once (none was, and enter did nothing)
@@ -124,6 +126,26 @@ class ReviewStep(Widget):
         if lines and lines[-1] == "":
             lines.pop()
         self.query_one("#review-file", YamlView).show(lines, session.changed_lines(), None, follow=False)
+
+    _prompts: list[Content] = []
+    _fitted_width: int | None = None
+
+    def _fit_prompts(self, options: OptionList) -> None:
+        """The list's prompts with a path or name wider than the list broken at a '.', '-' or '/' of it
+        and marked (`token_wrap`): the list folded "...additionalEgress.egress-g" / "reen-mesh..."."""
+        width = options.scrollable_content_region.width - 1   # the option's own padding
+        if width == self._fitted_width:
+            return
+        self._fitted_width = width
+        highlighted = options.highlighted
+        options.set_options([Option(wrap_long_words(prompt, width) if width > 8 else prompt)
+                             for prompt in self._prompts])
+        if highlighted is not None and self._prompts:
+            options.highlighted = min(highlighted, len(self._prompts) - 1)
+
+    def on_resize(self) -> None:
+        if self.built and self._prompts:   # laid out at last (or again): the width to break at
+            self.call_after_refresh(lambda: self._fit_prompts(self.query_one("#review-findings", OptionList)))
 
     @property
     def listed(self) -> list[tuple]:

@@ -15,13 +15,13 @@ from textual.content import Content
 from textual.widgets import Static
 
 CONTINUED = "↪"
-_BREAK_AFTER = ".-/"
 _WORD = re.compile(r"\S+")
 
 
 def break_points(word: str, width: int) -> list[int]:
     """Where to break `word` (offsets into it) so that each piece fits `width` cells, the pieces after
-    the first with `CONTINUED` in front: after a '.', '-' or '/' where one fits, else where it is full."""
+    the first with `CONTINUED` in front: after a '.' or '/' where one fits, else after a '-', else where
+    it is full."""
     points: list[int] = []
     start = 0
     while cell_len(word[start:]) + (1 if points else 0) > width:
@@ -30,7 +30,9 @@ def break_points(word: str, width: int) -> list[int]:
         while end < len(word) and used + cell_len(word[end]) <= room:
             used += cell_len(word[end])
             end += 1
-        at = max((i + 1 for i in range(start, end) if word[i] in _BREAK_AFTER and i + 1 < len(word)), default=0)
+        # a '.' or '/' (between the parts of a path or a host name) before a '-' (inside one part)
+        at = max((i + 1 for i in range(start, end) if word[i] in "./" and i + 1 < len(word)), default=0) or \
+            max((i + 1 for i in range(start, end) if word[i] == "-" and i + 1 < len(word)), default=0)
         cut = at if at > start else max(end, start + 1)
         points.append(cut)
         start = cut

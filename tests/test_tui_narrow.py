@@ -39,3 +39,17 @@ async def test_next_steps_at_80x24_breaks_the_placeholder_address_at_a_dot(red_m
         assert any(line.endswith("replace-me.") for line in lines), text
         assert any(line.startswith(f"{CONTINUED}invalid") for line in lines), text
         assert all(len(line) <= width for line in lines)
+
+
+async def test_review_breaks_a_finding_path_at_a_dot(red_mesh):
+    """The findings list folded a path anywhere: "...additionalEgress.egress-g" then "reen-mesh..."."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await go_to(pilot, "review")
+        options = app.screen.query_one("#review-findings")
+        prompts = lambda: [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]  # noqa: E731
+        await until(pilot, lambda: any(CONTINUED in p for p in prompts()), "the list fitted to its width")
+        said = next(p for p in prompts() if "SMF070" in p)
+        assert f"spec.gateways.additionalEgress.\n{CONTINUED}egress-green-mesh.requestedNetworkView" in said
+        width = options.scrollable_content_region.width
+        assert all(len(line) <= width for p in prompts() for line in p.split("\n") if "additionalEgress" in line)

@@ -19,10 +19,10 @@ KEYS = (
     ("ctrl+n / ctrl+b", N_("next / previous step (esc: previous; on the first step esc quits, asking first if something is not written)")),
     ("tab / shift+tab", N_("next / previous field")),
     ("a / d", N_("add / remove a peer (in a peer list); ctrl+o adds a peer anywhere")),
-    ("ctrl+delete", N_("remove the selected peer from any of its fields (Peers, Exposure, Next steps), after a "
+    ("ctrl+delete", N_("remove the selected peer from any of its fields (Peers, Exposure, Federation), after a "
                        "confirmation")),
     ("ctrl+s", N_("write the file, after a confirmation (the diff; for a new file, where it goes and its size); "
-                  "with errors, it says which and offers to go to the first; on Next steps, the file of the "
+                  "with errors, it says which and offers to go to the first; on the Federation step, the file of the "
                   "federation resources")),
     ("ctrl+r", N_("apply to the cluster (server-side diff, then confirm; not while the SMCP has an error)")),
     ("f2", N_("show / hide the YAML preview")),
@@ -59,7 +59,7 @@ class HelpScreen(ModalScreen[None]):
                     classes="help-text")
                 from smfed_tui.federation_resources import BUNDLE_FIELDS
                 for title, fields in ((_("Mesh"), MESH_FIELDS), (_("Peers"), PEER_FIELDS),
-                                      (_("Exposure"), EXPOSURE_FIELDS), (_("Next steps"), BUNDLE_FIELDS)):
+                                      (_("Exposure"), EXPOSURE_FIELDS), (_("Federation resources"), BUNDLE_FIELDS)):
                     yield Static(Content.styled(title, "bold"), classes="help-title")
                     yield Static(Content("\n").join(
                         Content.assemble((fld.label, "bold"), ("  " + _("(optional)") if fld.optional else "", "$text-muted"),

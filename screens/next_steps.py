@@ -1,4 +1,4 @@
-"""Step 6, Next steps: the resources federation needs beyond the SMCP, for each peer (the CA
+"""Step 6, Federation resources: the resources federation needs beyond the SMCP, for each peer (the CA
 ConfigMap, ServiceMeshPeer, ExportedServiceSet and ImportedServiceSet), prefilled from what the wizard
 knows and editable per peer, previewed on the right, written through the core's safe writer.
 
@@ -45,7 +45,7 @@ class NextStep(PeerFormStep):
     """
     BINDINGS = [Binding("ctrl+s", "write_bundle", N_("Write federation file"))]
     fields = BUNDLE_FIELDS
-    step_id = "next"
+    step_id = "federation"
     title = N_("Federation resources")
     heading = N_("Federation resources for {peer}")
     list_id = "next-list"

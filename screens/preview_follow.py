@@ -3,7 +3,7 @@
 The core decides which lines a field owns (`Session.focus_lines`, from `placement.owned_lines`); this
 mixin of `WizardScreen` only picks, per step, whose lines those are and scrolls: a form field's, the
 finding highlighted on Review, none on Write (the first change in view), the federation resources'
-field on Next steps. A widget that is no field shows what it acts on.
+field on Federation resources. A widget that is no field shows what it acts on.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class PreviewFollow:
 
     def _show_preview(self, *, follow: bool = True) -> None:
         s = self.session
-        if self.step == "next":
+        if self.step == "federation":
             self._show_bundle(follow=follow)
             return
         owned, reveal = self._preview_focus()
@@ -57,10 +57,10 @@ class PreviewFollow:
         return s.focus_lines, None
 
     def _show_bundle(self, *, follow: bool = True) -> None:
-        """On the Next-steps step the preview shows the federation resources, at the field being edited."""
+        """On the federation-resources step the preview shows the federation resources, at the field being edited."""
         s = self.session
         fo = s.federation_resources
-        key = ("next", s.revision, fo.revision, self._bundle_focus)
+        key = ("federation", s.revision, fo.revision, self._bundle_focus)
         if key == self._preview_key:
             return
         self._preview_key = key
@@ -82,7 +82,7 @@ class PreviewFollow:
             self.session.set_focus(PEER_FIELDS[0], peer)
         elif widget.id == "pick-ports" and peer is not None:
             self.session.set_focus(next(f for f in EXPOSURE_FIELDS if f.attr == "tls_node_port"), peer)
-        elif self.step == "next" and widget.id in ("bundle-path", "write-bundle", "bundle-command"):
+        elif self.step == "federation" and widget.id in ("bundle-path", "write-bundle", "bundle-command"):
             self._bundle_focus = None
         else:
             return

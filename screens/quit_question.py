@@ -1,5 +1,5 @@
 """Quitting with work not written: what would be lost (the SMCP, and the federation resources file
-once Next steps has made it), and the question asked before it is (ctrl+q, and esc on the first step).
+once the Federation step has made it), and the question asked before it is (ctrl+q, and esc on the first step).
 A second ctrl+q on the question quits (the app knows the question by its class, QUIT_QUESTION)."""
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def unwritten_work(session: Session) -> list[str]:
                 count=len(session.invalid_inputs)))
     fo = session.opened_federation_resources()
     if fo is not None and fo.has_unwritten_work():
-        lines.append(_("The federation resources file {file} is not written (ctrl+s on Next steps).").format(
+        lines.append(_("The federation resources file {file} is not written (ctrl+s on the Federation step).").format(
             file=visible(fo.path_text())))
     return lines
 

@@ -20,7 +20,7 @@ STEPS = (   # (id, title: a message id, shown translated)
     ("exposure", N_("Exposure")),
     ("review", N_("Review")),
     ("write", N_("Write/Apply")),
-    ("next", N_("Next steps")),
+    ("federation", N_("Federation")),
     ("status", N_("Status")),
 )
 TITLE_CELLS = 12   # the badge column starts here (titles are padded in terminal cells: Hangul takes two)

@@ -40,7 +40,7 @@ from .top_bar import TopBar
 from .texts import display_name, fill, summary
 
 NARROW = 100   # below this width the preview is a toggle (f2) instead of a third column
-NEXT_RECOUNT_DELAY = 0.4   # seconds without an edit before the Next-steps badge is counted again
+NEXT_RECOUNT_DELAY = 0.4   # seconds without an edit before the federation-resources badge is counted again
 
 
 class StepSlot(Widget):
@@ -90,8 +90,8 @@ class WizardScreen(PreviewFollow, Screen):
         self._bindings_key: tuple | None = None
         self._counts_key: tuple | None = None
         self._title_key: str | None = None
-        self._bundle_focus: tuple | None = None   # (field or None, peer): where the Next-steps preview looks
-        self._next_counts: tuple[int, int, int] | None = None   # the Next-steps badge, as last counted
+        self._bundle_focus: tuple | None = None   # (field or None, peer): where the federation-resources preview looks
+        self._next_counts: tuple[int, int, int] | None = None   # the federation-resources badge, as last counted
         self._next_recount = None   # the timer that counts it again once typing pauses
         self.ready = False   # True once the first step is built and shown
         self._step_widgets: dict[str, object] = {}
@@ -115,7 +115,7 @@ class WizardScreen(PreviewFollow, Screen):
         if found:
             return found.first()
         factory = {"peers": self._peers_step, "exposure": self._exposure_step, "review": _review,
-                   "write": self._write_step, "next": self._next_step, "status": self._status_step}[step]
+                   "write": self._write_step, "federation": self._next_step, "status": self._status_step}[step]
         slot = StepSlot(factory, id=step)
         await self.query_one(ContentSwitcher).mount(slot)
         return slot
@@ -203,9 +203,9 @@ class WizardScreen(PreviewFollow, Screen):
             self.refresh_bindings()
 
     def _show_step_counts(self) -> None:
-        if self.step == "next":   # its own form counts anyway: no extra work on the keystroke path
+        if self.step == "federation":   # its own form counts anyway: no extra work on the keystroke path
             self._next_counts = self.session.federation_resource_counts()
-        elif self._next_counts is not None:   # Next steps was opened
+        elif self._next_counts is not None:   # Federation resources was opened
             # Elsewhere, an edit can change the federation resources too, but counting them (the
             # cross-file rules over every peer) costs up to 50 ms on 50 peers: once typing pauses.
             if self._next_recount is not None:
@@ -221,7 +221,7 @@ class WizardScreen(PreviewFollow, Screen):
     def _update_step_list(self) -> None:
         counts = self.session.step_counts()
         if self._next_counts is not None:
-            counts = {**counts, "next": self._next_counts}
+            counts = {**counts, "federation": self._next_counts}
         self._steps.update_state(self.step, counts)
 
     # --- edits ---------------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ class WizardScreen(PreviewFollow, Screen):
         """Scroll the preview to the selected peer's gateway for this step."""
         if self.selected_peer is None:
             return
-        if self.step == "next":
+        if self.step == "federation":
             self._bundle_focus = (None, self.selected_peer)
             self._show_preview()
             return
@@ -459,13 +459,13 @@ class WizardScreen(PreviewFollow, Screen):
         WriteFlow(self).start()
 
     def after_write(self) -> None:
-        """The file is written: its name and state on top, then Next steps."""
+        """The file is written: its name and state on top, then Federation resources."""
         self.show_file()
         self._preview_key = None
         self.call_later(self._next_after_write)
 
     async def _next_after_write(self) -> None:
-        await self.go_to("next")
+        await self.go_to("federation")
         # No widget focused: the letters typed on, meant for the dialog just closed, cannot act on
         # anything there (in the peer list, `a` added a peer); tab goes in.
         self.set_focus(None)

@@ -1,5 +1,5 @@
 """The federation resources (ServiceMeshPeer, CA ConfigMap, ExportedServiceSet, ImportedServiceSet: what
-federation needs beyond the SMCP, `smfed-wizard bundle`'s output) as the wizard's Next-steps step
+federation needs beyond the SMCP, `smfed-wizard bundle`'s output) as the wizard's federation-resources step
 edits them: what the user says about each
 peer (its ingress addresses, namespace, trust domain, egress gateway for us, node ports, root
 certificate file, the services exported to it and imported from it), checked as it is typed; the
@@ -68,7 +68,7 @@ class BundleWrite:
 
 
 class FederationResources:
-    """The Next-steps state of one wizard run: per-peer values, the bundle, its file."""
+    """The federation-resources state of one wizard run: per-peer values, the bundle, its file."""
 
     def __init__(self, session: SessionView) -> None:
         self.session = session
@@ -431,7 +431,7 @@ class FederationResources:
         return BundleWrite(path, data, existing, changed, self.diff_against(existing.data) if existing else "")
 
     def has_unwritten_work(self) -> bool:
-        """Whether quitting now loses what the user gave on Next steps: values typed or confirmed that
+        """Whether quitting now loses what the user gave on Federation resources: values typed or confirmed that
         the file on disk does not hold (yet)."""
         if not (self.values or self.confirmed):
             return False

@@ -1,6 +1,6 @@
 """What this mesh knows about each peer, for the peer resources: declared once, read once, parsed once.
 
-- `BUNDLE_FIELDS`: the per-peer values as `fields.Field`s (scope "bundle"). The wizard's Next-steps
+- `BUNDLE_FIELDS`: the per-peer values as `fields.Field`s (scope "bundle"). The wizard's federation-resources
   form renders them like every other field; `add_bundle_flags` makes the `smfed-wizard bundle` flags
   from the same declarations (`--peer-<key> PEER=VALUE`, `--export`, `--import`), and
   `parse_bundle_flags` parses them with `Field.parse`, the form's own parser.

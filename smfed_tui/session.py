@@ -110,7 +110,7 @@ class Session(ModelEdits, SessionFile):
 
     @property
     def federation_resources(self):
-        """The peers' federation resources as the Next-steps step edits them
+        """The peers' federation resources as the federation-resources step edits them
         (`federation_resources.FederationResources`), made when first asked."""
         if self._federation_resources is None:
             from .federation_resources import FederationResources
@@ -118,11 +118,11 @@ class Session(ModelEdits, SessionFile):
         return self._federation_resources
 
     def opened_federation_resources(self):
-        """The federation resources if the Next-steps step has made them, else None (nothing to lose)."""
+        """The federation resources if the federation-resources step has made them, else None (nothing to lose)."""
         return self._federation_resources
 
     def federation_resource_counts(self) -> tuple[int, int, int] | None:
-        """(errors, warnings, hints) of the Next-steps step: values that are no value and the cross-file
+        """(errors, warnings, hints) of the federation-resources step: values that are no value and the cross-file
         rules' errors (they block writing the resources), placeholders still to replace. None until that
         step has been opened (nothing about it is known or shown before). The cross-file check runs
         here: about 1 ms per peer, so the wizard asks for it off the keystroke path."""

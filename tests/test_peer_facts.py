@@ -1,6 +1,6 @@
 """What a mesh knows about its peers (smfed_tui.peer_facts): upstream's samples, where SMCP names are not
 federation names; every derived value said as an assumption; the bundle flags made from the same field
-declarations as the Next-steps form and parsed by the same code."""
+declarations as the federation-resources form and parsed by the same code."""
 from __future__ import annotations
 
 import io
@@ -192,7 +192,7 @@ def test_topology_refuses_a_bad_smcp_name():
                        b"federate: all\n", "topology.yaml")
 
 
-# --- the Next-steps form: the same reader, and an "assumed" mark from the core ------------------------
+# --- the federation-resources form: the same reader, and an "assumed" mark from the core ------------------------
 
 def test_the_form_marks_each_conventional_value_as_assumed_until_typed_or_confirmed(tmp_path):
     from smfed_tui.peer_facts import FIELD_BY_KEY as F

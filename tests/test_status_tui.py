@@ -171,7 +171,7 @@ async def test_status_step_reads_the_apply_steps_context_in_the_smcps_namespace(
 
 
 async def test_the_wizards_status_step_comes_after_next_steps_and_reads_the_cluster(two_clusters, tmp_path) -> None:
-    """Step 7: ctrl+n from Next steps opens it; it reads the Apply step's context in the SMCP's namespace
+    """Step 7: ctrl+n from Federation resources opens it; it reads the Apply step's context in the SMCP's namespace
     in the background and shows the peers; the step list names it."""
     from helpers.pilot import go_to
     from smfed_tui.edit import generate_text
@@ -184,7 +184,7 @@ async def test_the_wizards_status_step_comes_after_next_steps_and_reads_the_clus
     path.write_text(generate_text(Mesh.new("red-mesh")))
     app = WizardApp(Session.open(str(path)), cursor_blink=False, kubectl=two_clusters.kubectl, context="red")
     async with app.run_test(size=WIDE) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         assert two_clusters.red.requests == []                 # nothing is read before the step is opened
         await pilot.press("ctrl+n")
         await until(pilot, lambda: app.screen.step == "status", "the Status step")

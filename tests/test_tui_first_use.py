@@ -63,13 +63,13 @@ async def test_a_new_file_is_confirmed_with_where_it_goes_and_its_size(tmp_path)
 
 
 async def test_after_writing_letters_typed_on_act_on_nothing(tmp_path):
-    """After writing, focus landed in the Next-steps peer list, where `a` adds a peer: text typed on
+    """After writing, focus landed in the federation-resources peer list, where `a` adds a peer: text typed on
     created peer-2 and was lost."""
     app = make_app(tmp_path / "red-mesh.yaml")
     async with app.run_test(size=SIZE) as pilot:
         await go_to(pilot, "peers")
         await pilot.press("ctrl+o", *"green-mesh", "ctrl+s", "y")
-        await until(pilot, lambda: app.written and app.screen.step == "next", "Next steps after the write")
+        await until(pilot, lambda: app.written and app.screen.step == "federation", "Federation resources after the write")
         await pilot.pause()
         await pilot.press(*"add", "d")
         await pilot.pause()
@@ -118,7 +118,7 @@ async def test_guessed_next_steps_values_are_marked_assumed_until_kept_or_typed(
     values; the core says which are assumed (FederationResources.assumption), the form marks them."""
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         step = app.screen.current_step_widget()
 
         def marked(key: str) -> bool:
@@ -197,13 +197,13 @@ async def test_focus_and_the_chosen_value_read_without_colour(red_mesh):
 
 async def test_titles_say_whose_gateway_and_which_direction(red_mesh):
     """"Exposure: blue-mesh" read like blue-mesh's own exposure (it is this mesh's ingress for blue-mesh),
-    and Next steps' "Peer's node ports" is the other direction without saying so."""
+    and Federation resources' "Peer's node ports" is the other direction without saying so."""
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
         await go_to(pilot, "exposure")
         title = str(app.screen.query_one("#exposure-step .form-title").render())
         assert title == "This mesh's ingress for green-mesh"
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         label = str(app.screen.query_one("#field-bundle-node-ports .field-label").render())
         assert "Node ports of the peer's ingress, which this mesh dials" in label
 
@@ -220,10 +220,10 @@ async def test_the_preview_takes_the_width_the_form_does_not_need(red_mesh):
 
 
 async def test_quitting_asks_while_the_federation_resources_file_is_not_written(red_mesh):
-    """The SMCP written, values typed on Next steps but their file not: ctrl+q quit at once and lost them."""
+    """The SMCP written, values typed on Federation resources but their file not: ctrl+q quit at once and lost them."""
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         await type_into(pilot, "bundle", "address", "203.0.113.20")
         await pilot.press("ctrl+q")
         await until(pilot, lambda: _is_quit_question(app), "the quit question")

@@ -328,7 +328,7 @@ async def test_hostile_peer_name_is_shown_literally(new_file):
         prompt = app.screen.query_one("#peers-list").get_option_at_index(0).prompt
         assert "[bold]x[/" in str(prompt)
         await go_to(pilot, "review")
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         await pilot.press("f1")
         await pilot.pause()
 
@@ -394,7 +394,7 @@ async def test_top_bar_keeps_mode_and_summary_at_80_columns(tmp_path, name):
             assert "…" in shown and shown.startswith("production") and shown.endswith(".yaml")
 
 
-@pytest.mark.parametrize("step", ["mesh", "peers", "exposure", "review", "write", "next"])
+@pytest.mark.parametrize("step", ["mesh", "peers", "exposure", "review", "write", "federation"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 async def test_an_idle_wizard_does_no_work(red_mesh, monkeypatch, size, step):
     """Nothing typed, nothing to do: no message keeps going round (the hidden preview at 80 columns

@@ -66,7 +66,7 @@ async def test_hostile_file_contents_are_shown_literally_on_every_step(hostile):
         assert_terminal_safe(app)
         assert MARKUP in screen_text(app)                     # the comment, in the preview, as written
         assert editor(app, "mesh", "cluster-name").value == visible(app.session.mesh.cluster_name)
-        for step in ("peers", "exposure", "review", "write", "next", "mesh"):
+        for step in ("peers", "exposure", "review", "write", "federation", "mesh"):
             await go_to(pilot, step)
             assert_terminal_safe(app)
         await pilot.press("f1")
@@ -92,7 +92,7 @@ async def test_typed_markup_in_a_peer_name_is_literal_and_refused_by_validation(
         assert not app.session.can_write                      # not a DNS label: an error blocks writing
         assert name in screen_text(app)                       # the peer list shows it as typed
         assert_terminal_safe(app)
-        for step in ("exposure", "review", "write", "next"):
+        for step in ("exposure", "review", "write", "federation"):
             await go_to(pilot, step)
             assert app.is_running
             assert_terminal_safe(app)

@@ -56,7 +56,7 @@ class TestKoreanSteps:
         assert snap_compare(make_app(red_mesh), terminal_size=size, run_before=steps("write"))
 
     def test_next_steps(self, snap_compare, red_mesh, size):
-        assert snap_compare(make_app(red_mesh), terminal_size=size, run_before=steps("next"))
+        assert snap_compare(make_app(red_mesh), terminal_size=size, run_before=steps("federation"))
 
     def test_help(self, snap_compare, red_mesh, size):
         async def run_before(pilot):

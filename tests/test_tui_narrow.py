@@ -1,6 +1,6 @@
 """80x24 (issue 15 point 12): a word too long for a field's width is not broken silently mid-token.
 
-At 80 columns Next steps said "'green-mesh-ingress.replace-me.invali" and, on the next line, "d'".
+At 80 columns Federation resources said "'green-mesh-ingress.replace-me.invali" and, on the next line, "d'".
 A long word now breaks after a '.', '-' or '/' and the line that goes on starts with a mark."""
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_a_broken_word_is_marked_and_keeps_its_styles():
 async def test_next_steps_at_80x24_breaks_the_placeholder_address_at_a_dot(red_mesh):
     app = make_app(red_mesh)
     async with app.run_test(size=(80, 24)) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         messages = app.screen.query_one("#field-bundle-address .field-messages")
         await until(pilot, lambda: messages.size.width > 0, "the address field's message laid out")
         await pilot.pause()

@@ -1,4 +1,4 @@
-"""The Next-steps step: each peer's follow-on resources (ServiceMeshPeer, CA ConfigMap, ExportedServiceSet,
+"""The federation-resources step: each peer's follow-on resources (ServiceMeshPeer, CA ConfigMap, ExportedServiceSet,
 ImportedServiceSet), prefilled, edited per peer, previewed and written with the safe writer.
 
 The core (`smfed_tui.federation_resources`, reached through `Session.federation_resources`) first, then whole flows with Pilot:
@@ -220,7 +220,7 @@ async def test_the_step_list_counts_next_steps_on_every_step(red_mesh):
 
     async with app.run_test(size=SIZE) as pilot:
         assert "✗" not in next_line() and "⚠" not in next_line()   # not opened yet
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         await type_into(pilot, "bundle", "node-ports", "3x")   # green-mesh's
         assert next_line().endswith("✗1")
         await go_to(pilot, "peers")
@@ -237,7 +237,7 @@ async def test_the_step_list_counts_next_steps_on_every_step(red_mesh):
 async def test_written_file_equals_bundle_output(with_pem):
     app = make_app(with_pem)
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         assert app.screen.selected_peer == "green-mesh"
         await fill_step(pilot, GREEN)
         await select_peer(pilot, 1)
@@ -256,7 +256,7 @@ async def test_typing_the_peer_smcp_fills_the_fields_below(red_mesh):
               "--peer", "red-mesh")
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         await type_into(pilot, "bundle", "smcp", "green-mesh.yaml")
         shown = {key: app.screen.query_one(f"#field-bundle-{key}-editor").value
                  for key in ("namespace", "trust-domain")}
@@ -266,7 +266,7 @@ async def test_typing_the_peer_smcp_fills_the_fields_below(red_mesh):
 async def test_preview_shows_the_bundle_at_the_field_being_edited(with_pem):
     app = make_app(with_pem)
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         await type_into(pilot, "bundle", "address", "203.0.113.20")
         preview = app.screen.query_one("#preview")
         assert preview.lines == app.session.federation_resources.text().rstrip("\n").split("\n")
@@ -282,7 +282,7 @@ async def test_overwrite_asks_with_the_diff(red_mesh):
     target.write_text("# an older bundle\n")
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal) and "-# an older bundle" in app.screen.diff
@@ -302,7 +302,7 @@ async def test_a_file_changed_after_the_wizard_wrote_it_is_not_overwritten(red_m
     target.parent.mkdir()
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         app.screen.query_one("#bundle-path").focus()
         await pilot.press("end", "ctrl+u", *"elsewhere/bundle.yaml")
         await pilot.press("enter")                                # enter in the file name writes, too
@@ -318,7 +318,7 @@ async def test_a_file_changed_after_the_wizard_wrote_it_is_not_overwritten(red_m
 async def test_a_value_that_is_no_value_blocks_writing(red_mesh):
     app = make_app(red_mesh)
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "next")
+        await go_to(pilot, "federation")
         await type_into(pilot, "bundle", "address", "not an address")
         row = app.screen.query_one("#field-bundle-address")
         assert row.has_class("-error") and "neither an IP address" in str(

@@ -16,7 +16,7 @@ from smfed_tui.screens.tab_order import focusable_in_order
 from smfed_tui.source import parse
 
 SIZE = (120, 36)
-STEPS = ("mesh", "peers", "exposure", "review", "write", "next")
+STEPS = ("mesh", "peers", "exposure", "review", "write", "federation")
 TLS = next(f for f in EXPOSURE_FIELDS if f.attr == "tls_node_port")
 
 
@@ -45,7 +45,7 @@ def expected_lines(app, widget) -> tuple[tuple[int, ...], str]:
     peer = screen.selected_peer
     row = widget.parent
     fld = getattr(row, "fld", None)
-    if screen.step == "next":
+    if screen.step == "federation":
         fo = app.session.federation_resources
         if fld is not None:
             return (fo.focus_line(fld, peer),), f"bundle field {fld.key}"

@@ -198,11 +198,11 @@ class TestWrite:
 
 class TestNextSteps:
     def test_no_peers_yet(self, snap_compare, new_file):
-        assert snap_compare(make_app(new_file), terminal_size=WIDE, run_before=steps("next"))
+        assert snap_compare(make_app(new_file), terminal_size=WIDE, run_before=steps("federation"))
 
     def test_follow_on_resources(self, snap_compare, red_mesh):
         """Prefilled from the conventions: green-mesh's values, the bundle on the right."""
-        assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=steps("next"))
+        assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=steps("federation"))
 
     def test_filled(self, snap_compare, red_mesh):
         """Addresses, a root certificate file and services typed for green-mesh; the preview marks them."""
@@ -211,7 +211,7 @@ class TestNextSteps:
         shutil.copyfile(GREEN_PEM, red_mesh.parent / "green-root.pem")
 
         async def run_before(pilot):
-            await go_to(pilot, "next")
+            await go_to(pilot, "federation")
             for key, text in GREEN.items():
                 await type_into(pilot, "bundle", key, text)
             await type_into(pilot, "bundle", "address", GREEN["address"])
@@ -219,14 +219,14 @@ class TestNextSteps:
 
     def test_invalid_value(self, snap_compare, red_mesh):
         async def run_before(pilot):
-            await go_to(pilot, "next")
+            await go_to(pilot, "federation")
             await type_into(pilot, "bundle", "node-ports", "30510")
         assert snap_compare(make_app(red_mesh), terminal_size=WIDE, run_before=run_before)
 
     def test_written(self, snap_compare, red_mesh):
         """After ctrl+s: the file section, what was written, the command that prints the same."""
         async def run_before(pilot):
-            await go_to(pilot, "next")
+            await go_to(pilot, "federation")
             await type_into(pilot, "bundle", "address", "203.0.113.20")
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -238,7 +238,7 @@ class TestNextSteps:
         async def run_before(pilot):
             (red_mesh.parent / "red-mesh-federation.yaml").write_text(
                 (red_mesh.parent / "red-mesh.yaml").read_text().replace("red-mesh", "old"))
-            await go_to(pilot, "next")
+            await go_to(pilot, "federation")
             await type_into(pilot, "bundle", "address", "203.0.113.20")
             await pilot.press("ctrl+s")
             await pilot.pause()

@@ -1,4 +1,4 @@
-"""The values the Next-steps tests type for green-mesh, shared by the flows (tests/test_tui_next_steps.py)
+"""The values the federation-resources tests type for green-mesh, shared by the flows (tests/test_tui_next_steps.py)
 and the pictures (tests/test_tui_snapshots.py)."""
 from __future__ import annotations
 

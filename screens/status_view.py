@@ -136,9 +136,11 @@ class StatusView(Widget):
             report, shown = format_error(err), self.show_error
         finally:
             self._reading = False
+        if not app.is_running:   # quit meanwhile: asking its closed loop would leave a coroutine never run
+            return
         try:
             app.call_from_thread(shown, report)
-        except RuntimeError:   # the app has quit meanwhile: nobody to show it to
+        except RuntimeError:   # the app quit between the check and the call: nobody to show it to
             pass
 
     def show_error(self, message: str) -> None:

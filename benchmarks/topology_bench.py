@@ -5,6 +5,8 @@
 Runs `smfed-wizard topology TOPO -o DIR` and then `smfed-wizard validate DIR/*/*.yaml` in this process
 (through `cli.main`, as a user would), and times each phase. Target: the whole under 3 s.
 Half of the meshes are NodePort, so node port assignment and the NodePort cross-checks are exercised.
+Every mesh names a root certificate file, as a real fleet's topology does: without one its peers' CA
+ConfigMaps hold a placeholder, which validate rightly reports as an error (it breaks the peer's TLS).
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from smfed_tui.cli import main  # noqa: E402
 
 TARGET_SECONDS = 3.0
+ROOT_CERT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "federation",
+                         "red-root-cert.pem")
 
 
 def topology_text(meshes: int) -> str:
@@ -29,7 +33,8 @@ def topology_text(meshes: int) -> str:
     for n in range(meshes):
         lines += [f"  - name: mesh-{n:02d}",
                   f"    exposure: {'NodePort' if n % 2 else 'LoadBalancer'}",
-                  f"    addresses: [198.51.100.{n + 1}]"]
+                  f"    addresses: [198.51.100.{n + 1}]",
+                  "    rootCertFile: root.pem"]
         if n % 2:
             lines.append(f"    nodePortBase: {30000 + 40 * n}")
         if n % 5 == 0:
@@ -50,6 +55,8 @@ def once(meshes: int) -> dict:
         topo = os.path.join(tmp, "topology.yaml")
         with open(topo, "w", encoding="utf-8") as fh:
             fh.write(topology_text(meshes))
+        with open(ROOT_CERT, encoding="utf-8") as src, open(os.path.join(tmp, "root.pem"), "w", encoding="utf-8") as dst:
+            dst.write(src.read())
         out_dir = os.path.join(tmp, "out")
         start = time.perf_counter()
         rc, _out, err = run_cli(["topology", topo, "-o", out_dir])

@@ -113,8 +113,8 @@ class WriteStep(Widget):
                                                           kubectl=getattr(self.app, "kubectl", None),
                                                           context=getattr(self.app, "context", None))
         self.query_one("#apply-commands", Static).update(Content(
-            _("Applies the ServiceMeshControlPlane as the preview shows it (the file itself is not written by "
-              "this). The same by hand, after writing (c copies them):")))
+            _("Applies the ServiceMeshControlPlane as it will be written (f2 shows its YAML; the file itself is "
+              "not written by this). The same by hand, after writing (press c to copy the commands):")))
         self.query_one("#apply-command-lines", CommandBox).show([diff_cmd, apply_cmd, ours])
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

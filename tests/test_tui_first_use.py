@@ -163,7 +163,7 @@ async def test_review_lists_errors_first_and_says_what_to_do_for_a_field_that_is
 
 async def test_commands_to_copy_are_never_wrapped_at_80x24(red_mesh):
     """At 80x24 the kubectl commands were soft-wrapped, so a copy-paste broke them; and the Write step
-    spoke of the preview "on the right" where there is none."""
+    spoke of the preview "on the right" (later "as the preview shows it") where there is none."""
     from textual.widgets import Static
     app = make_app(red_mesh)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -175,7 +175,8 @@ async def test_commands_to_copy_are_never_wrapped_at_80x24(red_mesh):
         await until(pilot, lambda: inner.size.height > 0, "the commands laid out")
         assert inner.size.height == 3 and inner.size.width > box.size.width   # one line each; it scrolls
         said = str(app.screen.query_one("#apply-commands").render())
-        assert "on the right" not in said and "as the preview shows it" in said
+        # at 80x24 the preview is hidden: the text must not point at it as if it were there
+        assert "on the right" not in said and "preview shows" not in said and "f2 shows its YAML" in said
 
 
 async def test_focus_and_the_chosen_value_read_without_colour(red_mesh):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .i18n import N_, _, ngettext
+from .i18n import N_, Translated, _, ngettext
 
 ERROR, WARNING, HINT = "error", "warning", "hint"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, HINT: 2}
@@ -13,6 +13,19 @@ SEVERITY_LABELS = {ERROR: N_("error"), WARNING: N_("warning"), HINT: N_("hint")}
 def severity_label(severity: str) -> str:
     """The severity as a user reads it (the JSON output keeps the English word, as machines read it)."""
     return _(SEVERITY_LABELS.get(severity, severity))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's code and severity, and its title and fix as English message ids (shown translated): a row
+    of the validator's catalogue (checks/catalogue.py) or of status's table (status/codes.py)."""
+
+    code: str
+    severity: str
+    title_msgid: str
+    fix_msgid: str
+    title = Translated("title_msgid")
+    fix = Translated("fix_msgid")
 
 
 @dataclass(frozen=True)

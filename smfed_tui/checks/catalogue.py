@@ -11,24 +11,12 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import Node
 
-from ..findings import ERROR, HINT, WARNING, Finding
-from ..i18n import N_, Translated
+from ..findings import ERROR, HINT, WARNING, Finding, Rule
+from ..i18n import N_
 from ..model import DEFAULT_NODE_PORT_RANGE
 from ..quoting import visible
 from ..smcp_paths import path_text
 from ..source import Source
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A rule's code and severity, and its title and fix as English message ids (shown translated)."""
-
-    code: str
-    severity: str
-    title_msgid: str
-    fix_msgid: str
-    title = Translated("title_msgid")
-    fix = Translated("fix_msgid")
 
 
 _RULES = [

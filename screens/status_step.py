@@ -2,7 +2,7 @@
 (the wizard's --kubectl and --context) in the SMCP's namespace, refreshed in the background.
 
 The view is the one of `smfed-wizard status --tui` (status_view.py); the reading is the core's
-(smfed_tui.cli_status.read_status). Nothing is read before the user opens this step, and while
+(smfed_tui.status.live.read_status). Nothing is read before the user opens this step, and while
 another step is shown the timer reads nothing.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from smfed_tui import apply as kube
-from smfed_tui.cli_status import find_client, read_status
+from smfed_tui.status.live import find_client, read_status
 from smfed_tui.i18n import _
 from smfed_tui.session import Session
 from smfed_tui.status.model import StatusReport

@@ -2,7 +2,7 @@
 
 A table of peers (one row per ServiceMeshPeer and side), the highlighted peer's findings and fixes
 below it (enter moves there), and what could not be checked. Reading the clusters is the core's job
-(`load`, e.g. smfed_tui.cli_status.read_status); it runs in a thread worker every few seconds, so the
+(`load`, e.g. smfed_tui.status.live.read_status); it runs in a thread worker every few seconds, so the
 UI never waits for kubectl. Text from the clusters reaches the screen as Content, never as markup.
 Used by `smfed-wizard status --tui` (status_app.py) and as the wizard's Status step.
 """

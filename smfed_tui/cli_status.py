@@ -12,10 +12,10 @@ import time
 from datetime import datetime
 
 from . import apply as kube
-from .errors import KubectlNotFound, SmfedError, UsageError, format_error
+from .errors import SmfedError, UsageError, format_error
 from .exit_codes import EXIT_ABORTED
 from .i18n import _, set_language
-from .status.reader import start_reading
+from .status.live import find_client, read_status
 
 DEFAULT_WATCH_SECONDS = 5.0
 CLEAR = "\x1b[H\x1b[2J"   # cursor home, clear the screen: a watch redraws in place
@@ -57,21 +57,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help=_("give up on a single request after this long (default: %(default)s)"))
     parser.set_defaults(run=run)   # smfed_tui.cli.main calls args.run(args)
     return parser
-
-
-def read_status(binary: str, contexts: list[str | None], namespace: str | None, timeout: str):
-    finish = start_reading(binary, contexts, namespace, timeout)
-    # imported while kubectl runs, not at the top: a `status` costs little more than its kubectl calls
-    from .status.analysis import analyse
-    return analyse(finish())
-
-
-def find_client(kubectl: str | None) -> str:
-    """The oc/kubectl to read with; none means no cluster can be read: exit 2 (usage), as the contract says."""
-    try:
-        return kube.find_binary(kubectl)
-    except KubectlNotFound as err:
-        raise UsageError(err.message, hint=err.hint) from None
 
 
 def print_status(kubectl: str | None, context: str | None, namespace: str, stream=None) -> int:

@@ -319,7 +319,7 @@ def _existing_or_none(path: str):
 def cmd_edit(args) -> int:
     from .edit import edit_text
     from .flags import apply_mesh_flags, apply_peer_spec, convention_assumptions, remove_peer
-    from .line_diff import changed_line_numbers, unified_diff
+    from .line_diff import changed_line_numbers, file_labels, unified_diff
     from .model import conventions_of, exposure_convention
     from .reader import read_mesh
     from .checks.across import check_edit
@@ -360,7 +360,7 @@ def cmd_edit(args) -> int:
         return EXIT_FINDINGS if blocked else EXIT_OK
     if args.diff:
         from .colour import write_diff
-        write_diff(sys.stdout, unified_diff(src.text, text, fromfile=f"a/{args.file}", tofile=f"b/{args.file}"))
+        write_diff(sys.stdout, unified_diff(src.text, text, *file_labels(args.file)))
         return EXIT_FINDINGS if blocked else EXIT_OK
     outcome, _real = carry_out(plan, lambda shown: True, backup=args.backup, allow_errors=args.allow_errors)
     if outcome == BLOCKED:

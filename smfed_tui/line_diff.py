@@ -5,6 +5,7 @@ new text that changed (the preview's marks, on every keystroke) and the words th
 from __future__ import annotations
 
 import difflib
+import os
 
 from .i18n import _, ngettext
 
@@ -13,6 +14,19 @@ def unified_diff(old: str, new: str, fromfile: str, tofile: str) -> str:
     """The unified diff from `old` to `new`, headed `--- fromfile` / `+++ tofile`."""
     return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                         fromfile=fromfile, tofile=tofile))
+
+
+def file_labels(path: str) -> tuple[str, str]:
+    """The `---`/`+++` names of a diff of the file at `path` (as the user gave it). A path below the
+    current directory is headed as `git diff` heads one, `a/red.yaml` and `b/red.yaml` (`git apply`
+    and `patch -p1` take the patch where the user is); any other (absolute, or going up with `..`) as
+    `diff -u` heads it: the path itself on both lines (git's `a/` before `/abs/...` made `a//abs/...`,
+    which no tool reads back as that file)."""
+    norm = os.path.normpath(path)
+    if os.path.isabs(norm) or norm == os.pardir or norm.startswith(os.pardir + os.sep):
+        return norm, norm
+    posix = norm.replace(os.sep, "/")
+    return f"a/{posix}", f"b/{posix}"
 
 
 def decoded(data: bytes) -> str:

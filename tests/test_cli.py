@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -203,10 +204,25 @@ def test_edit_diff_shows_the_change_and_writes_nothing(copy, capsys):
     assert main(["edit", str(path), "--version", "v2.6", "--diff"]) == 0
     out = capsys.readouterr().out
     assert path.read_bytes() == data
-    assert f"--- a/{path}\n+++ b/{path}\n" in out
+    assert out.startswith(f"--- {path}\n+++ {path}\n")   # absolute: as `diff -u` heads it (not a//tmp/...)
     assert "-  version: v2.5\n+  version: v2.6\n" in out
     assert [ln for ln in out.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")] == \
         ["-  version: v2.5", "+  version: v2.6"]
+
+
+@pytest.mark.parametrize("given", ["two.yaml", "./two.yaml", "sub/../two.yaml"])
+def test_edit_diff_of_a_relative_path_is_headed_as_git_heads_it_and_git_applies_it(copy, capsys, monkeypatch,
+                                                                                   tmp_path, given):
+    path = copy("two-space-compact", "two.yaml")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["edit", given, "--version", "v2.6", "--diff"]) == 0
+    patch = capsys.readouterr().out
+    assert patch.startswith("--- a/two.yaml\n+++ b/two.yaml\n")
+    # what a `git diff` user does with it, where they are: it applies to that very file
+    applied = subprocess.run(["git", "apply", "-"], input=patch, text=True, capture_output=True, cwd=tmp_path)
+    assert applied.returncode == 0, applied.stderr
+    assert "  version: v2.6\n" in path.read_text()
 
 
 def test_edit_in_place_writes_the_file(copy, capsys):

@@ -177,12 +177,14 @@ def _write(path: str, text: str) -> None:
 # --- topology ---------------------------------------------------------------------------------------
 
 def run_topology(args) -> int:
-    from .gitops import gitops_files, options_from_args
+    from .gitops import gitops_files, options_from_args, policy_path
     from .topology import TopologyError, build, check_outputs, load_topology
     gitops = options_from_args(args)
+    # with --acm a mesh's policy holds its objects again: each placeholder root is said once, naming both files
+    enforced_by = (lambda mesh: policy_path(args.output, mesh)) if gitops.acm_namespace else None
     try:
         topo = load_topology(args.topology_file)
-        outputs = build(topo)
+        outputs = build(topo, enforced_by)
         # printed to stdout, the stream stays one `oc apply -f -` can take: no Kustomization in it
         gitops_extra, gitops_notes = gitops_files(topo, outputs, args.output, gitops) if args.output else ([], [])
     except TopologyError as err:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import yaml
 
-from .bundle import PLACEHOLDER_MARK
 from .checks.values import dns1123_problem
 from .emit import emit_document
 from .errors import InputError, UsageError
@@ -98,9 +97,8 @@ def gitops_files(topo: Topology, outputs: list[MeshOutput], directory: str,
         base = os.path.join(directory, out.name)
         files.append((os.path.join(base, KUSTOMIZATION), kustomization(out)))
         if options.acm_namespace:
-            files.append((os.path.join(base, POLICY), acm_policy(out, topo.spec(out.name), options.acm_namespace)))
+            files.append((policy_path(directory, out.name), acm_policy(out, topo.spec(out.name), options.acm_namespace)))
     if options.acm_namespace:
-        notes += _placeholder_notes(outputs, directory)
         # a ConfigurationPolicy creates what it holds, not the namespace it goes in: NonCompliant until then
         notes.append(_("the policies create no namespace: {namespaces} must exist on their clusters first (an "
                        "object in a missing namespace leaves the policy NonCompliant)").format(
@@ -115,25 +113,9 @@ def gitops_files(topo: Topology, outputs: list[MeshOutput], directory: str,
     return files, notes
 
 
-def _placeholder_roots(out: MeshOutput) -> list[str]:
-    """The CA ConfigMaps of the mesh's federation.yaml that still hold the placeholder, not a root."""
-    return [obj["metadata"]["name"] for obj in plain_objects(out)
-            if obj.get("kind") == "ConfigMap"
-            and any(str(value).startswith(PLACEHOLDER_MARK) for value in (obj.get("data") or {}).values())]
-
-
-def _placeholder_notes(outputs: list[MeshOutput], directory: str) -> list[str]:
-    """An enforced policy writes what it holds onto the cluster, and keeps writing it: a placeholder root
-    there breaks the peering (and undoes a root put in by hand), so each such policy is named."""
-    notes = []
-    for out in outputs:
-        names = _placeholder_roots(out)
-        if names:
-            notes.append(_("{file} enforces placeholder root certificates in {names}: give each peer's "
-                           "rootCertFile: in the topology and run again before the hub gets it (enforced, it would "
-                           "write the placeholder onto the cluster and keep it there)").format(
-                               file=os.path.join(directory, out.name, POLICY), names=", ".join(names)))
-    return notes
+def policy_path(directory: str, mesh: str) -> str:
+    """Where `--acm` writes the mesh's policy (`topology.build` names it with each placeholder root it holds)."""
+    return os.path.join(directory, mesh, POLICY)
 
 
 def _check_meshes(topo: Topology, options: GitOpsOptions) -> None:

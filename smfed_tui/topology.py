@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -415,8 +416,10 @@ class MeshOutput:
         return [(os.path.join(base, "smcp.yaml"), self.smcp), (os.path.join(base, "federation.yaml"), self.federation)]
 
 
-def build(topo: Topology) -> list[MeshOutput]:
-    """Every mesh's SMCP and peer resources; both sides of a pair come from the same models."""
+def build(topo: Topology, enforced_by: Callable[[str], str] | None = None) -> list[MeshOutput]:
+    """Every mesh's SMCP and peer resources; both sides of a pair come from the same models.
+    `enforced_by` names, for a mesh, the file of the policy that also holds its objects (`--acm`): a
+    placeholder root is said once, in its federation.yaml's warning, with that policy in it."""
     from .edit import generate_text
     meshes = build_meshes(topo)
     outputs = []
@@ -428,18 +431,26 @@ def build(topo: Topology) -> list[MeshOutput]:
             remotes[peer.name] = remote_from_mesh(spec.name, meshes[peer.name], other.addresses, other.root_cert)
             exports[peer.name] = spec.exports
             imports[peer.name] = other.exports
-        bundle = build_bundle(mesh, remotes, exports, imports, fixes=_fixes(topo.path))
+        policy = enforced_by(spec.name) if enforced_by is not None else None
+        bundle = build_bundle(mesh, remotes, exports, imports, fixes=_fixes(topo.path, policy))
         outputs.append(MeshOutput(spec.name, mesh, generate_text(mesh), bundle.text(), bundle.warnings))
     return outputs
 
 
-def _fixes(path: str) -> dict:
+def _fixes(path: str, policy: str | None = None) -> dict:
     """What a bundle warning tells a topology's author to do: a key of the topology file, not a flag of
-    `bundle` (`addresses:` is required, so only the root certificate can be missing)."""
+    `bundle` (`addresses:` is required, so only the root certificate can be missing). An enforced
+    policy holding the same placeholder is named in the same fix: it is the same placeholder, said once."""
     from .bundle import FLAG_FIXES
     name = os.path.basename(path)
-    return dict(FLAG_FIXES, root=lambda peer: _("add `rootCertFile: PEM_FILE` to mesh {peer} in {file}").format(
-        peer=peer, file=name))
+
+    def root(peer: str) -> str:
+        fix = _("add `rootCertFile: PEM_FILE` to mesh {peer} in {file}").format(peer=peer, file=name)
+        if policy is None:
+            return fix
+        return _("{fix} and run again before the hub gets {policy}, which holds the placeholder too: enforced, "
+                 "it would write it onto the cluster and keep it there").format(fix=fix, policy=policy)
+    return dict(FLAG_FIXES, root=root)
 
 
 def check_outputs(outputs: list[MeshOutput], directory: str) -> list:

@@ -199,14 +199,17 @@ def _with_roots(tmp_path, meshes) -> Path:
     return topology
 
 
-def test_each_policy_enforcing_a_placeholder_root_is_named(tmp_path):
+def test_each_placeholder_root_is_said_once_naming_the_policy_that_enforces_it(tmp_path):
     topology = _with_roots(tmp_path, ["red-mesh", "green-mesh"])     # blue-mesh has no root
     rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "rhacm-policies")
     assert rc == 0, err
-    named = [line for line in err.splitlines() if "enforces placeholder root certificates" in line]
-    assert sorted(line.split("/out/")[1].split("/")[0] for line in named) == ["green-mesh", "red-mesh"]
-    assert all(" in blue-mesh-ca-root-cert: " in line and "rootCertFile:" in line for line in named)
+    # blue-mesh's placeholder is in red-mesh's and green-mesh's files: one line each, not one more per policy
+    named = [line for line in err.splitlines() if "blue-mesh-ca-root-cert" in line]
+    assert len(named) == 2, err
     for mesh in ("red-mesh", "green-mesh"):
+        [line] = [line for line in named if line.startswith(f"warning: {tmp_path / 'out' / mesh / 'federation.yaml'}: ")]
+        assert "rootCertFile: PEM_FILE` to mesh blue-mesh" in line
+        assert f"before the hub gets {tmp_path / 'out' / mesh / 'policy.yaml'}, which holds the placeholder too" in line
         assert "REPLACE ME" in (tmp_path / "out" / mesh / "policy.yaml").read_text()
     assert "REPLACE ME" not in (tmp_path / "out" / "blue-mesh" / "policy.yaml").read_text()
 
@@ -223,7 +226,7 @@ def test_acm_says_which_namespaces_must_exist_on_which_cluster(written, tmp_path
 def test_no_placeholder_note_once_every_root_is_given(tmp_path):
     topology = _with_roots(tmp_path, ["red-mesh", "green-mesh", "blue-mesh"])
     rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "rhacm-policies")
-    assert rc == 0 and "enforces placeholder" not in err, err
+    assert rc == 0 and "holds a placeholder" not in err and "REPLACE ME" not in err, err
 
 # --- Argo CD ------------------------------------------------------------------------------------------
 

@@ -414,6 +414,7 @@ def cmd_validate(args) -> int:
     from .checks.federation import check_federation
     from .checks.inventory import holds_federation_resources
     from .checks.schema import check_schema
+    from .kube_objects import KUSTOMIZE_GROUP, kustomize_kind
 
     if args.format == "json" and getattr(args, "lang", None) is None:
         set_language("en")   # machines read the JSON: English messages (and the codes) unless --lang asks
@@ -421,6 +422,7 @@ def cmd_validate(args) -> int:
     findings: list[Finding] = []
     sources, smcps = [], []
     unusable: list[_Unusable] = []
+    skipped: list[str] = []   # kustomize's own files among the files (topology writes one per mesh)
     # a file named twice (`a.yaml ./a.yaml`, or a shell glob overlapping) is one file: checking it
     # twice would report its findings twice and its trust domain as "also used by" itself
     files, seen = [], set()
@@ -432,6 +434,14 @@ def cmd_validate(args) -> int:
         try:
             src = parse(_read(path).data, path)
             if not src.smcps and not holds_federation_resources(src):  # nothing to check is not a pass
+                kind = kustomize_kind(src.documents, path)
+                if kind is not None:   # ... but a build list is no object to check: said, and not a failure
+                    print(_("{file}: skipped: a {kind} ({group}) lists what kustomize builds; it is no object "
+                            "validate checks (validate the files it lists)").format(
+                              file=path, kind=kind, group=KUSTOMIZE_GROUP.rstrip("/")),
+                          file=sys.stderr if args.format == "json" else sys.stdout)
+                    skipped.append(path)
+                    continue
                 require_smcp_v2(src)
         except SmfedError as err:
             unusable.append(_Unusable(path, err))
@@ -440,6 +450,10 @@ def cmd_validate(args) -> int:
         for one in src.per_smcp():   # every SMCP of the file (a List or a policy may hold several)
             findings.extend(check_source(one, options))
             smcps.append(one)
+    if skipped and len(skipped) == len(files):
+        raise UsageError(_("nothing to validate: every file given is kustomize's own"),
+                         hint=_("give the files its resources: list, e.g. smfed-wizard validate DIR/*/smcp.yaml "
+                                "DIR/*/federation.yaml"))
     if len(smcps) > 1:
         findings.extend(check_across(smcps, same_cluster=args.same_cluster))
     findings.extend(check_federation(sources))  # ServiceMeshPeer, CA ConfigMap, ESS/ISS across files
@@ -454,7 +468,7 @@ def cmd_validate(args) -> int:
         for u in unusable:
             print(format_error(u.error))
         _print_findings(findings, sys.stdout)
-        _print_summary(findings, len(files), sys.stdout, unusable=len(unusable))
+        _print_summary(findings, len(files) - len(skipped), sys.stdout, unusable=len(unusable))
     if unusable:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if count(findings, ERROR) else EXIT_OK

@@ -8,18 +8,25 @@ the editor splices into the file around them, at their indentation.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import InputError
 from .i18n import _
-from .yaml_nodes import get_value, scalar_at
+from .yaml_nodes import get_value, is_null, scalar_at
 
 SMCP_KIND = "ServiceMeshControlPlane"
 # the API group of RHACM's Policy and ConfigurationPolicy: a file naming it is an RHACM policy file,
 # whose `{{ }}` are RHACM's own templates (filled in by the hub or the managed cluster), not Helm's
 RHACM_POLICY_GROUP = "policy.open-cluster-management.io/"
+
+# kustomize's own files (a Kustomization, a Component): what `kustomize build` reads to know which files
+# to build, never an object sent to a cluster; kustomize reads a folder's file of one of these names even
+# without apiVersion and kind
+KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 # kind -> where its wrapped objects are: a list of items, each the object or holding it under a key
 _WRAPPERS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -57,6 +64,25 @@ def find_objects(documents: list[Node]) -> list[KubeObject]:
         children = [get_value(item, wrapper[1]) if wrapper[1] else item for item in items.value]
         stack.extend((child, inner) for child in reversed(children) if child is not None)
     return found
+
+
+def kustomize_kind(documents: list[Node], path: str) -> str | None:
+    """The kind of a file kustomize reads as its own (`Kustomization`, `Component`: every document of the
+    file in its API group, or a mapping without apiVersion and kind under a name kustomize looks for),
+    None for any other file."""
+    found = [doc for doc in documents if not is_null(doc)]
+    if not found or not all(isinstance(doc, MappingNode) for doc in found):
+        return None
+    kinds = set()
+    for doc in found:
+        api, kind = scalar_at(doc, "apiVersion"), scalar_at(doc, "kind")
+        if api is None and kind is None and os.path.basename(path) in KUSTOMIZATION_NAMES:
+            kinds.add("Kustomization")
+        elif api is not None and api.startswith(KUSTOMIZE_GROUP) and kind:
+            kinds.add(kind)
+        else:
+            return None
+    return ", ".join(sorted(kinds))
 
 
 def raw_object_templates(objects: list[KubeObject]) -> list[Node]:

@@ -228,6 +228,38 @@ def test_no_placeholder_note_once_every_root_is_given(tmp_path):
     rc, _out, err = run("topology", str(topology), "-o", str(tmp_path / "out"), "--acm", "rhacm-policies")
     assert rc == 0 and "holds a placeholder" not in err and "REPLACE ME" not in err, err
 
+def test_the_written_folders_validate_as_a_whole_each_kustomization_said_skipped(tmp_path):
+    topology = _with_roots(tmp_path, list(MESHES))
+    out = tmp_path / "out"
+    assert run("topology", str(topology), "-o", str(out), "--acm", "rhacm-policies")[0] == 0
+    files = sorted(str(f) for f in out.glob("*/*.yaml"))   # what the shell makes of out/*/*.yaml
+    rc, report, err = run("validate", *files)
+    assert rc == 0, report + err
+    assert [line for line in report.splitlines() if "skipped" in line] == [
+        f"{out / mesh / 'kustomization.yaml'}: skipped: a Kustomization (kustomize.config.k8s.io) lists what "
+        "kustomize builds; it is no object validate checks (validate the files it lists)" for mesh in sorted(MESHES)]
+    assert report.splitlines()[-1] == "0 errors, 0 warnings, 0 hints in 9 files"
+    rc, report, err = run("validate", *files, "--format", "json")   # the JSON stays a list of findings
+    assert rc == 0 and json.loads(report) == [] and err.count(": skipped: a Kustomization") == 3, err
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("kustomization.yaml", "resources:\n- smcp.yaml\n", None),     # kustomize needs no apiVersion or kind
+    ("base.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: []\n", None),
+    ("kustomization.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: red}\n", "(found: Namespace)"),
+    ("other.yaml", "resources:\n- smcp.yaml\n", "(found: no Kubernetes object)"),
+])
+def test_only_kustomize_files_are_skipped_and_nothing_but_them_is_no_pass(tmp_path, name, text, said):
+    path = tmp_path / name
+    path.write_text(text)
+    rc, report, err = run("validate", str(path))
+    assert rc == 2
+    if said is None:   # skipped, and then nothing was checked: not a pass
+        assert ": skipped: a " in report and "nothing to validate: every file given is kustomize's own" in err
+    else:              # any other file that holds nothing to check keeps its error
+        assert "no ServiceMeshControlPlane document in this file " + said in report and "skipped" not in report
+
+
 # --- Argo CD ------------------------------------------------------------------------------------------
 
 def test_the_application_set_makes_one_application_per_mesh_on_its_cluster(written):

@@ -15,7 +15,7 @@ from ..source import Source
 from ..yaml_nodes import get, get_value, scalar_at
 from .catalogue import Checker, Options
 from .inventory import content
-from .smcp import node_ports_of
+from .smcp_ports import node_ports_of
 
 
 def check_across(sources: list[Source], same_cluster: bool = False) -> list[Finding]:

@@ -28,7 +28,7 @@ from .catalogue import Checker, Options
 from .inventory import CONFIG_MAP, EXPORT, FEDERATION_KINDS, IMPORT, PEER, Doc, Inventory, MeshDoc, RemoteView, \
     collect, remote_of, scope_of
 from .service_sets import check_export_rules, check_import_rules, check_imports_match_exports
-from .smcp import check_keys
+from .smcp_keys import check_keys
 from .values import dns1123_problem, peer_name_problem, trust_domain_problem
 
 

@@ -30,6 +30,7 @@ from .checks.values import dns1123_problem
 from .model import Mesh, Peer
 from .peer_facts import (BUNDLE_FIELDS, FIELD_BY_KEY, SERVICE_KEYS, SMCP_KEYS, PeerSmcp, check_value, flag,
                          read_certificate, read_peer_smcp, remote_for)
+from .revision_memo import RevisionMemo
 from .safe_files import LoadedFile, read_file, write_file
 
 
@@ -82,7 +83,7 @@ class FederationResources:
         self.revision = 0
         self._written: dict[str, str] = {}                   # real path -> sha256 of what the wizard wrote
         self._baseline: tuple[str, str | None] | None = None  # (file, its text then) for `changed_lines`
-        self._cache: dict = {}
+        self._memo = RevisionMemo(lambda: (self.session.revision, self.revision))   # derived per revision
 
     # --- values -------------------------------------------------------------------------------------
 
@@ -204,18 +205,11 @@ class FederationResources:
 
     def _changed(self) -> None:
         self.revision += 1
-        self._cache.clear()
 
     # --- the bundle ---------------------------------------------------------------------------------
 
-    def _key(self) -> tuple:
-        return (self.session.revision, self.revision)
-
     def remotes(self) -> dict:
-        cached = self._cache.get(("remotes", self._key()))
-        if cached is None:
-            cached = self._cache[("remotes", self._key())] = self._remotes()
-        return cached
+        return self._memo.get("remotes", self._remotes)
 
     def _remotes(self) -> dict:
         local = self.local()
@@ -237,39 +231,28 @@ class FederationResources:
         return exports, imports
 
     def bundle(self) -> Bundle:
-        cached = self._cache.get(("bundle", self._key()))
-        if cached is None:
-            exports, imports = self.service_sets()
-            cached = build_bundle(self.local(), self.remotes(), exports, imports)
-            self._cache[("bundle", self._key())] = cached
-        return cached
+        return self._memo.get("bundle", lambda: build_bundle(self.local(), self.remotes(), *self.service_sets()))
 
     def text(self) -> str:
-        cached = self._cache.get(("text", self._key()))
-        if cached is None:
-            cached = self._cache[("text", self._key())] = self.bundle().text()
-        return cached
+        return self._memo.get("text", lambda: self.bundle().text())
 
     def findings(self) -> list[Finding]:
         """The cross-file rules' errors over this mesh's SMCP and the bundle, as `bundle` reports them."""
-        cached = self._cache.get(("findings", self._key()))
-        if cached is None:
-            from .checks.federation import check_federation
-            from .source import parse
-            s = self.session
-            try:
-                smcp = parse(s.output_bytes(), s.path or "<new>", trusted=True, smcp=s.smcp_choice)
-                generated = parse(self.text().encode("utf-8"), os.path.basename(self.target()), trusted=True)
-            except InputError:
-                cached = []
-            else:
-                # the bundle's own errors, as `bundle` blocks on them (what is wrong in the SMCP is the
-                # SMCP's to fix, and does not stop its peer resources)
-                cached = sorted((f for f in check_federation([smcp, generated]) if f.severity == ERROR
-                                 and f.file == generated.path and not is_own_placeholder(f, generated.path)),
-                                key=sort_key)
-            self._cache[("findings", self._key())] = cached
-        return cached
+        return self._memo.get("findings", self._findings)
+
+    def _findings(self) -> list[Finding]:
+        from .checks.federation import check_federation
+        from .source import parse
+        s = self.session
+        try:
+            smcp = parse(s.output_bytes(), s.path or "<new>", trusted=True, smcp=s.smcp_choice)
+            generated = parse(self.text().encode("utf-8"), os.path.basename(self.target()), trusted=True)
+        except InputError:
+            return []
+        # the bundle's own errors, as `bundle` blocks on them (what is wrong in the SMCP is the
+        # SMCP's to fix, and does not stop its peer resources)
+        return sorted((f for f in check_federation([smcp, generated]) if f.severity == ERROR
+                       and f.file == generated.path and not is_own_placeholder(f, generated.path)), key=sort_key)
 
     def notes(self, peer: str) -> dict[str, list[Finding]]:
         """What to show under a field of `peer` whose value is still a placeholder (field key -> warnings):
@@ -293,20 +276,20 @@ class FederationResources:
     def changed_lines(self) -> set[int]:
         """Lines of the bundle that differ from the file there (when there is one), else from the
         bundle the conventions alone give: what the user's values changed."""
-        cached = self._cache.get(("changed", self._key()))
-        if cached is None:
-            target = self.target()
-            if self._baseline is None or self._baseline[0] != target:
-                try:
-                    old = read_file(target).data.decode("utf-8", "replace") if os.path.lexists(target) else None
-                except InputError:
-                    old = None
-                self._baseline = (target, old)
-            old = self._baseline[1]
-            if old is None:
-                old = build_bundle(self.session.mesh).text()
-            cached = self._cache[("changed", self._key())] = changed_line_numbers(old.split("\n"), self.text())
-        return cached
+        return self._memo.get("changed", self._changed_lines)
+
+    def _changed_lines(self) -> set[int]:
+        target = self.target()
+        if self._baseline is None or self._baseline[0] != target:
+            try:
+                old = read_file(target).data.decode("utf-8", "replace") if os.path.lexists(target) else None
+            except InputError:
+                old = None
+            self._baseline = (target, old)
+        old = self._baseline[1]
+        if old is None:
+            old = build_bundle(self.session.mesh).text()
+        return changed_line_numbers(old.split("\n"), self.text())
 
     def diff_against(self, data: bytes) -> str:
         """Unified diff from `data` (the file as it is on disk) to the bundle."""

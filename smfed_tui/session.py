@@ -27,6 +27,7 @@ from .new_file import mesh_name_for
 from .placement import (FORM_STEPS, STEP_EXPOSURE, STEP_MESH, STEP_PEERS, Placement, field_yaml_paths,
                         owned_lines)
 from .reader import read_mesh
+from .revision_memo import RevisionMemo
 from .safe_files import LoadedFile, read_file
 from .session_edits import ModelEdits, input_key
 from .session_file import SessionFile
@@ -66,11 +67,14 @@ class Session(ModelEdits, SessionFile):
     invalid_inputs: dict[tuple[str, str, str | None], str] = field(default_factory=dict)
     baseline_text: str = ""   # what `changed_lines` compares with: the file, or a new file's defaults
     _placement: Placement | None = field(default=None, repr=False)
-    _cache: dict = field(default_factory=dict, repr=False)   # what the file side derives per revision
+    _memo: RevisionMemo = field(init=False, repr=False)   # what the file side derives per revision
     _line_memo: tuple | None = field(default=None, repr=False)        # (text, baseline, its line changes)
     _baseline_split: tuple | None = field(default=None, repr=False)   # (baseline, its lines)
     _federation_resources: object = field(default=None, repr=False)
     _findings_before: list[Finding] | None = field(default=None, repr=False)   # of the file as loaded
+
+    def __post_init__(self) -> None:
+        self._memo = RevisionMemo(lambda: self.revision)
 
     # --- opening ---------------------------------------------------------------------------------
 
@@ -149,7 +153,6 @@ class Session(ModelEdits, SessionFile):
             if enabled:
                 gc.enable()
         self.revision += 1
-        self._cache.clear()
 
     def _recompute(self) -> None:
         name = self.path or "<new>"

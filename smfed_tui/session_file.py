@@ -122,11 +122,8 @@ class SessionFile:
     def blocking_errors(self) -> list[Finding]:
         """The errors that block writing (`write_plan.blocking_errors`: those the edit introduces or
         leaves on a line it changed; for a new file, all)."""
-        cached = self._cache.get("blocking")
-        if cached is None:
-            cached = self._cache["blocking"] = blocking_errors(self.findings_before(), self.findings,
-                                                               self.changed_lines())
-        return cached
+        return self._memo.get("blocking", lambda: blocking_errors(self.findings_before(), self.findings,
+                                                                  self.changed_lines()))
 
     def findings_before(self) -> list[Finding] | None:
         """The findings of the file as loaded (None: a new file)."""

@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-STEPS = ("Mesh", "Peers", "Exposure", "Review", "Write / Apply", "Next steps")
+STEPS = ("Mesh", "Peers", "Exposure", "Review", "Write/Apply", "Federation", "Status")   # the wizard's step list
 MESH_FIELDS = ("Name", "Namespace", "Version", "Trust domain", "Cluster name", "Network",
                "Image pull policy")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -23,6 +23,7 @@ MODAL_CSS = """
                    background: $surface; padding: 0 1; }}
 {cls} .modal-title {{ text-style: bold; padding: 1 0 0 0; }}
 {cls} .modal-body {{ padding: 1 0; height: auto; }}
+{cls} .modal-body-scroll {{ height: auto; max-height: 50vh; }}
 {cls} DiffView {{ height: auto; max-height: 20; border: round $border-blurred; }}
 {cls}.-short DiffView {{ max-height: 10; }}
 {cls} .modal-buttons {{ height: auto; align: right middle; padding: 0 0 1 0; dock: bottom; }}
@@ -48,7 +49,9 @@ class Dialog(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_content, classes="modal-title", markup=False)
-            yield Static(self.body, classes="modal-body", markup=False)
+            # a long body (a removed peer's resources, in Korean, at 80x24) scrolls instead of going under the buttons
+            with VerticalScroll(classes="modal-body-scroll"):
+                yield Static(self.body, classes="modal-body", markup=False)
             if self.diff is not None:
                 yield DiffView(id="modal-diff")
             with Horizontal(classes="modal-buttons"):

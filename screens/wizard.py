@@ -393,12 +393,20 @@ class WizardScreen(PreviewFollow, Screen):
             self._pick_ports()
 
     def ask_remove(self, name: str) -> None:
+        from textual.content import Content
+
+        from smfed_tui import apply as kube
+
         from .modals import ConfirmModal
         peer = self.session.mesh.peer(name)
         if peer is None:
             return
         body = fill(_("Its gateways {egress} and {ingress} are removed from the YAML (nothing is written until "
                       "you write)."), egress=(peer.egress, "bold"), ingress=(peer.ingress, "bold"))
+        # what goes with it elsewhere (its federation resources, the peer's side): for the user to delete
+        left = self.session.left_by_removal(name, kube.client_name(getattr(self.app, "kubectl", None)))
+        if left:
+            body = Content.assemble(body, "\n\n", "\n".join(left))
 
         def done(yes: bool | None) -> None:
             if not yes:

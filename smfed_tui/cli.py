@@ -354,13 +354,16 @@ def cmd_edit(args) -> int:
                       after=new_findings, changed_lines=changed_line_numbers(src.text.split("\n"), text))
     _print_findings(new_findings, sys.stderr)
     blocked = plan.blocked and not args.allow_errors
-    if args.stdout:
-        sys.stdout.buffer.write(new_bytes)
-        sys.stdout.flush()
-        return EXIT_FINDINGS if blocked else EXIT_OK
-    if args.diff:
-        from .colour import write_diff
-        write_diff(sys.stdout, unified_diff(src.text, text, *file_labels(args.file)))
+    left = _removal_notes(src, before, mesh, args.remove_peer)
+    if args.stdout or args.diff:
+        if args.stdout:
+            sys.stdout.buffer.write(new_bytes)
+            sys.stdout.flush()
+        else:
+            from .colour import write_diff
+            write_diff(sys.stdout, unified_diff(src.text, text, *file_labels(args.file)))
+        for line in left:   # what the removed peers left in other files and on the cluster
+            print(line, file=sys.stderr)
         return EXIT_FINDINGS if blocked else EXIT_OK
     outcome, _real = carry_out(plan, lambda shown: True, backup=args.backup, allow_errors=args.allow_errors)
     if outcome == BLOCKED:
@@ -374,7 +377,18 @@ def cmd_edit(args) -> int:
     changed = plan.added + plan.removed
     print(ngettext("wrote {file} ({count} line changed)", "wrote {file} ({count} lines changed)", changed).format(
         file=args.file, count=changed), file=sys.stderr)
+    for line in left:
+        print(line, file=sys.stderr)
     return EXIT_OK
+
+
+def _removal_notes(src, before, after, removed: list[str]) -> list[str]:
+    """`peer_removal.removal_notes` for each peer the edit removed (not one --peer added back), unless the
+    file holds its ServiceMeshPeer: SMF089 names what is left in the file then."""
+    from .apply import client_name
+    from .peer_removal import holds_peer, removal_notes
+    gone = [n for n in dict.fromkeys(removed) if after.peer(n) is None and not holds_peer(src.objects, n)]
+    return [line for name in gone for line in removal_notes(before, name, client_name())]
 
 
 def _read(path: str):

@@ -173,8 +173,12 @@ class PlainWizard(PlainApply):
                 peer = self.session.mesh.peer(name)
                 if self.q.confirm(_("Remove {name} (gateways {egress} and {ingress})?").format(
                         name=name, egress=peer.egress, ingress=peer.ingress), default=False).unsafe_ask():
+                    from .apply import client_name
+                    left = self.session.left_by_removal(name, client_name(self.kubectl))
                     self.session.remove_peer(name)
                     print(_("removed {name}").format(name=name))
+                    for line in left:   # its federation resources elsewhere: for the user to delete
+                        print(line)
 
     def ask_peer_gateways(self, name: str) -> None:
         for fld in PEER_GATEWAY_FIELDS:

@@ -102,6 +102,19 @@ class ModelEdits:
             self._federation_resources.removed(name)
         self.update(self.mesh.without_peer(name))
 
+    def left_by_removal(self, name: str, client: str) -> list[str]:
+        """What removing peer `name` leaves in other files and on the cluster (`peer_removal`), for the
+        front-end to say where the removal is confirmed. Only for a peer the file had, under the name it
+        had there (its resources carry that one); nothing for a peer added in this run."""
+        from .peer_removal import holds_peer, removal_notes
+        peer = self.mesh.peer(name)
+        if peer is None or peer.read_from_gateways is None or self.original is None:
+            return []
+        was = next((p for p in self.original.peers if p.read_from_gateways == peer.read_from_gateways), None)
+        if was is None:
+            return []
+        return removal_notes(self.original, was.name, client, in_file=holds_peer(self.source.objects, was.name))
+
     def pick_free_node_ports(self, peer_name: str) -> tuple[int, int]:
         for fld in EXPOSURE_FIELDS:
             self.invalid_inputs.pop(input_key(fld, peer_name), None)

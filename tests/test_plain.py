@@ -119,8 +119,20 @@ def test_peers_add_rename_remove(tmp_path, capsys):
     assert drive(out, keys) == 0
     printed = capsys.readouterr().out
     assert "renamed b-mesh to c-mesh" in printed and "removed a-mesh" in printed
+    assert "federation resources" not in printed   # a-mesh was added in this run: nothing of it elsewhere
     # the renamed peer's gateways, labels and network view followed its new name
     assert out.read_text() == generated(capsys, "--name", "red-mesh", "--peer", "c-mesh")
+
+
+def test_removing_a_peer_the_file_had_says_what_to_delete_elsewhere(red_mesh, capsys, client_on_path):
+    drive(red_mesh, MESH_DEFAULTS + "4" + ENTER + "1" + ENTER + "y")   # remove green-mesh, then end of input
+    printed = capsys.readouterr().out
+    said = printed[printed.index("removed green-mesh\n"):].splitlines()[1:5]
+    assert said[0].startswith("peer green-mesh's federation resources are not in this file: in other files and on "
+                              "the cluster; remove them too, in namespace red-mesh-system: ServiceMeshPeer green-mesh")
+    assert said[2].endswith(": kubectl delete servicemeshpeer/green-mesh configmap/green-mesh-ca-root-cert "
+                            "exportedserviceset/green-mesh importedserviceset/green-mesh -n red-mesh-system "
+                            "--ignore-not-found")
 
 
 def test_a_peer_name_already_taken_is_refused():

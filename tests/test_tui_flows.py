@@ -78,6 +78,7 @@ async def test_peer_rename_carries_defaults_and_remove_asks(new_file):
         await pilot.pause()
         from smfed_tui.screens.modals import ConfirmModal
         assert isinstance(app.screen, ConfirmModal)
+        assert "federation resources" not in str(app.screen.body)   # added in this run: nothing of it elsewhere
         await pilot.press("n")                            # keep it
         await pilot.pause()
         assert app.session.mesh.peer("green-mesh") is not None
@@ -118,6 +119,10 @@ async def test_ctrl_delete_removes_the_selected_peer_from_any_field(red_mesh):
         await pilot.press("ctrl+delete")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
+        # the question says what else goes with green-mesh, elsewhere, and how to delete it (by hand)
+        body = str(app.screen.body)
+        assert "peer green-mesh's federation resources are not in this file" in body
+        assert " get servicemeshpeer/green-mesh " in body and " delete servicemeshpeer/green-mesh " in body
         await pilot.press("n")                            # kept
         await pilot.pause()
         assert [p.name for p in app.session.mesh.peers] == ["green-mesh", "blue-mesh"]

@@ -117,3 +117,20 @@ async def test_every_key_of_the_key_bar_is_on_screen_at_80x24(red_mesh):
         assert pieces and all(piece in shown.replace("\n", "  ") for piece in pieces), (pieces, shown)
         assert all(cell_len(line) <= bar.content_region.width for line in shown.split("\n"))
         assert "다음" in shown and "도움말" in shown   # Korean, not the English ids
+
+
+async def test_a_long_dialog_body_scrolls_above_its_buttons_at_80x24(red_mesh):
+    """Removing a peer the file had says what else to delete (in Korean, longer than 80x24 holds): the
+    body scrolls, and no line of it goes under the buttons."""
+    app = make_app(red_mesh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "peers")
+        pilot.app.screen.query_one("#peers-list").focus()
+        await pilot.press("d")
+        await pilot.pause()
+        body, buttons = pilot.app.screen.query_one(".modal-body-scroll"), pilot.app.screen.query_one(".modal-buttons")
+        assert "kubectl delete servicemeshpeer/green-mesh" in str(pilot.app.screen.body)
+        assert body.max_scroll_y > 0 and body.region.bottom <= buttons.region.y
+        body.scroll_end(animate=False)
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y

@@ -221,3 +221,27 @@ def test_removed_lines_are_counted_apart_from_changed_ones(red_mesh):
     assert line_changes("a\nb\nc\n".split("\n"), "a\nx\n") == ({2}, 1)   # two lines replaced by one
     assert line_changes(["a", "b"], "a\nb\n") == (set(), 0)
     assert line_changes(["a", "b", "c", ""], "") == (set(), 3)
+
+
+def test_what_a_removal_leaves_elsewhere_is_for_peers_the_file_had_under_their_name_there(red_mesh, tmp_path):
+    s = Session.open(str(red_mesh))
+    s.set_text(PEER_NAME, "green-mesh", "lime-mesh")   # renamed in this run: on the cluster it is green-mesh
+    [first, get, delete, theirs] = s.left_by_removal("lime-mesh", "oc")
+    assert first.startswith("peer green-mesh's federation resources are not in this file") and "lime" not in first
+    assert get == ("  see which exist (read-only): oc get servicemeshpeer/green-mesh configmap/green-mesh-ca-root-cert "
+                   "exportedserviceset/green-mesh importedserviceset/green-mesh -n red-mesh-system --ignore-not-found")
+    assert "oc delete servicemeshpeer/green-mesh" in delete and "its ServiceMeshPeer red-mesh" in theirs
+    s.add_peer("new-mesh")
+    assert s.left_by_removal("new-mesh", "oc") == []   # added in this run: nothing of it anywhere yet
+    assert Session.open(str(tmp_path / "fresh.yaml")).left_by_removal("peer-1", "oc") == []
+
+
+def test_a_removed_peer_whose_resources_the_file_holds_says_they_stay_in_it(tmp_path):
+    from helpers.federation_list import write_list
+    path = tmp_path / "red.yaml"
+    write_list(path)   # a List: the SMCP and every peer's federation resources
+    s = Session.open(str(path))
+    first = s.left_by_removal("green-mesh", "kubectl")[0]
+    assert first.startswith("peer green-mesh's federation resources are in this file (only its SMCP is edited here) "
+                            "and on the cluster; remove them too, in namespace red-mesh-system: ")
+

@@ -201,7 +201,7 @@ def run_topology(args) -> int:
     errors = [f for f in findings if f.severity == ERROR]
     for f in errors:
         print(f.compiler_line() + "\n  " + fix_line(f.hint), file=sys.stderr)
-    from .checks.catalogue import RULES
+    from .checks.rulebook import RULES
     for (code, severity), n in sorted(Counter((f.code, f.severity) for f in findings if f.severity != ERROR).items()):
         print(f"{severity_label(severity)} {code} ×{n}: {RULES[code].title} ({RULES[code].fix})", file=sys.stderr)
     if errors and not args.allow_errors:

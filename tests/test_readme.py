@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from smfed_tui.checks.catalogue import RULES
+from smfed_tui.checks.rulebook import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ quiet apart from the findings that are true of them.
 Each case of CASES starts from CLEAN (a minimal federated SMCP on which no rule fires, checked by
 test_clean_file_has_no_findings), plants one mistake by a literal text replacement, and names the
 finding it must produce: code, severity, YAML path, and the token the line and column must point
-at. test_every_rule_has_a_trigger_case checks that the table covers every code of rules.RULES, so a
+at. test_every_rule_has_a_trigger_case checks that the table covers every code of rulebook.RULES, so a
 new rule without a trigger test fails the suite.
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ from smfed_tui.findings import ERROR, HINT, WARNING
 from smfed_tui.flags import apply_peer_spec
 from smfed_tui.reader import read_mesh
 from smfed_tui.checks.across import check_across, check_edit
-from smfed_tui.checks.catalogue import RULES, Options
+from smfed_tui.checks.catalogue import Options
+from smfed_tui.checks.rulebook import RULES
 from smfed_tui.checks.schema import check_schema
 from smfed_tui.checks.smcp import check_source
 from smfed_tui.source import parse
@@ -389,10 +390,10 @@ SMCP_RULES = {code for code in RULES if code.startswith("SMF0")} - {"SMF089"}
 
 def test_every_rule_has_a_trigger_case():
     """Every SMCP rule (SMF0xx: check_source, check_across, check_edit) has a case above. The SMF1xx
-    codes that federation_rules adds to RULES judge ServiceMeshPeer/ESS/ISS/CA ConfigMap documents,
-    not the SMCP; their trigger tests live with them."""
+    codes (checks.federation and checks.service_sets declare them) judge ServiceMeshPeer/ESS/ISS/CA
+    ConfigMap documents, not the SMCP; their trigger tests live with them."""
     covered = {c.code for c in CASES}
-    assert SMCP_RULES, "rules.RULES lost its SMCP rules"
+    assert SMCP_RULES, "rulebook.RULES lost its SMCP rules"
     assert covered == SMCP_RULES, f"no trigger case for {sorted(SMCP_RULES - covered)}; unknown: {sorted(covered - SMCP_RULES)}"
 
 

@@ -250,7 +250,7 @@ def test_readme_lists_every_status_code_as_the_code_defines_it() -> None:
 
 
 def test_status_codes_are_apart_from_the_validators() -> None:
-    from smfed_tui.checks.catalogue import RULES
+    from smfed_tui.checks.rulebook import RULES
     assert not set(STATUS_RULES) & set(RULES)
     assert all(re.fullmatch(r"SMF2\d\d", code) for code in STATUS_RULES)
 

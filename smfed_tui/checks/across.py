@@ -6,8 +6,8 @@ from __future__ import annotations
 from yaml.nodes import ScalarNode
 
 from ..bundle import service_account
-from ..findings import Finding
-from ..i18n import _
+from ..findings import ERROR, WARNING, Finding, Rule
+from ..i18n import N_, _
 from ..model import EGRESS_LABEL, INGRESS_LABEL
 from ..reader import federation_gateways
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, TRUST_DOMAIN, Item
@@ -15,7 +15,11 @@ from ..source import Source
 from ..yaml_nodes import get, get_value, scalar_at
 from .catalogue import Checker, Options
 from .inventory import content
-from .smcp_ports import node_ports_of
+from .smcp_ports import SMF052, node_ports_of
+
+
+SMF012 = Rule("SMF012", ERROR, N_("two meshes share a trust domain"),
+              N_("give each mesh its own trust domain; with equal domains the peer CA is ignored"))
 
 
 def check_across(sources: list[Source], same_cluster: bool = False) -> list[Finding]:
@@ -42,19 +46,29 @@ def check_across(sources: list[Source], same_cluster: bool = False) -> list[Find
                 owner = f"{src.path} ({gw.name})"
                 taken = ports.get((cluster, port))
                 if taken and not taken.startswith(src.path + " "):
-                    checker.report("SMF052", node, path,
+                    checker.report(SMF052, node, path,
                                    _("nodePort {port} is also used by {owner}, in the same cluster").format(
                                        port=port, owner=taken))
                 ports.setdefault((cluster, port), owner)
         domain = get_value(src.smcp, *TRUST_DOMAIN)
         if isinstance(domain, ScalarNode) and domain.value and domain.value != "cluster.local":
             if domain.value in domains:
-                checker.report("SMF012", domain, TRUST_DOMAIN,
+                checker.report(SMF012, domain, TRUST_DOMAIN,
                                _("trust domain {domain!r} is also used by {owner}").format(
                                    domain=domain.value, owner=domains[domain.value]))
             domains.setdefault(domain.value, src.path)
         findings.extend(checker.findings)
     return findings
+
+
+SMF013 = Rule("SMF013", WARNING, N_("the trust domain of a deployed mesh changes"),
+              N_("keep it, or update every peer's ServiceMeshPeer for this mesh at the same time (their trustDomain "
+                 "and clientID name it)"))
+SMF098 = Rule("SMF098", WARNING, N_("editing gateway labels recreates the gateway"),
+              N_("expect the gateway Deployment to be deleted and recreated (a short outage)"))
+SMF099 = Rule("SMF099", WARNING, N_("the control plane is renamed or moved"),
+              N_("keep the name and namespace of a deployed control plane; to change them, delete it first (the "
+                 "mesh goes with it) and create the new one"))
 
 
 def check_edit(old, new, src: Source) -> list[Finding]:
@@ -72,11 +86,11 @@ def check_edit(old, new, src: Source) -> list[Finding]:
                             "{new!r} and leaves the one in {old!r} running"))):
         was, now = getattr(old, key), getattr(new, key)
         if was and now and was != now:
-            checker.report("SMF099", get_value(smcp, "metadata", key) if smcp is not None else None,
+            checker.report(SMF099, get_value(smcp, "metadata", key) if smcp is not None else None,
                            ("metadata", key), message.format(old=was, new=now))
     if old.trust_domain and new.trust_domain and old.trust_domain != new.trust_domain:
         path = TRUST_DOMAIN
-        checker.report("SMF013", get_value(smcp, *path) if smcp is not None else None, path,
+        checker.report(SMF013, get_value(smcp, *path) if smcp is not None else None, path,
                        _("the trust domain was {old!r}: every peer's ServiceMeshPeer for this mesh names it, so "
                          "federation stops until each peer is updated").format(old=old.trust_domain))
     before = {p.read_from_gateways: p for p in old.peers if p.read_from_gateways is not None}
@@ -91,12 +105,16 @@ def check_edit(old, new, src: Source) -> list[Finding]:
             if old_value != new_value and old_value is not None and name == old_name:
                 path = gmap + (name, "service", "metadata", "labels", label_key)
                 node = get_value(src.smcp, *path) if src.smcp is not None else None
-                checker.report("SMF098", node, path, _("changing {label} on the existing {kind} gateway {name} "
-                                                       "recreates its Deployment").format(
+                checker.report(SMF098, node, path, _("changing {label} on the existing {kind} gateway {name} "
+                                                     "recreates its Deployment").format(
                     label=label_key, kind=_(kind), name=name))
             if name != old_name:
                 _report_renamed_gateway(checker, src, kind, gmap, old_name, name, peer.name)
     return checker.findings
+
+
+SMF088 = Rule("SMF088", WARNING, N_("a federation gateway is renamed"),
+              N_("keep the name, or update both ServiceMeshPeers at the same time"))
 
 
 def _report_renamed_gateway(checker: Checker, src: Source, kind: str, gmap: tuple, old_name: str, name: str,
@@ -113,4 +131,4 @@ def _report_renamed_gateway(checker: Checker, src: Source, kind: str, gmap: tupl
     else:
         message = _("renamed from {old!r}: this mesh's ServiceMeshPeer {peer} names {old!r}; federation with "
                     "{peer} stops until it is updated").format(old=old_name, peer=peer)
-    checker.report("SMF088", where, gmap + (name,), message)
+    checker.report(SMF088, where, gmap + (name,), message)

@@ -11,14 +11,18 @@ import shlex
 from yaml.nodes import MappingNode, ScalarNode
 
 from ..bundle import ca_config_map_name
-from ..findings import Finding
-from ..i18n import _
+from ..findings import WARNING, Finding, Rule
+from ..i18n import N_, _
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP
 from ..source import Source
 from ..yaml_nodes import get_value
 from .catalogue import Checker, Options
 from .federation import check_federation
 from .inventory import CONFIG_MAP, EXPORT, IMPORT, PEER, Doc, collect
+
+
+SMF089 = Rule("SMF089", WARNING, N_("federation resources of a removed peer are left in the file"),
+              N_("delete the peer's ServiceMeshPeer, ExportedServiceSet, ImportedServiceSet and CA ConfigMap too"))
 
 
 def check_left_behind(before: Source, after: Source) -> list[Finding]:
@@ -44,7 +48,7 @@ def check_left_behind(before: Source, after: Source) -> list[Finding]:
         kept = [doc for doc in inv.docs if doc.namespace == peer.namespace and (
             (doc.kind in (EXPORT, IMPORT) and doc.name == peer.name)
             or (doc.kind == CONFIG_MAP and doc.name == chain and chain not in shared))]   # another peer's CA stays
-        checker.report("SMF089", peer.node, "metadata.name", _(
+        checker.report(SMF089, peer.node, "metadata.name", _(
             "ServiceMeshPeer {name} is left for a peer whose gateways this edit removed (validate says SMF101); "
             "with it in this file: {others}").format(name=peer.name, others=_listing(kept)),
             _("delete these from {file} too and, if they were applied, from the cluster: {command}").format(

@@ -8,11 +8,17 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import crd_schema
-from ..findings import Finding
-from ..i18n import _
+from ..findings import ERROR, WARNING, Finding, Rule
+from ..i18n import N_, _
 from ..source import Source
 from ..yaml_nodes import get, scalar_at
 from .catalogue import Checker, Options
+
+
+SMF084 = Rule("SMF084", WARNING, N_("the API server drops this field"),
+              N_("the CRD schema has no such field: remove it, or move it where the schema has it"))
+SMF085 = Rule("SMF085", ERROR, N_("the API server rejects this value"),
+              N_("give the value the CRD schema asks for (see the message)"))
 
 
 def check_schema(src: Source, already: list[Finding] = ()) -> list[Finding]:
@@ -34,13 +40,13 @@ def check_schema(src: Source, already: list[Finding] = ()) -> list[Finding]:
             if problem.pruned:
                 moved = crd_schema.level_with_field(api_version, kind, problem.path) \
                     if problem.reason == crd_schema.UNKNOWN_FIELD else None
-                checker.report("SMF084", node, problem.where, _(
+                checker.report(SMF084, node, problem.where, _(
                     "{message} (CRD schema of {kind} {api_version}; under strict field validation it is "
                     "rejected)").format(message=problem.message, kind=kind, api_version=api_version),
                     _("the schema has it at {path}: move it there (is it indented too deep?)").format(
                         path=crd_schema.path_text(moved)) if moved else None)
             else:
-                checker.report("SMF085", node, problem.where, _("{message} (CRD schema of {kind} {api_version})").format(
+                checker.report(SMF085, node, problem.where, _("{message} (CRD schema of {kind} {api_version})").format(
                     message=problem.message, kind=kind, api_version=api_version))
     return checker.findings
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..findings import Finding, sort_key
-from ..i18n import _, current_language
+from ..findings import ERROR, Finding, Rule, sort_key
+from ..i18n import N_, _, current_language
 from ..reader import federation_gateways, pair_gateways
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP
 from ..source import SMCP_API, Source
@@ -28,6 +28,10 @@ from .smcp_ports import check_node_ports_distinct
 from .values import version_tuple
 
 
+SMF005 = Rule("SMF005", ERROR, N_("not a maistra.io/v2 ServiceMeshControlPlane"),
+              N_("federation needs apiVersion maistra.io/v2 (OSSM 2.x); convert the v1 resource first"))
+
+
 def check_source(src: Source, options: Options | None = None) -> list[Finding]:
     """All findings for the SMCP of one parsed file (none when it holds no SMCP)."""
     if src.smcp is None:
@@ -36,7 +40,7 @@ def check_source(src: Source, options: Options | None = None) -> list[Finding]:
     smcp = src.smcp
     api = get(smcp, "apiVersion")
     if api is None or scalar_at(smcp, "apiVersion") != SMCP_API:
-        checker.report("SMF005", api[1] if api else smcp, ("apiVersion",),
+        checker.report(SMF005, api[1] if api else smcp, ("apiVersion",),
                        _("apiVersion is {api!r}; the rules here are for {expected}").format(
                            api=scalar_at(smcp, "apiVersion"), expected=SMCP_API))
         return checker.findings

@@ -8,10 +8,12 @@ import difflib
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..i18n import _
+from ..findings import ERROR, WARNING, Rule
+from ..i18n import N_, _
 from ..smcp_paths import path_text
 from ..yaml_nodes import is_null
 from .catalogue import Checker
+from .schema import SMF084
 
 
 _PORT = {k: None for k in ("name", "protocol", "appProtocol", "port", "targetPort", "nodePort")}
@@ -49,6 +51,12 @@ SCHEMA = {
 }
 
 
+SMF081 = Rule("SMF081", ERROR, N_("misspelled key"), N_("rename the key; an unknown key is dropped by the API server"))
+SMF082 = Rule("SMF082", WARNING, N_("unknown key"),
+              N_("check the ServiceMeshControlPlane v2 reference; the API server drops unknown keys"))
+SMF083 = Rule("SMF083", ERROR, N_("wrong type for this key"), N_("see the expected shape in the message"))
+
+
 def check_keys(c: Checker, node: Node, schema, path: tuple) -> None:
     """Unknown keys under the parts of the SMCP whose fields we know; close ones get a 'did you mean'."""
     if not isinstance(node, MappingNode) or not isinstance(schema, dict):
@@ -63,8 +71,8 @@ def check_keys(c: Checker, node: Node, schema, path: tuple) -> None:
         if key in schema:
             sub = schema[key]
             if sub == DROPPED:
-                c.report("SMF084", k, path + (key,), _("{key} is a Kubernetes Service field, but not one of the "
-                                                       "SMCP's gateway service: the API server drops it").format(key=key),
+                c.report(SMF084, k, path + (key,), _("{key} is a Kubernetes Service field, but not one of the "
+                                                     "SMCP's gateway service: the API server drops it").format(key=key),
                          _("remove {key}; the operator's gateway chart renders only type, loadBalancerIP, "
                            "loadBalancerSourceRanges, externalTrafficPolicy, selector and ports").format(key=key))
             elif isinstance(sub, list):
@@ -72,10 +80,10 @@ def check_keys(c: Checker, node: Node, schema, path: tuple) -> None:
                     for item in v.value:
                         check_keys(c, item, sub[0], path + (key,))
                 elif not is_null(v):
-                    c.report("SMF083", v, path + (key,), _("{path} must be a list").format(path=path_text(path + (key,))))
+                    c.report(SMF083, v, path + (key,), _("{path} must be a list").format(path=path_text(path + (key,))))
             elif isinstance(sub, dict):
                 if not isinstance(v, MappingNode) and not is_null(v):
-                    c.report("SMF083", v, path + (key,),
+                    c.report(SMF083, v, path + (key,),
                              _("{path} must be a mapping").format(path=path_text(path + (key,))))
                 else:
                     check_keys(c, v, sub, path + (key,))
@@ -83,9 +91,9 @@ def check_keys(c: Checker, node: Node, schema, path: tuple) -> None:
         close = difflib.get_close_matches(key, [s for s in schema if s != "*"], n=1, cutoff=0.75)
         where = path_text(path + (key,))
         if close:
-            c.report("SMF081", k, path + (key,),
+            c.report(SMF081, k, path + (key,),
                      _("unknown key {key!r} in {where}: did you mean {close!r}?").format(
                          key=key, where=path_text(path) or _("the document"), close=close[0]),
                      _("rename {key!r} to {close!r}").format(key=key, close=close[0]))
         elif path and path[0] == "spec":
-            c.report("SMF082", k, path + (key,), _("unknown key {where!r}").format(where=where))
+            c.report(SMF082, k, path + (key,), _("unknown key {where!r}").format(where=where))

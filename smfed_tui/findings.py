@@ -18,7 +18,8 @@ def severity_label(severity: str) -> str:
 @dataclass(frozen=True)
 class Rule:
     """A rule's code and severity, and its title and fix as English message ids (shown translated): a row
-    of the validator's catalogue (checks/catalogue.py) or of status's table (status/codes.py)."""
+    of the validator's (declared beside its check in checks/, all of them in checks/rulebook.py) or of
+    status's table (status/codes.py)."""
 
     code: str
     severity: str

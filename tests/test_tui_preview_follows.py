@@ -21,16 +21,26 @@ TLS = next(f for f in EXPOSURE_FIELDS if f.attr == "tls_node_port")
 
 
 def drawn_highlight(preview) -> set[int]:
-    """The 1-based lines the preview draws with the focus background, among those on screen."""
+    """The 1-based lines the preview draws with the focus background, among those on screen (a line
+    wider than the preview takes several rows)."""
     focus = preview.focus_style().bgcolor
     top = preview.scroll_offset.y
     out = set()
     for y in range(preview.scrollable_content_region.height):
-        if top + y >= len(preview.lines):
+        line = preview.line_at(top + y)
+        if line >= len(preview.lines):
             break
         if any(style is not None and style.bgcolor == focus for _t, style, _c in preview.render_line(y)):
-            out.add(top + y + 1)
+            out.add(line + 1)
     return out
+
+
+def lines_on_screen(preview) -> tuple[set[int], set[int]]:
+    """The 1-based lines with a row on screen, and those with their first row on screen."""
+    top, height = preview.scroll_offset.y, preview.scrollable_content_region.height
+    drawn = [(preview.line_at(row), row) for row in range(top, top + height)]
+    drawn = [(line, row) for line, row in drawn if line < len(preview.lines)]
+    return {line + 1 for line, _r in drawn}, {line + 1 for line, row in drawn if preview.row_of(line) == row}
 
 
 def field_lines(app, fld, peer) -> tuple[int, ...]:
@@ -109,11 +119,10 @@ async def walk_every_field(pilot) -> list[str]:
             await pilot.pause()
             lines, what = expected_lines(app, focused)
             where = f"{step}: {what}"
-            top, height = preview.scroll_offset.y, preview.scrollable_content_region.height
-            shown = set(range(top + 1, top + height + 1))
+            shown, starting = lines_on_screen(preview)
             assert drawn_highlight(preview) == set(lines) & shown, (where, lines, sorted(drawn_highlight(preview)))
             if lines:
-                assert lines[0] in shown, (where, lines[0], top, height)
+                assert lines[0] in starting, (where, lines[0], preview.scroll_offset.y)
             elif step == "write" and app.session.changed_lines():
                 assert min(app.session.changed_lines()) in shown, where   # what writing changes, in view
             owned_text_check(app, focused, lines)

@@ -92,6 +92,8 @@ class FormStep(Widget):
                 row.show_messages([], invalid)
             else:
                 row.show_messages(findings, problem)
+            if fld.scope != "bundle":   # the Federation step marks its own guesses (next_steps)
+                row.show_assumed(session.assumption(fld, peer_name))
         self.sync_extra(session, peer)
 
     def row_state(self, session: Session, fld: Field, peer: Peer | None, peer_name: str | None) -> tuple:

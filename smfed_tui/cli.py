@@ -320,7 +320,7 @@ def cmd_edit(args) -> int:
     from .edit import edit_text
     from .flags import apply_mesh_flags, apply_peer_spec, convention_assumptions, remove_peer
     from .line_diff import changed_line_numbers, file_labels, unified_diff
-    from .model import conventions_of, exposure_convention
+    from .model import new_peer_conventions
     from .reader import read_mesh
     from .checks.across import check_edit
     from .checks.left_behind import check_left_behind
@@ -336,7 +336,7 @@ def cmd_edit(args) -> int:
     for name in args.remove_peer:
         mesh = remove_peer(mesh, name)
     # the file's own, also when --remove-peer takes away every peer first; the ingress type too (said below)
-    style = exposure_convention(before, conventions_of(before))
+    style = new_peer_conventions(before)
     for spec in args.peer:
         mesh = apply_peer_spec(mesh, spec, style)
     for spec in args.peer:   # what a new peer took from the file's other peers is said, never guessed silently

@@ -108,11 +108,13 @@ def conventions_of(mesh: "Mesh") -> Conventions:
     return Conventions(suffix, label_is_peer, view)
 
 
-def exposure_convention(mesh: "Mesh", style: Conventions) -> Conventions:
-    """`style` with the ingress service type most of the mesh's peers have, when that is NodePort.
-    Only `edit` takes it, where it says so (a front-end that follows it must show it as assumed)."""
+def new_peer_conventions(mesh: "Mesh") -> Conventions:
+    """How a peer added to `mesh` (the file as loaded) is made: as its peers are named, labelled and
+    viewed (`conventions_of`), with a NodePort ingress when most of their ingresses are NodePort (a
+    cluster without load balancers). The one derivation for every front-end that adds a peer (`edit
+    --peer`, the wizard, plain mode); each says the ingress type it took as assumed."""
     votes = [p.exposure.service_type == "NodePort" for p in mesh.peers]
-    return replace(style, node_port=bool(votes) and votes.count(True) > votes.count(False))
+    return replace(conventions_of(mesh), node_port=bool(votes) and votes.count(True) > votes.count(False))
 
 
 @dataclass(frozen=True)

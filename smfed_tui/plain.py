@@ -396,6 +396,9 @@ class PlainWizard(PlainApply):
         own_before = [f for f in self.own_findings(fld, peer_name) if f.code not in quiet]
         for f in own_before:
             print("  " + finding_line(f))
+        assumed = s.assumption(fld, peer_name)
+        if assumed:   # a new peer's value taken from the file's other peers: the answer settles it
+            print("  ≈ " + assumed)
         check = self.checker(fld, peer_name, default)
         if fld.kind in (CHOICE, BOOL):
             choices = self.field_choices(fld, default)
@@ -407,6 +410,7 @@ class PlainWizard(PlainApply):
                 print(f"  {problem}")
         else:
             answer = self.ask_text(fld.label, default, fld.help, check)
+        s.settle(fld, peer_name)
         if answer.strip() == default.strip():
             return
         s.set_field(fld, peer_name, fld.parse(answer))

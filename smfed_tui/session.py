@@ -65,6 +65,10 @@ class Session(ModelEdits, SessionFile):
     # field, a peer name already taken), keyed by `session_edits.input_key`: the model keeps the
     # previous value, and writing is blocked until the field is fixed.
     invalid_inputs: dict[tuple[str, str, str | None], str] = field(default_factory=dict)
+    # Values a peer added in this run took from the file's other peers rather than from the user (its
+    # NodePort ingress: `model.new_peer_conventions`), as (field key, peer name): shown as assumed until
+    # the user sets that field (`session_edits.ModelEdits.assumption`).
+    assumed: set[tuple[str, str]] = field(default_factory=set)
     baseline_text: str = ""   # what `changed_lines` compares with: the file, or a new file's defaults
     _placement: Placement | None = field(default=None, repr=False)
     _memo: RevisionMemo = field(init=False, repr=False)   # what the file side derives per revision

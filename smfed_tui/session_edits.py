@@ -11,7 +11,10 @@ from dataclasses import replace
 
 from .fields import EXPOSURE_FIELDS, Field
 from .i18n import _
-from .model import Peer, conventions_of, free_node_ports, rename_mesh, rename_peer
+from .model import Peer, free_node_ports, new_peer_conventions, rename_mesh, rename_peer
+
+
+SERVICE = EXPOSURE_FIELDS[0].key   # the ingress service type, the one value a new peer may take from the others
 
 
 def input_key(fld: Field, peer_name: str | None) -> tuple[str, str, str | None]:
@@ -27,6 +30,8 @@ class ModelEdits:
         self.refresh()
 
     def set_field(self, fld: Field, peer_name: str | None, value) -> None:
+        if fld.scope == "exposure":   # the user's exposure now (a node port typed keeps NodePort as theirs)
+            self.assumed.discard((SERVICE, peer_name))
         if fld.scope == "mesh" and fld.attr == "name":
             renamed = rename_mesh(self.mesh, value)
             if self.original is not None:
@@ -83,15 +88,31 @@ class ModelEdits:
             self.focus = (self.focus[0], new)
         if self._federation_resources is not None:
             self._federation_resources.renamed(old, new)
+        self.assumed = {(key, new if peer == old else peer) for key, peer in self.assumed}
 
     def add_peer(self, name: str | None = None) -> Peer:
         name = name or self._unused_peer_name()
         # named in the file's own style, read from the file as loaded (its peers may all be removed by now);
         # a new file: the defaults
         styled = self.original if self.original is not None and self.original.peers else self.mesh
-        peer = conventions_of(styled).new_peer(name)
+        style = new_peer_conventions(styled)
+        peer = style.new_peer(name)
+        if style.node_port:   # the other peers' NodePort ingress, a guess about the cluster: said as one
+            self.assumed.add((SERVICE, name))
         self.update(self.mesh.with_peer(peer))
         return peer
+
+    def assumption(self, fld: Field, peer_name: str | None) -> str | None:
+        """Why the field's value is assumed, for the form's "≈ assumed" mark and plain mode; None when
+        the value is the file's or the user's."""
+        if (fld.key, peer_name) not in self.assumed:
+            return None
+        return _("assumed from this file's other peers, whose ingresses are NodePort (a cluster without load "
+                 "balancers): choose LoadBalancer to replace it, or pick node ports to keep it")
+
+    def settle(self, fld: Field, peer_name: str | None) -> None:
+        """The user answered for this field (plain mode's prompt, even keeping the value): no longer assumed."""
+        self.assumed.discard((fld.key, peer_name))
 
     def remove_peer(self, name: str) -> None:
         for key in [k for k in self.invalid_inputs if k[2] == name]:
@@ -100,6 +121,7 @@ class ModelEdits:
             self.focus = None
         if self._federation_resources is not None:
             self._federation_resources.removed(name)
+        self.assumed = {(key, peer) for key, peer in self.assumed if peer != name}
         self.update(self.mesh.without_peer(name))
 
     def left_by_removal(self, name: str, client: str) -> list[str]:
@@ -122,6 +144,7 @@ class ModelEdits:
                                          spread_by=f"{self.mesh.name}/{peer_name}")
         peer = self.mesh.peer(peer_name).with_exposure(service_type="NodePort", tls_node_port=tls,
                                                         discovery_node_port=discovery)
+        self.assumed.discard((SERVICE, peer_name))   # NodePort with ports the user asked for: theirs
         self.update(self.mesh.with_peer(peer))
         return tls, discovery
 

@@ -6,11 +6,17 @@ import io
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
+import pytest
 import yaml
 
 from smfed_tui.cli import main
 from smfed_tui.edit import generate_text
-from smfed_tui.model import Conventions, Mesh, Peer, conventions_of, rename_peer
+from smfed_tui.fields import EXPOSURE_FIELDS, PEER_FIELDS
+from smfed_tui.model import Conventions, Mesh, Peer, conventions_of, new_peer_conventions, rename_peer
+from smfed_tui.session import Session
+
+SERVICE, TLS = EXPOSURE_FIELDS[:2]
+PEER_NAME = PEER_FIELDS[0]
 
 UPSTREAM = Path(__file__).parent / "fixtures" / "upstream"
 
@@ -152,7 +158,48 @@ def test_a_peer_added_to_a_file_of_node_port_ingresses_gets_one_too(tmp_path):
 def test_a_cluster_ip_ingress_is_not_copied():
     """No other cluster reaches a ClusterIP ingress (SMF094): a new peer gets the default, a LoadBalancer."""
     local = Mesh.new("red-mesh", peers=(Peer.new("green-mesh").with_exposure(service_type="ClusterIP"),))
-    assert conventions_of(local).new_peer("blue-mesh").exposure.service_type == "LoadBalancer"
+    assert new_peer_conventions(local).new_peer("blue-mesh").exposure.service_type == "LoadBalancer"
+
+
+@pytest.mark.parametrize("types, expected", [
+    (("NodePort", "NodePort", "LoadBalancer"), "NodePort"),   # most are NodePort
+    (("NodePort", "LoadBalancer"), "LoadBalancer"),            # a tie: not a convention
+    (("ClusterIP", "ClusterIP"), "LoadBalancer"),              # no other cluster reaches those
+])
+def test_edit_and_the_wizard_give_a_new_peer_the_same_ingress_type_and_say_so(tmp_path, types, expected):
+    peers = tuple(Peer.new(f"p{i}-mesh").with_exposure(service_type=kind) for i, kind in enumerate(types))
+    path = tmp_path / "red.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=peers)))
+    session = Session.open(str(path))
+    by_wizard = session.add_peer("blue-mesh").exposure.service_type
+    err = edit_err(path, "--peer", "blue-mesh")
+    by_edit = gateways(path.read_text())["additionalIngress"]["ingress-blue-mesh"]["service"]["type"]
+    assert by_wizard == by_edit == expected
+    said = expected == "NodePort"
+    assert ("ingress is a NodePort service, as this file's other peers' are" in err) == said
+    assert (session.assumption(SERVICE, "blue-mesh") is not None) == said
+
+
+def test_the_wizards_node_port_guess_stays_assumed_until_the_user_sets_the_peers_exposure(tmp_path):
+    path = tmp_path / "red.yaml"
+    green = Peer.new("green-mesh").with_exposure(service_type="NodePort", tls_node_port=30510, discovery_node_port=30511)
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=(green,))))
+    session = Session.open(str(path))
+    session.add_peer("blue-mesh")
+    assert session.assumption(SERVICE, "blue-mesh").startswith("assumed from this file's other peers, whose "
+                                                               "ingresses are NodePort (a cluster without load balancers)")
+    assert session.assumption(TLS, "blue-mesh") is None and session.assumption(SERVICE, "green-mesh") is None
+    session.set_text(PEER_NAME, "blue-mesh", "lime-mesh")   # renamed: the mark follows
+    assert session.assumption(SERVICE, "lime-mesh") is not None
+    assert session.set_value(SERVICE, "lime-mesh", "LoadBalancer") and session.assumption(SERVICE, "lime-mesh") is None
+    for name, settle in (("pink-mesh", lambda: session.pick_free_node_ports("pink-mesh")),
+                         ("gold-mesh", lambda: session.set_text(TLS, "gold-mesh", "30600")),
+                         ("teal-mesh", lambda: session.remove_peer("teal-mesh"))):
+        session.add_peer(name)
+        assert session.assumption(SERVICE, name) is not None
+        settle()
+        assert session.assumption(SERVICE, name) is None
+    assert session.assumed == set()
 
 
 def test_the_docs_network_form_is_said_not_copied(tmp_path):

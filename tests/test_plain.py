@@ -20,7 +20,9 @@ from helpers.plain_driver import CLEAR, CTRL_C, ENTER, MESH_DEFAULTS, NEW_PEER_D
 from kube_fixtures import CONTEXT, OTHER_CONTEXT, kube  # noqa: F401  (kube is a fixture)
 from smfed_tui import plain
 from smfed_tui.cli import main
+from smfed_tui.edit import generate_text
 from smfed_tui.fields import EXPOSURE_FIELDS
+from smfed_tui.model import Mesh, Peer
 from smfed_tui.plain import PlainWizard
 from smfed_tui.session import Session
 
@@ -133,6 +135,17 @@ def test_removing_a_peer_the_file_had_says_what_to_delete_elsewhere(red_mesh, ca
     assert said[2].endswith(": kubectl delete servicemeshpeer/green-mesh configmap/green-mesh-ca-root-cert "
                             "exportedserviceset/green-mesh importedserviceset/green-mesh -n red-mesh-system "
                             "--ignore-not-found")
+
+
+def test_a_peer_added_to_a_node_port_file_is_asked_with_its_ingress_type_said_assumed(tmp_path, capsys):
+    path = tmp_path / "red-mesh.yaml"
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=(Peer.new("green-mesh").with_exposure(
+        service_type="NodePort", tls_node_port=30510, discovery_node_port=30511),))))
+    drive(path, MESH_DEFAULTS + "1" + ENTER + "blue-mesh" + ENTER + NEW_PEER_DEFAULTS + ENTER * 9)   # then defaults
+    printed = capsys.readouterr().out
+    green, blue = printed.split("Exposure: peer green-mesh")[1].split("Exposure: peer blue-mesh")
+    assert "≈ assumed" not in green
+    assert "\n  ≈ assumed from this file's other peers, whose ingresses are NodePort (a cluster" in blue
 
 
 def test_a_peer_name_already_taken_is_refused():

@@ -9,6 +9,7 @@ import pytest
 
 from helpers.pilot import (FIXTURES, choose, click_when_shown, editor, go_to, make_app, node_ports, type_into, until,
                       wizard_ready)
+from smfed_tui.fields import EXPOSURE_FIELDS
 from smfed_tui.model import free_node_ports
 
 SIZE = (120, 36)
@@ -87,6 +88,27 @@ async def test_peer_rename_carries_defaults_and_remove_asks(new_file):
         await pilot.press("y")
         await pilot.pause()
         assert app.session.mesh.peers == ()
+
+
+async def test_a_peer_added_to_a_node_port_file_gets_a_node_port_ingress_marked_assumed(tmp_path):
+    from smfed_tui.edit import generate_text
+    from smfed_tui.model import Mesh, Peer
+    path = tmp_path / "red-mesh.yaml"   # a cluster without load balancers: its peer's ingress is NodePort
+    green = Peer.new("green-mesh").with_exposure(service_type="NodePort", tls_node_port=30510, discovery_node_port=30511)
+    path.write_text(generate_text(Mesh.new("red-mesh", peers=(green,))))
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.press(*"blue-mesh")
+        await go_to(pilot, "exposure")
+        assert app.screen.selected_peer == "blue-mesh"
+        assert app.session.mesh.peer("blue-mesh").exposure.service_type == "NodePort"
+        row = app.screen.step_widget("exposure").row_for(EXPOSURE_FIELDS[0])
+        assert "≈\u00a0assumed" in str(row.query_one(".field-label").render())
+        assert "assumed from this file's other peers" in str(row.query_one(".field-assumed").render())
+        await choose(pilot, "exposure", "service", "LoadBalancer")   # the user's choice: no longer a guess
+        assert "assumed" not in str(row.query_one(".field-label").render())
+        assert not row.query_one(".field-assumed").display
 
 
 async def test_an_empty_peer_list_offers_add_peer(new_file):

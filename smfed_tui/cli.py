@@ -422,7 +422,7 @@ class _Unusable:
 
 def cmd_validate(args) -> int:
     from .checks.across import check_across
-    from .checks.catalogue import Options
+    from .checks.checker import Options
     from .checks.smcp import check_source
     from .source import parse, require_smcp_v2
     from .checks.federation import check_federation

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .checks.across import check_edit
-from .checks.catalogue import Options
+from .checks.checker import Options
 from .checks.smcp import check_source
 from .edit import edit_text, generate_text
 from .errors import InputError

@@ -58,8 +58,8 @@ def reports(tree: ast.Module) -> list[tuple[int, ast.expr]]:
 
 def check_modules() -> dict[str, ast.Module]:
     """The modules of checks/ that report findings or hold rows, by module name (not the Checker's own,
-    catalogue.py, whose `report` hands the rule it is given on to `report_in`)."""
-    trees = {path.stem: tree_of(path) for path in sorted(CHECKS.glob("*.py")) if path.name != "catalogue.py"}
+    checker.py, whose `report` hands the rule it is given on to `report_in`)."""
+    trees = {path.stem: tree_of(path) for path in sorted(CHECKS.glob("*.py")) if path.name != "checker.py"}
     return {name: tree for name, tree in trees.items() if reports(tree) or rule_rows(tree)}
 
 
@@ -75,7 +75,7 @@ def homes() -> dict[str, str]:
 
 
 def test_rows_are_declared_only_as_top_level_constants_of_check_modules():
-    """No rule table beside the checks (catalogue.py had one): a row anywhere but at the top level of a
+    """No rule table beside the checks (a catalogue module had one): a row anywhere but at the top level of a
     check module, or not named by its own code, is a second place to look for a rule."""
     misplaced = []
     modules = check_modules()

@@ -21,7 +21,7 @@ from smfed_tui.findings import ERROR, HINT, WARNING
 from smfed_tui.flags import apply_peer_spec
 from smfed_tui.reader import read_mesh
 from smfed_tui.checks.across import check_across, check_edit
-from smfed_tui.checks.catalogue import Options
+from smfed_tui.checks.checker import Options
 from smfed_tui.checks.rulebook import RULES
 from smfed_tui.checks.schema import check_schema
 from smfed_tui.checks.smcp import check_source

@@ -1,6 +1,6 @@
 """The federation rules: what the validator knows and checks, one module per job.
 
-- `catalogue`: the Checker a check reports a finding through (by the rule's row), and its Options;
+- `checker`: the Checker a check reports a finding through (by the rule's row), and its Options;
 - `values`: checks of a single value (a gateway name, a label value, a node port...), shared with the
   field validators of the front-ends;
 - `smcp`: the rules over one ServiceMeshControlPlane (`check_source`), its checks by what they read:

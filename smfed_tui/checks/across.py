@@ -13,7 +13,7 @@ from ..reader import federation_gateways
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, TRUST_DOMAIN, Item
 from ..source import Source
 from ..yaml_nodes import get, get_value, scalar_at
-from .catalogue import Checker, Options
+from .checker import Checker, Options
 from .inventory import content
 from .smcp_ports import SMF052, node_ports_of
 

@@ -24,7 +24,7 @@ from ..reader import federation_gateways, is_federation_gateway, node_port
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP
 from ..source import Source
 from ..yaml_nodes import get, get_value, int_value, is_null, scalar_at
-from .catalogue import Checker, Options
+from .checker import Checker, Options
 from .inventory import CONFIG_MAP, EXPORT, FEDERATION_KINDS, IMPORT, PEER, Doc, Inventory, MeshDoc, RemoteView, \
     collect, remote_of, scope_of
 from .service_sets import check_export_rules, check_import_rules, check_imports_match_exports

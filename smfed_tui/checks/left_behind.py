@@ -16,7 +16,7 @@ from ..i18n import N_, _
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP
 from ..source import Source
 from ..yaml_nodes import get_value
-from .catalogue import Checker, Options
+from .checker import Checker, Options
 from .federation import check_federation
 from .inventory import CONFIG_MAP, EXPORT, IMPORT, PEER, Doc, collect
 

@@ -12,7 +12,7 @@ from ..findings import ERROR, WARNING, Finding, Rule
 from ..i18n import N_, _
 from ..source import Source
 from ..yaml_nodes import get, scalar_at
-from .catalogue import Checker, Options
+from .checker import Checker, Options
 
 
 SMF084 = Rule("SMF084", WARNING, N_("the API server drops this field"),

@@ -12,7 +12,7 @@ from ..findings import ERROR, WARNING, Rule
 from ..i18n import N_, _
 from ..smcp_paths import Item
 from ..yaml_nodes import bool_value, get, get_value, is_null, scalar_at
-from .catalogue import Checker
+from .checker import Checker
 from .inventory import EXPORT, PEER, Doc, Inventory, remote_of, scope_of
 
 CLUSTER_SUFFIXES = ("cluster.local", "svc.cluster.local")

@@ -18,7 +18,7 @@ from ..reader import federation_gateways, pair_gateways
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP
 from ..source import SMCP_API, Source
 from ..yaml_nodes import get, scalar_at
-from .catalogue import Checker, Options
+from .checker import Checker, Options
 from .smcp_gateways import (check_federation_gateway, check_gateway_names, check_labels_distinct, check_network_view,
                             check_partners)
 from .smcp_keys import SCHEMA, check_keys

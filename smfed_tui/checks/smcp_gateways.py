@@ -11,7 +11,7 @@ from ..i18n import N_, _
 from ..model import EGRESS_LABEL, INGRESS_LABEL, ROUTER_MODES
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, path_text
 from ..yaml_nodes import bool_value, get, get_value, is_null, scalar_at
-from .catalogue import Checker
+from .checker import Checker
 from .smcp_keys import SMF083
 from .smcp_ports import check_exposure, check_ports
 from .values import RESERVED_GATEWAYS, dns1035_problem, label_value_problem

@@ -12,7 +12,7 @@ from ..findings import ERROR, WARNING, Rule
 from ..i18n import N_, _
 from ..smcp_paths import path_text
 from ..yaml_nodes import is_null
-from .catalogue import Checker
+from .checker import Checker
 from .schema import SMF084
 
 

@@ -11,7 +11,7 @@ from ..i18n import N_, _
 from ..model import IMAGE_PULL_POLICIES, VERSIONS
 from ..smcp_paths import TRUST_DOMAIN
 from ..yaml_nodes import bool_value, get, get_value, is_null, scalar_at
-from .catalogue import Checker
+from .checker import Checker
 from .values import dns1123_problem, trust_domain_problem, version_tuple
 
 

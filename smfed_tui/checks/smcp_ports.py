@@ -11,7 +11,7 @@ from ..i18n import N_, _
 from ..model import DISCOVERY_PORT, NLB_ANNOTATION, SERVICE_TYPES, TLS_PORT
 from ..smcp_paths import INGRESS_MAP, Item
 from ..yaml_nodes import bool_value, get, get_value, int_value, is_null
-from .catalogue import Checker
+from .checker import Checker
 from .values import node_port_problem, port_name_problem
 
 

@@ -12,6 +12,8 @@ from functools import cached_property
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .checks.smcp_gateways import SMF061
+from .checks.smcp_ports import SMF052
 from .fields import EXPOSURE_FIELDS, MESH_FIELDS, PEER_FIELDS, Field
 from .findings import ERROR, Finding
 from .i18n import _
@@ -161,9 +163,9 @@ class Placement:
         """Copies of two-place findings for the place the rules did not report."""
         out = []
         for f in self.findings:
-            if f.code == "SMF052":
+            if f.code == SMF052.code:
                 out += self._echo_node_port(f)
-            elif f.code == "SMF061":
+            elif f.code == SMF061.code:
                 out += self._echo_label(f)
         return out
 

@@ -18,6 +18,7 @@ import dataclasses
 import sys
 from collections import Counter
 
+from .checks.smcp_ports import SMF053
 from .errors import ChangedOnDiskError, SmfedError, fix_line, format_error
 from .exit_codes import EXIT_ABORTED, EXIT_OK
 from .fields import BOOL, CHOICE, EXPOSURE_FIELDS, INT, MESH_FIELDS, PEER_FIELDS, TEXT, Field
@@ -38,7 +39,7 @@ SERVICE, TLS_NODE_PORT, DISCOVERY_NODE_PORT, NLB, ROUTE = (
     _BY_KEY["service"], _BY_KEY["tls-node-port"], _BY_KEY["discovery-node-port"], _BY_KEY["nlb"], _BY_KEY["route"])
 ROUTER_MODE = next(f for f in PEER_FIELDS if f.key == "router-mode")
 
-BOTH_OR_NEITHER = "SMF053"   # the rule "only one of the two node ports is set"
+BOTH_OR_NEITHER = SMF053.code   # the rule "only one of the two node ports is set"
 
 
 class _Quit(Exception):

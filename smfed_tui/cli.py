@@ -428,7 +428,7 @@ def cmd_validate(args) -> int:
     from .checks.federation import check_federation
     from .checks.inventory import holds_federation_resources
     from .checks.schema import check_schema
-    from .kube_objects import KUSTOMIZE_GROUP, kustomize_kind
+    from .kube_objects import ARGOCD_GROUP, KUSTOMIZE_GROUP, argocd_kind, kustomize_kind
 
     if args.format == "json" and getattr(args, "lang", None) is None:
         set_language("en")   # machines read the JSON: English messages (and the codes) unless --lang asks
@@ -448,12 +448,19 @@ def cmd_validate(args) -> int:
         try:
             src = parse(_read(path).data, path)
             if not src.smcps and not holds_federation_resources(src):  # nothing to check is not a pass
-                kind = kustomize_kind(src.documents, path)
-                if kind is not None:   # ... but a build list is no object to check: said, and not a failure
-                    print(_("{file}: skipped: a {kind} ({group}) lists what kustomize builds; it is no object "
-                            "validate checks (validate the files it lists)").format(
-                              file=path, kind=kind, group=KUSTOMIZE_GROUP.rstrip("/")),
-                          file=sys.stderr if args.format == "json" else sys.stdout)
+                # ... but a build list or an Argo CD pointer at folders is no object to check: said, and
+                # not a failure (topology writes both)
+                kind, argocd = kustomize_kind(src.documents, path), argocd_kind(src.documents)
+                if kind is not None or argocd is not None:
+                    if kind is not None:
+                        note = _("{file}: skipped: a {kind} ({group}) lists what kustomize builds; it is no object "
+                                 "validate checks (validate the files it lists)").format(
+                                   file=path, kind=kind, group=KUSTOMIZE_GROUP.rstrip("/"))
+                    else:
+                        note = _("{file}: skipped: an Argo CD {kind} ({group}) points at folders of a repository; it "
+                                 "is no object validate checks (validate the files in those folders)").format(
+                                   file=path, kind=argocd, group=ARGOCD_GROUP.rstrip("/"))
+                    print(note, file=sys.stderr if args.format == "json" else sys.stdout)
                     skipped.append(path)
                     continue
                 require_smcp_v2(src)
@@ -465,7 +472,7 @@ def cmd_validate(args) -> int:
             findings.extend(check_source(one, options))
             smcps.append(one)
     if skipped and len(skipped) == len(files):
-        raise UsageError(_("nothing to validate: every file given is kustomize's own"),
+        raise UsageError(_("nothing to validate: every file given is kustomize's or Argo CD's own"),
                          hint=_("give the files its resources: list, e.g. smfed-wizard validate DIR/*/smcp.yaml "
                                 "DIR/*/federation.yaml"))
     if len(smcps) > 1:

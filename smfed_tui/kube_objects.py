@@ -26,6 +26,10 @@ RHACM_POLICY_GROUP = "policy.open-cluster-management.io/"
 # to build, never an object sent to a cluster; kustomize reads a folder's file of one of these names even
 # without apiVersion and kind
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
+ARGOCD_GROUP = "argoproj.io/"
+# Argo CD's kinds that point at folders of a repository rather than hold objects; an ApplicationSet's
+# `{{ }}` are Argo CD's own template values inside YAML strings (the file is still plain YAML)
+ARGOCD_KINDS = ("ApplicationSet", "Application")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 # kind -> where its wrapped objects are: a list of items, each the object or holding it under a key
@@ -64,6 +68,20 @@ def find_objects(documents: list[Node]) -> list[KubeObject]:
         children = [get_value(item, wrapper[1]) if wrapper[1] else item for item in items.value]
         stack.extend((child, inner) for child in reversed(children) if child is not None)
     return found
+
+
+def argocd_kind(documents: list[Node]) -> str | None:
+    """The kind of an Argo CD file that points at folders (`ApplicationSet`, `Application`: every
+    document of the file one of them), None for any other file."""
+    found = [doc for doc in documents if not is_null(doc)]
+    kinds = set()
+    for doc in found:
+        api = scalar_at(doc, "apiVersion") if isinstance(doc, MappingNode) else None
+        kind = scalar_at(doc, "kind") if isinstance(doc, MappingNode) else None
+        if api is None or not api.startswith(ARGOCD_GROUP) or kind not in ARGOCD_KINDS:
+            return None
+        kinds.add(kind)
+    return ", ".join(sorted(kinds)) or None
 
 
 def kustomize_kind(documents: list[Node], path: str) -> str | None:

@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .crd_schema import schema_for
 from .errors import InputError
 from .i18n import _
-from .kube_objects import (RHACM_POLICY_GROUP, SMCP_KIND, KubeObject, find_objects, raw_object_templates,
+from .kube_objects import (ARGOCD_GROUP, RHACM_POLICY_GROUP, SMCP_KIND, KubeObject, find_objects, raw_object_templates,
                            select_smcp, several_smcps_error)
 from .yaml_nodes import bool_value, get, get_value, int_value, is_null, scalar_at
 
@@ -198,6 +198,12 @@ def find_template_marker(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _argocd_templated(text: str) -> bool:
+    """Whether `text` is an Argo CD ApplicationSet: its `{{ }}` are Argo CD's values inside YAML strings,
+    so the file is plain YAML (were one unquoted, the YAML parser still says where)."""
+    return ARGOCD_GROUP in text and "ApplicationSet" in text
+
+
 def parse(data: bytes, path: str, *, trusted: bool = False, smcp: str | int | None = None) -> Source:
     """Decode and parse `data`; InputError (with line and column) for anything we cannot use safely.
 
@@ -213,7 +219,7 @@ def parse(data: bytes, path: str, *, trusted: bool = False, smcp: str | int | No
                              line=marker[0], column=marker[1],
                              hint=_("check what the cluster gets (oc get smcp -n NAMESPACE -o yaml there); to use the "
                                     "wizard on this file, keep templated values out of it"))
-        if marker:
+        if marker and not _argocd_templated(text):
             raise InputError(_("this is a template (Helm, Jinja or Go `{{ }}`), not a YAML file"), path=path,
                              line=marker[0], column=marker[1],
                              hint=_("render it first (`helm template`, `ansible-playbook --check`...) and edit the output"))

@@ -255,7 +255,7 @@ def test_only_kustomize_files_are_skipped_and_nothing_but_them_is_no_pass(tmp_pa
     rc, report, err = run("validate", str(path))
     assert rc == 2
     if said is None:   # skipped, and then nothing was checked: not a pass
-        assert ": skipped: a " in report and "nothing to validate: every file given is kustomize's own" in err
+        assert ": skipped: a " in report and "nothing to validate: every file given is kustomize's or Argo CD's own" in err
     else:              # any other file that holds nothing to check keeps its error
         assert "no ServiceMeshControlPlane document in this file " + said in report and "skipped" not in report
 
@@ -279,6 +279,24 @@ def test_the_application_set_makes_one_application_per_mesh_on_its_cluster(writt
     assert template["metadata"]["name"] == "smfed-{{.mesh}}"
     assert template["spec"]["source"] == {"repoURL": REPO, "targetRevision": "HEAD", "path": "{{.path}}"}
     assert template["spec"]["destination"] == {"name": "{{.cluster}}", "namespace": "{{.namespace}}"}
+
+
+def test_the_application_set_is_said_skipped_by_validate_not_refused_as_a_template(written):
+    """Argo CD's `{{.mesh}}` are values inside YAML strings: validate says the ApplicationSet points at
+    folders and is no object it checks, and does not call it a Helm/Jinja template to render first."""
+    appset = str(written / "applicationset.yaml")
+    rc, report, err = run("validate", appset, *sorted(str(f) for f in written.glob("*/smcp.yaml")))
+    assert f"{appset}: skipped: an Argo CD ApplicationSet (argoproj.io) points at folders of a repository" in report
+    assert "template" not in report + err and rc == 0, report + err
+    rc, report, err = run("validate", appset)   # alone: nothing was checked, which is no pass
+    assert rc == 2 and "nothing to validate" in err
+
+
+def test_a_templated_file_that_is_no_application_set_is_still_refused_as_a_template(tmp_path):
+    path = tmp_path / "chart.yaml"
+    path.write_text("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: '{{ .Values.name }}'\n")
+    rc, report, _err = run("validate", str(path))
+    assert rc == 2 and "this is a template (Helm, Jinja or Go `{{ }}`)" in report
 
 
 def test_without_repo_url_the_placeholder_is_written_and_said_to_be_an_assumption(tmp_path):

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 
 from .emit import emit_document
 from .i18n import _
-from .model import DISCOVERY_PORT, TLS_PORT, Exposure, Mesh, Peer, conventions_of, default_namespace, \
-    default_trust_domain
+from .model import DISCOVERY_PORT, TLS_PORT, Exposure, Mesh, Peer, client_id, conventions_of, \
+    default_namespace, default_trust_domain
 
 FEDERATION_API = "federation.maistra.io/v1"
 CA_KEY = "root-cert.pem"                      # the entry of the certificateChain ConfigMap the code reads
@@ -29,16 +29,6 @@ PLACEHOLDER_DOMAIN = ".replace-me.invalid"    # RFC 2606 `.invalid`: a placehold
 def ca_config_map_name(peer: str) -> str:
     """The docs' convention and the code's default for an empty certificateChain name."""
     return f"{peer}-ca-root-cert"
-
-
-def service_account(gateway: str) -> str:
-    """The operator names a gateway's ServiceAccount `<gateway>-service-account`."""
-    return f"{gateway}-service-account"
-
-
-def client_id(trust_domain: str, namespace: str, egress_gateway: str) -> str:
-    """The clientID: `<peer td>/ns/<peer control-plane ns>/sa/<peer's egress gateway for us>-service-account`."""
-    return f"{trust_domain}/ns/{namespace}/sa/{service_account(egress_gateway)}"
 
 
 def placeholder_address(peer: str) -> str:

@@ -143,7 +143,7 @@ def _without_replaced(src, documents: list[dict]):
 
 def _assumption_text(assumption, remote, local) -> str:
     """One assumption, as `bundle` says it: the value, what it was derived from, the flag with the real one."""
-    from .bundle import client_id
+    from .model import client_id
     from .peer_facts import FIELD_BY_KEY, flag, value_metavar
     fld = FIELD_BY_KEY[assumption.key]
     how = (_("--peer-smcp PEER=FILE names the peer a file is") if assumption.key == "smcp" else

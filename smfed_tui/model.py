@@ -253,3 +253,13 @@ def free_node_ports(mesh: Mesh, peer_name: str, node_port_range: tuple[int, int]
             if len(free) == 2:
                 return free[0], free[1]
     raise ValueError(_("no two free node ports left in {lo}-{hi}").format(lo=lo, hi=hi))
+
+
+def service_account(gateway: str) -> str:
+    """The operator names a gateway's ServiceAccount `<gateway>-service-account`."""
+    return f"{gateway}-service-account"
+
+
+def client_id(trust_domain: str, namespace: str, egress_gateway: str) -> str:
+    """The clientID: `<peer td>/ns/<peer control-plane ns>/sa/<peer's egress gateway for us>-service-account`."""
+    return f"{trust_domain}/ns/{namespace}/sa/{service_account(egress_gateway)}"

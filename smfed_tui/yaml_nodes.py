@@ -2,7 +2,7 @@
 Python objects: the editor needs the nodes themselves, for their exact offsets in the file."""
 from __future__ import annotations
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 
 def get(mapping: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
@@ -49,3 +49,12 @@ def bool_value(node: Node | None) -> bool | None:
     if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
         return node.value.lower() in ("true", "yes", "on", "y")
     return None
+
+
+def content(node: Node):
+    """A node's value, comparable and hashable, whatever its layout, quoting or comments."""
+    if isinstance(node, MappingNode):
+        return frozenset((content(k), content(v)) for k, v in node.value)
+    if isinstance(node, SequenceNode):
+        return tuple(content(item) for item in node.value)
+    return node.value

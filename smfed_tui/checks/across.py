@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from yaml.nodes import ScalarNode
 
-from ..bundle import service_account
 from ..findings import ERROR, WARNING, Finding, Rule
 from ..i18n import N_, _
-from ..model import EGRESS_LABEL, INGRESS_LABEL
+from ..model import EGRESS_LABEL, INGRESS_LABEL, service_account
 from ..reader import federation_gateways
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP, TRUST_DOMAIN, Item
 from ..source import Source
-from ..yaml_nodes import get, get_value, scalar_at
+from ..yaml_nodes import content, get, get_value, scalar_at
 from .checker import Checker, Options
-from .inventory import content
 from .smcp_ports import SMF052, node_ports_of
 
 

@@ -15,11 +15,10 @@ from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..bundle import CA_KEY, FEDERATION_API, PLACEHOLDER_DOMAIN, address_problem, ca_config_map_name, client_id, \
-    is_certificate, service_account
+from ..bundle import CA_KEY, FEDERATION_API, PLACEHOLDER_DOMAIN, address_problem, ca_config_map_name, is_certificate
 from ..findings import ERROR, HINT, WARNING, Finding, Rule
 from ..i18n import N_, _
-from ..model import DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, TLS_PORT
+from ..model import DISCOVERY_PORT, EGRESS_LABEL, INGRESS_LABEL, TLS_PORT, client_id, service_account
 from ..reader import federation_gateways, is_federation_gateway, node_port
 from ..smcp_paths import EGRESS_MAP, INGRESS_MAP
 from ..source import Source

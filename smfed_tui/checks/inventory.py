@@ -18,7 +18,7 @@ from ..model import default_namespace, default_trust_domain
 from ..reader import federation_gateways, pair_gateways
 from ..smcp_paths import TRUST_DOMAIN
 from ..source import SMCP_API, Source
-from ..yaml_nodes import get_value, scalar_at
+from ..yaml_nodes import content, get_value, scalar_at
 
 PEER, EXPORT, IMPORT, CONFIG_MAP = "ServiceMeshPeer", "ExportedServiceSet", "ImportedServiceSet", "ConfigMap"
 FEDERATION_KINDS = (PEER, EXPORT, IMPORT)
@@ -100,15 +100,6 @@ def collect(sources: list[Source]) -> Inventory:
         doc.mesh = local_mesh(doc, inv.meshes)
         doc.scope = (doc.namespace, id(doc.mesh) if doc.mesh else os.path.dirname(doc.src.path))
     return inv
-
-
-def content(node: Node):
-    """A node's value, comparable and hashable, whatever its layout, quoting or comments."""
-    if isinstance(node, MappingNode):
-        return frozenset((content(k), content(v)) for k, v in node.value)
-    if isinstance(node, SequenceNode):
-        return tuple(content(item) for item in node.value)
-    return node.value
 
 
 def holds_federation_resources(src: Source) -> bool:

@@ -50,3 +50,18 @@ def test_stock_screen_loads_nothing_of_the_wizard():
     out = subprocess.run([sys.executable, "-c", code, str(BENCHMARKS)], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_first_frame_does_not_import_what_only_later_steps_use(red_mesh):
+    """What the wizard imports before its first frame is what startup pays for (benchmarks/run.py's
+    startup_vs_stock_ratio): the federation resources' builder and inventory, the apply and status
+    code come when a later step or command needs them, not at start."""
+    code = ("import sys; from smfed_tui.screens import app; from smfed_tui.session import Session; "
+            "Session.open(sys.argv[1]); print(sorted(m for m in sys.modules if m.startswith('smfed_tui')))")
+    loaded = subprocess.run([sys.executable, "-c", code, str(red_mesh)], capture_output=True, text=True,
+                            check=True).stdout
+    for later in ("smfed_tui.bundle", "smfed_tui.checks.inventory", "smfed_tui.checks.federation",
+                  "smfed_tui.federation_resources", "smfed_tui.apply_plan", "smfed_tui.status.live",
+                  "smfed_tui.migrate.build", "smfed_tui.gitops"):
+        assert importlib.util.find_spec(later) is not None, f"{later} was renamed: update this list"
+        assert f"'{later}'" not in loaded, f"{later} is imported before the first frame"

@@ -236,13 +236,21 @@ def test_two_smcps_in_one_file_are_refused_for_editing_until_one_is_chosen():
 
 
 def test_remembered_scalar_tags_are_the_ones_yaml_gives():
-    """parse remembers how short scalars resolve (the wizard re-parses on every keystroke): a value
-    written plain and quoted, or seen before, still gets exactly the tag PyYAML's own loader gives."""
+    """parse remembers how short plain scalars resolve and answers every other node without PyYAML's
+    general resolver (the wizard re-parses on every keystroke): a value written plain, quoted, as a
+    block or with a tag, seen before or not, and every mapping and sequence, still gets exactly the
+    tag PyYAML's own loader gives."""
     text = ("a: true\nb: 'true'\nc: 015\nd: \"015\"\ne: 0o17\nf: ~\ng: ''\nh: 1e3\ni: 1.5\nj: .inf\n"
-            "k: 2001-12-14\nl: yes\nm: 0x1F\nn: '0x1F'\n" + "".join(f"k{i}: {'x' * 70}{i}\n" for i in range(3)))
+            "k: 2001-12-14\nl: yes\nm: 0x1F\nn: '0x1F'\n" + "".join(f"k{i}: {'x' * 70}{i}\n" for i in range(3))
+            + "o: [1, '2', {p: 015, q: [true]}]\nr: |\n  015\ns: >-\n  true\nt: !!str 015\nu: ! 015\n"
+            "v: !!int '7'\nw:\nx:\n  - 015\n  - - null\n    - {}\n  - ! [a]\n  - !!map {}\n")
 
     def tags(node):
-        return [(k.value, v.tag) for k, v in node.value]
+        if isinstance(node.value, str):
+            return (node.tag, node.value)
+        if node.tag == "tag:yaml.org,2002:map":
+            return (node.tag, [(tags(k), tags(v)) for k, v in node.value])
+        return (node.tag, [tags(item) for item in node.value])
 
     expected = tags(yaml.compose(text, Loader=yaml.SafeLoader))
     for _ in range(2):   # the second time from memory

@@ -66,10 +66,9 @@ class NextStep(PeerFormStep):
         path.cursor_blink = self.cursor_blink
         yield path
         yield Static("", id="bundle-path-problem", markup=False)
-        yield Button(_("Write federation file") + "  ctrl+s", id="write-bundle", variant="primary", compact=True)
+        yield Button(_("Write file") + "  ctrl+s", id="write-bundle", variant="primary", compact=True)
         yield Static("", id="bundle-status", classes="bundle-text", markup=False)
-        yield Static(_("The same from the command line, in the SMCP's directory (c copies it):"),
-                     classes="bundle-label", markup=False)
+        yield Static("", id="bundle-command-label", classes="bundle-label", markup=False)
         yield CommandBox(id="bundle-command")
 
     # --- session -> view ----------------------------------------------------------------------
@@ -94,7 +93,24 @@ class NextStep(PeerFormStep):
                     "assumed from {source}: Enter keeps it, typing replaces it").format(source=guess.derived_from))
         self.query_one("#write-bundle", Button).disabled = not fo.can_write
         self.query_one("#bundle-status", Static).update(self._status(session))
-        self.query_one("#bundle-command", CommandBox).show([visible(fo.command_text())])
+        # before a write: the same from the command line; after it, what comes next: applying the file,
+        # shown unwrapped and copyable like every command (a wrapped command breaks when pasted)
+        if self._written_now(session):
+            label, command = _("Apply it on this cluster (c copies it):"), self._apply_command(self._wrote[2])
+        else:
+            label = _("The same from the command line, in the SMCP's directory (c copies it):")
+            command = visible(fo.command_text())
+        self.query_one("#bundle-command-label", Static).update(label)
+        self.query_one("#bundle-command", CommandBox).show([command])
+
+    def _written_now(self, session: Session) -> bool:
+        """Whether the file shown was written, and nothing changed since."""
+        fo = session.federation_resources
+        return self._wrote is not None and self._wrote[:2] == (session.revision, fo.revision)
+
+    def _apply_command(self, name: str) -> str:
+        return shlex.join([kube.client_name(getattr(self.app, "kubectl", None)), "apply", "-f", name]
+                          + _context_flag(getattr(self.app, "context", None)))
 
     def peer_errors(self, session: Session) -> dict[str, int]:
         errors: dict[str, int] = {}
@@ -106,12 +122,9 @@ class NextStep(PeerFormStep):
         fo = session.federation_resources
         mesh = session.mesh
         lines: list[Content] = []
-        if self._wrote is not None and self._wrote[:2] == (session.revision, fo.revision):
-            name = self._wrote[2]
+        if self._written_now(session):
             lines.append(Content.assemble(("✓ ", "$text-success"), fill(
-                _("Wrote {file}. Apply it on this cluster: {command}"), file=(name, "bold"),
-                command=(shlex.join([kube.client_name(getattr(self.app, "kubectl", None)), "apply", "-f", name]
-                                    + _context_flag(getattr(self.app, "context", None))), "$text-accent"))))
+                _("Wrote {file}: the command below applies it."), file=(self._wrote[2], "bold"))))
         if not session.is_unchanged():
             lines.append(Content.styled("⚠ " + _("The SMCP has changes that are not written yet: these resources "
                                                   "follow it as shown. Write it too (step Write/Apply)."),
@@ -198,7 +211,7 @@ class NextStep(PeerFormStep):
                 self._write(plan, name)
 
         self.app.push_screen(ConfirmModal(fill(_("Overwrite {file}?"), file=(name, "bold")), fill(
-            _("Replace {file} with the federation resources on the right; the difference is below."),
+            _("Replace {file} with the federation resources the wizard shows; the difference is below."),
             file=(name, "bold")), diff=plan.diff, yes=_("Overwrite"), no=_("Cancel")), answered)
 
     def _write(self, plan: BundleWrite, name: str) -> None:
@@ -220,6 +233,12 @@ class NextStep(PeerFormStep):
     def _written(self, name: str) -> None:
         self._wrote = (self.session.revision, self.session.federation_resources.revision, name)
         self.post_message(self.Edited())
+        # what comes next, the apply command, is at the bottom of the form: bring it into view once the
+        # new status above it and the box's own scroll bar have their size (two refreshes from now)
+        self.call_after_refresh(self.call_after_refresh, self._show_command)
+
+    def _show_command(self) -> None:
+        self.query_one("#bundle-command", CommandBox).scroll_visible(animate=False)
         self.call_after_refresh(self.query_one("#bundle-command").scroll_visible, animate=False)
 
 

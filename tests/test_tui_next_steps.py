@@ -15,6 +15,7 @@ import pytest
 
 from helpers.bundle_values import GREEN, GREEN_PEM
 from helpers.pilot import go_to, make_app, type_into
+from smfed_tui.apply import client_name
 from smfed_tui.federation_resources import FIELD_BY_KEY as F
 from smfed_tui.session import Session
 
@@ -249,6 +250,43 @@ async def test_written_file_equals_bundle_output(with_pem):
     assert written == bundle_cli(with_pem.parent, *FLAGS)
     assert "smfed-wizard bundle red-mesh.yaml --peer-address" in shown.replace("\n", " ")
     assert with_pem.read_text() == (Path(__file__).parent / "fixtures" / "tui" / "red-mesh.yaml").read_text()
+
+
+async def test_after_writing_the_apply_command_is_shown_unwrapped_and_copyable(with_pem):
+    """The next thing to run after the write is the apply: it stands in the command box (one line,
+    scrollable, c copies it), not inside the wrapped status text, where a pasted command breaks.
+    A change afterwards brings back the command that writes the file."""
+    app = make_app(with_pem)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "federation")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        box, status = app.screen.query_one("#bundle-command"), app.screen.query_one("#bundle-status")
+        label = app.screen.query_one("#bundle-command-label")
+        assert box.text == f"{client_name(app.kubectl)} apply -f red-mesh-federation.yaml"   # oc where it is installed
+        assert str(label.render()).startswith("Apply it on this cluster")
+        assert "Wrote red-mesh-federation.yaml" in str(status.render()) and "apply -f" not in str(status.render())
+        await pilot.pause(0.3)
+        form = app.screen.query_one("#next-step")
+        assert box.region.height and form.region.contains_region(box.region)   # scrolled into view at 80x24
+        await type_into(pilot, "bundle", "address", "203.0.113.20")
+        assert box.text.startswith("smfed-wizard bundle red-mesh.yaml")
+        assert str(label.render()).startswith("The same from the command line")
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_the_write_button_shows_its_whole_label(red_mesh, size):
+    """Its key must read whole: cut to "...file  c" it named the key that copies the command."""
+    from rich.cells import cell_len
+    app = make_app(red_mesh)
+    async with app.run_test(size=size) as pilot:
+        await go_to(pilot, "federation")
+        await pilot.pause()
+        button = app.screen.query_one("#write-bundle")
+        assert str(button.label).endswith("ctrl+s")
+        column = button.parent   # the form's column clips what is wider than itself
+        assert cell_len(str(button.label)) <= button.content_region.width
+        assert button.region.right <= column.content_region.right, (str(button.label), button.region, column.region)
 
 
 async def test_typing_the_peer_smcp_fills_the_fields_below(red_mesh):

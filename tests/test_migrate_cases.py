@@ -2,11 +2,16 @@
 without status, and every case the guide does not cover (refused: exit 1, nothing written)."""
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+
 import pytest
+import yaml
 
 from migrate_builders import Federation, Import, pod, service
 from smfed_tui import crd_schema
 from smfed_tui.cli import main
+from smfed_tui.errors import InputError
 from smfed_tui.migrate.artifacts import merge_patch
 from smfed_tui.migrate.build import migrate
 from smfed_tui.migrate.decisions import Choices
@@ -386,3 +391,30 @@ def test_the_same_source_twice_is_a_usage_error_not_two_meshes(tmp_path, capsys)
     assert main(["migrate", east, east + "/", "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "is given twice" in err and "SMF303" not in err and not (tmp_path / "out").exists()
+
+
+def _policy_wrapping(objects: list[dict]) -> dict:
+    """An RHACM Policy holding `objects`, as `topology --acm` writes beside the plain files."""
+    return {"apiVersion": "policy.open-cluster-management.io/v1", "kind": "Policy",
+            "metadata": {"name": "smfed-east", "namespace": "rhacm-policies"},
+            "spec": {"remediationAction": "enforce", "policy-templates": [{"objectDefinition": {
+                "apiVersion": "policy.open-cluster-management.io/v1", "kind": "ConfigurationPolicy",
+                "metadata": {"name": "smfed-east"},
+                "spec": {"remediationAction": "enforce", "severity": "high", "object-templates": [
+                    {"complianceType": "musthave", "objectDefinition": obj} for obj in objects]}}}]}}
+
+
+def test_a_gitops_folder_with_the_same_objects_plain_and_in_a_policy_is_one_mesh(tmp_path):
+    """topology --acm writes each mesh's objects plain and again inside policy.yaml: one mesh, read at
+    the plain file; a copy that differs is still two SMCPs, refused with its place."""
+    fed = bidirectional()
+    east = Path(fed.write(tmp_path)[0])
+    (east / "policy.yaml").write_text(yaml.safe_dump(_policy_wrapping(fed.objects["east"]), sort_keys=False))
+    loaded = load_source(str(east))
+    assert loaded.smcp().where.file == str(east / "resources.yaml")
+    assert len(loaded.objects) == len(fed.objects["east"])
+    changed = copy.deepcopy(fed.objects["east"])
+    changed[0]["spec"]["version"] = "v2.5"
+    (east / "policy.yaml").write_text(yaml.safe_dump(_policy_wrapping(changed), sort_keys=False))
+    with pytest.raises(InputError, match="holds 2 ServiceMeshControlPlanes"):
+        load_source(str(east)).smcp()

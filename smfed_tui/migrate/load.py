@@ -22,7 +22,8 @@ from .findings import Where
 
 SOURCE_LIMIT_BYTES = 8 * 1024 * 1024      # `oc get pods -o yaml` of a busy namespace is large
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
-WRAPPER_KINDS = frozenset({"List", "Policy", "ConfigurationPolicy"})
+POLICY_KINDS = frozenset({"Policy", "ConfigurationPolicy"})
+WRAPPER_KINDS = frozenset({"List"}) | POLICY_KINDS
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ class Loaded:
     """One Kubernetes object and where it was read."""
     obj: dict
     where: Where
+    within: tuple[str, ...] = ()   # the objects wrapping it (an RHACM Policy...), outermost first; () for none
+
+    @property
+    def in_policy(self) -> bool:
+        """Whether an RHACM policy wraps it (a List does not count: `oc get` prints one)."""
+        return any(w.split("/", 1)[0] in POLICY_KINDS for w in self.within)
 
     @property
     def kind(self) -> str:
@@ -123,7 +130,7 @@ def load_file(path: str) -> list[Loaded]:
                              path=path, line=problem_mark.line + 1, column=problem_mark.column + 1,
                              hint=_("give the object as oc get -o yaml prints it (no custom tags)")) from None
         if isinstance(obj, dict):
-            out.append(Loaded(obj, Where(path, mark.line + 1, mark.column + 1)))
+            out.append(Loaded(obj, Where(path, mark.line + 1, mark.column + 1), found.within))
     return out
 
 
@@ -131,4 +138,21 @@ def load_source(path: str) -> MeshSource:
     mesh = MeshSource(path)
     for file in source_files(path):
         mesh.objects += load_file(file)
+    mesh.objects = without_copies(mesh.objects)
     return mesh
+
+
+def without_copies(objects: list[Loaded]) -> list[Loaded]:
+    """Each object once: a GitOps folder holds the same objects plain and wrapped in an RHACM policy
+    (`topology --acm` writes both), which are one mesh, not two. Only an exact copy goes, and the plain
+    one stays, so findings point at it; copies that differ stay both (and are reported as such)."""
+    # the plain first (stable: in file order), then those in a policy, each remembered with its place in `objects`
+    ordered = sorted(enumerate(objects), key=lambda item: item[1].in_policy)
+    seen: dict[tuple[str, str, str], list[dict]] = {}
+    kept: list[tuple[int, Loaded]] = []
+    for index, candidate in ordered:
+        copies = seen.setdefault((candidate.kind, candidate.namespace, candidate.name), [])
+        if candidate.obj not in copies:
+            copies.append(candidate.obj)
+            kept.append((index, candidate))
+    return [candidate for _index, candidate in sorted(kept, key=lambda item: item[0])]

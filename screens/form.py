@@ -116,9 +116,14 @@ class FieldRow(Vertical):
             options.append((_("{value} (from the file)").format(value=self._extra_choice), self._extra_choice))
         return options
 
+    _editor: Input | Choice | None = None
+
     @property
     def editor(self) -> Input | Choice:
-        return self.query_one(f"#{self.id}-editor")
+        # looked up once (the row keeps the editor it composed): every keystroke loads each row
+        if self._editor is None:
+            self._editor = self.query_one(f"#{self.id}-editor")
+        return self._editor
 
     def focus_editor(self) -> None:
         # at once, while the key that asked is handled (Widget.focus would come later, after it)

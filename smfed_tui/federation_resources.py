@@ -361,6 +361,11 @@ class FederationResources:
         """The command as typed in the SMCP's directory, its output redirected to the chosen file."""
         return f"{shlex.join(self.command())} > {shlex.quote(os.path.expanduser(self.path_text()))}"
 
+    def apply_command(self, written: str, client: str, context: str | None = None) -> str:
+        """The command that applies the written file `written` (as shown), with `client` (oc or kubectl)
+        in kubeconfig `context` (None: the current one)."""
+        return shlex.join([client, "apply", "-f", written] + ([f"--context={context}"] if context else []))
+
     # --- the file -----------------------------------------------------------------------------------
     # Relative paths (the bundle's file, a certificate file) are relative to the SMCP's directory (the
     # current one for a new file without a name), so the screen shows no directory it was not given.
